@@ -1,0 +1,52 @@
+# The wasm targets: Dear ImGui, the app (core + UI + bindings, one binary), and the Node module.
+if(NOT EXISTS "${LAB_IMGUI_DIR}/imgui.h")
+  message(FATAL_ERROR "Dear ImGui sources not found in ${LAB_IMGUI_DIR}: run scripts/install-deps.sh")
+endif()
+
+add_library(imgui STATIC
+  ${LAB_IMGUI_DIR}/imgui.cpp ${LAB_IMGUI_DIR}/imgui_draw.cpp ${LAB_IMGUI_DIR}/imgui_tables.cpp
+  ${LAB_IMGUI_DIR}/imgui_widgets.cpp ${LAB_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+target_include_directories(imgui SYSTEM PUBLIC "${LAB_IMGUI_DIR}" "${LAB_IMGUI_DIR}/backends")
+target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_OBSOLETE_FUNCTIONS
+  IMGUI_ENABLE_TEST_ENGINE)  # the hooks only: ui/ui_probe.cpp implements them for tests
+target_compile_options(imgui PRIVATE -w)
+
+# UI: reads the core, draws with ImGui; no Emscripten in here.
+add_library(lab_ui STATIC ui/app.cpp ui/ui_probe.cpp)
+target_include_directories(lab_ui PUBLIC "${CMAKE_SOURCE_DIR}/ui")
+target_link_libraries(lab_ui PUBLIC lab_core imgui)
+
+set(LAB_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+if(NOT EXISTS "${LAB_FONT}")
+  message(FATAL_ERROR "${LAB_FONT} not found: install Debian's fonts-dejavu-core (scripts/install-deps.sh)")
+endif()
+
+if(LAB_THREADS)
+  set(_out neuronlab)
+  # One worker per logical core (capped like lab::kMaxThreads): kernels use N-1 pool workers plus the
+  # job thread. Evaluated in the page at startup.
+  set(_thr "-sPTHREAD_POOL_SIZE=Math.min(navigator.hardwareConcurrency||4,16)")
+else()
+  set(_out neuronlab_st)
+  set(_thr "")
+endif()
+
+add_executable(lab_app wasm/main.cpp wasm/platform_html5.cpp wasm/bindings.cpp)
+target_link_libraries(lab_app PRIVATE lab_ui)
+target_compile_definitions(lab_app PRIVATE LAB_WITH_UI)
+set_target_properties(lab_app PROPERTIES OUTPUT_NAME ${_out} RUNTIME_OUTPUT_DIRECTORY "${LAB_SITE_DIR}")
+target_link_options(lab_app PRIVATE -lembind -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+  -sENVIRONMENT=web,worker -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sMODULARIZE=1
+  -sEXPORT_NAME=createNeuronLab -sEXIT_RUNTIME=0 -sEXPORTED_RUNTIME_METHODS=[] -Wno-pthreads-mem-growth
+  "--preload-file=${LAB_FONT}@/fonts/ui.ttf" ${_thr})
+
+# The core with its bindings, for Node (the JS API module and its tests). No UI.
+if(LAB_THREADS)
+  add_executable(lab_node wasm/bindings.cpp)
+  target_link_libraries(lab_node PRIVATE lab_core)
+  set_target_properties(lab_node PROPERTIES OUTPUT_NAME neuronlab_node RUNTIME_OUTPUT_DIRECTORY "${LAB_SITE_DIR}/node")
+  target_link_options(lab_node PRIVATE -lembind -sENVIRONMENT=node -sMODULARIZE=1 -sEXPORT_NAME=createNeuronLabCore
+    -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -Wno-pthreads-mem-growth
+    "-sPTHREAD_POOL_SIZE=Math.min(require('os').cpus().length,16)"
+    "--pre-js=${CMAKE_SOURCE_DIR}/wasm/node_prejs.js")
+endif()

@@ -1,0 +1,57 @@
+// NeuronLab core — the Lab: one session object that owns everything a running lab needs.
+//
+// A Lab owns the thread pool, the background job runner and the kernel switches; the UI, the Embind
+// bindings and the CLI all talk to one Lab. Nothing in the core is global: two Labs in one process
+// are independent.
+//
+//   lab::Lab lab(lab::ThreadPool::hardware_threads());
+//   auto job = lab.matmul_async(a, b, M, K, N, false, false);   // runs on the job thread
+//   while (!job->finished()) { ... }                              // poll; job->result holds C (M×N)
+//
+// Errors: methods taking user input throw std::invalid_argument with a message meant for the user
+// (the JS wrapper turns it into an Error); nothing aborts on bad input.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec.h"
+#include "job.h"
+#include "thread_pool.h"
+
+namespace lab {
+
+class Lab {
+ public:
+  // max_threads: threads kernels may use (the job thread included), clamped to >= 1.
+  explicit Lab(int max_threads);
+
+  int max_threads() const { return pool_.max_threads(); }
+  int threads() const { return pool_.active_threads(); }
+  // Threads kernels use from the next job on; clamped to [1, max_threads()]. Returns the value set.
+  int set_threads(int n);
+
+  // The runtime switch that forces every kernel's plain reference variant.
+  void set_force_reference(bool on) { force_reference_ = on; }
+  bool force_reference() const { return force_reference_; }
+  Exec exec() { return Exec{&pool_, force_reference_}; }
+
+  JobRunner& jobs() { return jobs_; }
+
+  // C = op(A)·op(B) as a background job; job->result holds C (M×N, row-major). A is M×K (K×M when
+  // trans_a), B is K×N (N×K when trans_b). Throws std::invalid_argument on inconsistent sizes.
+  std::shared_ptr<Job> matmul_async(std::vector<float> a, std::vector<float> b, int M, int K, int N,
+                                    bool trans_a, bool trans_b);
+
+  // Benchmark job: an n×n×n matrix multiply timed with 1 thread and with threads(), `reps` repetitions
+  // each (best time taken), and checked for bit-identical results. job->result_json holds
+  // {"n","reps","threads","gflops_1","gflops_n","speedup","bit_identical","max_abs_diff_vs_ref"}.
+  std::shared_ptr<Job> matmul_bench_async(int n, int reps);
+
+ private:
+  ThreadPool pool_;
+  bool force_reference_ = false;
+  JobRunner jobs_;  // declared last: destroyed first, so no job outlives the pool it uses
+};
+
+}  // namespace lab

@@ -1,0 +1,162 @@
+// matmul.cpp — [SECTION] reference kernel · [SECTION] packing · [SECTION] 4×8 micro-kernel ·
+// [SECTION] blocked driver · [SECTION] dispatch
+#include "matmul.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <vector>
+
+#include "thread_pool.h"
+
+namespace lab {
+
+namespace {
+inline float a_at(const MatmulArgs& g, int i, int k) { return g.trans_a ? g.A[(size_t)k * g.lda + i] : g.A[(size_t)i * g.lda + k]; }
+inline float b_at(const MatmulArgs& g, int k, int j) { return g.trans_b ? g.B[(size_t)j * g.ldb + k] : g.B[(size_t)k * g.ldb + j]; }
+
+void check_args(const MatmulArgs& g) {
+  assert(g.M >= 0 && g.N >= 0 && g.K >= 0 && "matmul: negative dimension");
+  assert(g.ldc >= g.N && "matmul: ldc < N");
+  assert(g.lda >= (g.trans_a ? g.M : g.K) && "matmul: lda too small for op(A)");
+  assert(g.ldb >= (g.trans_b ? g.K : g.N) && "matmul: ldb too small for op(B)");
+  (void)g;
+}
+}  // namespace
+
+// [SECTION] reference kernel ---------------------------------------------------------------------
+
+void matmul_ref(const MatmulArgs& g) {
+  check_args(g);
+  for (int i = 0; i < g.M; ++i)
+    for (int j = 0; j < g.N; ++j) {
+      float s = 0.0f;
+      for (int k = 0; k < g.K; ++k) s += a_at(g, i, k) * b_at(g, k, j);
+      float& c = g.C[(size_t)i * g.ldc + j];
+      c = g.accumulate ? c + s : s;
+    }
+}
+
+// [SECTION] packing ------------------------------------------------------------------------------
+namespace {
+constexpr int MR = kMatmulMR, NR = kMatmulNR, MC = kMatmulMC, NC = kMatmulNC, KC = kMatmulKC;
+
+// op(A)[i0:i0+mc, k0:k0+kc] → panels of MR rows, each laid out [k][MR], zero-padded past mc.
+void pack_a(const MatmulArgs& g, int i0, int mc, int k0, int kc, float* dst) {
+  for (int p = 0; p < mc; p += MR) {
+    const int rows = std::min(MR, mc - p);
+    for (int k = 0; k < kc; ++k) {
+      for (int r = 0; r < rows; ++r) dst[r] = a_at(g, i0 + p + r, k0 + k);
+      for (int r = rows; r < MR; ++r) dst[r] = 0.0f;
+      dst += MR;
+    }
+  }
+}
+
+// op(B)[k0:k0+kc, j0:j0+nc] → panels of NR columns, each laid out [k][NR], zero-padded past nc.
+void pack_b(const MatmulArgs& g, int k0, int kc, int j0, int nc, float* dst) {
+  for (int q = 0; q < nc; q += NR) {
+    const int cols = std::min(NR, nc - q);
+    for (int k = 0; k < kc; ++k) {
+      if (!g.trans_b && cols == NR) {
+        std::memcpy(dst, g.B + (size_t)(k0 + k) * g.ldb + j0 + q, NR * sizeof(float));
+      } else {
+        for (int c = 0; c < cols; ++c) dst[c] = b_at(g, k0 + k, j0 + q + c);
+        for (int c = cols; c < NR; ++c) dst[c] = 0.0f;
+      }
+      dst += NR;
+    }
+  }
+}
+
+// [SECTION] 4×8 micro-kernel ---------------------------------------------------------------------
+// GCC/Clang vector extensions: SSE natively, simd128 with -msimd128. Multiply then add (SIMD128 has no
+// fused multiply-add), so every lane rounds the same way on both targets.
+typedef float v4f __attribute__((vector_size(16)));
+inline v4f load4(const float* p) { v4f v; std::memcpy(&v, p, sizeof v); return v; }
+inline void store4(float* p, v4f v) { std::memcpy(p, &v, sizeof v); }
+inline v4f splat(float x) { return v4f{x, x, x, x}; }
+
+// acc(MR×NR) = Σ_k a[k][0:MR] ⊗ b[k][0:NR];   a: (kc, MR) packed, b: (kc, NR) packed
+// c (rows × cols valid of MR×NR, row stride ldc): c = acc, or c += acc when add.
+void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc, int rows, int cols, bool add) {
+  v4f c00{}, c01{}, c10{}, c11{}, c20{}, c21{}, c30{}, c31{};
+  for (int k = 0; k < kc; ++k) {
+    const v4f b0 = load4(b), b1 = load4(b + 4);
+    const v4f a0 = splat(a[0]), a1 = splat(a[1]), a2 = splat(a[2]), a3 = splat(a[3]);
+    c00 += a0 * b0; c01 += a0 * b1;
+    c10 += a1 * b0; c11 += a1 * b1;
+    c20 += a2 * b0; c21 += a2 * b1;
+    c30 += a3 * b0; c31 += a3 * b1;
+    a += MR;
+    b += NR;
+  }
+  if (rows == MR && cols == NR) {
+    v4f* acc[MR][2] = {{&c00, &c01}, {&c10, &c11}, {&c20, &c21}, {&c30, &c31}};
+    for (int r = 0; r < MR; ++r) {
+      float* row = c + (size_t)r * ldc;
+      if (add) {
+        store4(row, load4(row) + *acc[r][0]);
+        store4(row + 4, load4(row + 4) + *acc[r][1]);
+      } else {
+        store4(row, *acc[r][0]);
+        store4(row + 4, *acc[r][1]);
+      }
+    }
+    return;
+  }
+  float tmp[MR * NR];
+  store4(tmp + 0, c00); store4(tmp + 4, c01);
+  store4(tmp + 8, c10); store4(tmp + 12, c11);
+  store4(tmp + 16, c20); store4(tmp + 20, c21);
+  store4(tmp + 24, c30); store4(tmp + 28, c31);
+  for (int r = 0; r < rows; ++r)
+    for (int j = 0; j < cols; ++j) {
+      float& dst = c[(size_t)r * ldc + j];
+      dst = add ? dst + tmp[r * NR + j] : tmp[r * NR + j];
+    }
+}
+}  // namespace
+
+// [SECTION] blocked driver -----------------------------------------------------------------------
+
+void matmul_simd128(const MatmulArgs& g, ThreadPool* pool) {
+  check_args(g);
+  if (g.M == 0 || g.N == 0) return;
+  if (g.K == 0) {
+    if (!g.accumulate)
+      for (int i = 0; i < g.M; ++i) std::fill_n(g.C + (size_t)i * g.ldc, g.N, 0.0f);
+    return;
+  }
+  const int tiles_m = (g.M + MC - 1) / MC, tiles_n = (g.N + NC - 1) / NC;
+  auto tile = [&](size_t t) {
+    // Per-task packing buffers (thread_local: reused across calls, no allocation in steady state).
+    thread_local std::vector<float> ap, bp;
+    ap.resize((size_t)MC * KC);
+    bp.resize((size_t)KC * NC);
+    const int i0 = (int)(t / tiles_n) * MC, j0 = (int)(t % tiles_n) * NC;
+    const int mc = std::min(MC, g.M - i0), nc = std::min(NC, g.N - j0);
+    for (int k0 = 0; k0 < g.K; k0 += KC) {
+      const int kc = std::min(KC, g.K - k0);
+      const bool add = g.accumulate || k0 > 0;
+      pack_a(g, i0, mc, k0, kc, ap.data());
+      pack_b(g, k0, kc, j0, nc, bp.data());
+      for (int q = 0; q < nc; q += NR)
+        for (int p = 0; p < mc; p += MR)
+          micro_4x8(kc, ap.data() + (size_t)p * kc, bp.data() + (size_t)q * kc,
+                    g.C + (size_t)(i0 + p) * g.ldc + j0 + q, g.ldc, std::min(MR, mc - p), std::min(NR, nc - q), add);
+    }
+  };
+  const size_t n_tiles = (size_t)tiles_m * tiles_n;
+  if (pool) pool->parallel_for(n_tiles, tile);
+  else for (size_t t = 0; t < n_tiles; ++t) tile(t);
+}
+
+// [SECTION] dispatch ------------------------------------------------------------------------------
+
+void matmul(const Exec& exec, const MatmulArgs& args) {
+  if (exec.force_reference) matmul_ref(args);
+  else matmul_simd128(args, exec.pool);
+}
+
+}  // namespace lab

@@ -1,0 +1,40 @@
+// NeuronLab core — single-precision matrix multiply, C = op(A)·op(B) (+ C).
+//
+// Row-major storage. op(A) is M×K: A is stored M×K (lda ≥ K) or, with trans_a, K×M (lda ≥ M).
+// op(B) is K×N: B is stored K×N (ldb ≥ N) or, with trans_b, N×K (ldb ≥ K). C is M×N (ldc ≥ N).
+// With accumulate, the product is added to C; otherwise C is overwritten (its old contents ignored,
+// NaNs included).
+//
+//   std::vector<float> a(M*K), b(K*N), c(M*N);
+//   lab::matmul(lab::Exec{&pool}, {M, N, K, a.data(), K, false, b.data(), N, false, c.data(), N, false});
+//
+// Kernels:
+//   matmul_ref      — the plain triple loop, summing k in ascending order. The definition of the result.
+//   matmul_simd128  — packed, cache-blocked, 4×8 register-tiled kernel on 128-bit vectors (wasm simd128,
+//                     SSE natively). Work is split into fixed MC×NC tiles of C whatever the thread count,
+//                     and each element's sum is formed in the same order by whichever thread owns the
+//                     tile: results are bit-identical for 1…N threads. They differ from matmul_ref only by
+//                     float rounding (k is summed in blocks of KC and in vector lanes).
+//   matmul          — dispatches: the reference when exec.force_reference, else the SIMD kernel.
+// Shapes are the caller's responsibility (asserted); the JS boundary validates user input first.
+#pragma once
+#include "exec.h"
+
+namespace lab {
+
+struct MatmulArgs {
+  int M, N, K;
+  const float* A; int lda; bool trans_a;
+  const float* B; int ldb; bool trans_b;
+  float* C; int ldc;
+  bool accumulate;
+};
+
+void matmul_ref(const MatmulArgs& args);
+void matmul_simd128(const MatmulArgs& args, ThreadPool* pool);
+void matmul(const Exec& exec, const MatmulArgs& args);
+
+// Tile sizes of matmul_simd128 (exposed for tests that probe tile edges).
+inline constexpr int kMatmulMR = 4, kMatmulNR = 8, kMatmulMC = 64, kMatmulNC = 256, kMatmulKC = 256;
+
+}  // namespace lab

@@ -1,0 +1,99 @@
+#include "thread_pool.h"
+
+#include <algorithm>
+
+namespace lab {
+
+namespace {
+thread_local bool t_inside_pool = false;  // nested parallel_for runs inline
+}
+
+int ThreadPool::hardware_threads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
+ThreadPool::ThreadPool(int max_threads) {
+#if defined(LAB_SINGLE_THREADED)
+  max_threads = 1;
+#endif
+  max_threads_ = std::max(1, max_threads);
+  active_.store(max_threads_);
+  workers_.reserve(max_threads_ - 1);
+  for (int i = 0; i < max_threads_ - 1; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void ThreadPool::set_active_threads(int n) { active_.store(std::clamp(n, 1, max_threads_)); }
+
+void ThreadPool::run_tasks() {
+  for (;;) {
+    size_t i = next_.fetch_add(1, std::memory_order_relaxed);
+    if (i >= n_tasks_) return;
+    try {
+      (*fn_)(i);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!error_) error_ = std::current_exception();
+    }
+  }
+}
+
+void ThreadPool::worker_loop(int index) {
+  unsigned long seen = 0;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stop_ || (generation_ != seen && index < helpers_wanted_); });
+    if (stop_) return;
+    seen = generation_;
+    lock.unlock();
+    t_inside_pool = true;
+    run_tasks();
+    t_inside_pool = false;
+    lock.lock();
+    if (--helpers_running_ == 0) done_.notify_all();
+  }
+}
+
+void ThreadPool::parallel_for(size_t n_tasks, const std::function<void(size_t)>& fn) {
+  if (n_tasks == 0) return;
+  const int threads = static_cast<int>(std::min<size_t>(active_threads(), n_tasks));
+  if (threads <= 1 || t_inside_pool || workers_.empty()) {
+    for (size_t i = 0; i < n_tasks; ++i) fn(i);
+    return;
+  }
+  std::lock_guard<std::mutex> call(call_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    fn_ = &fn;
+    n_tasks_ = n_tasks;
+    next_.store(0);
+    error_ = nullptr;
+    helpers_wanted_ = threads - 1;
+    helpers_running_ = threads - 1;
+    ++generation_;
+  }
+  wake_.notify_all();
+  t_inside_pool = true;
+  run_tasks();
+  t_inside_pool = false;
+  std::exception_ptr err;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, [&] { return helpers_running_ == 0; });
+    fn_ = nullptr;
+    err = error_;
+    error_ = nullptr;
+  }
+  if (err) std::rethrow_exception(err);
+}
+
+}  // namespace lab
