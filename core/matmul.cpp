@@ -92,17 +92,16 @@ void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc, int ro
     b += NR;
   }
   if (rows == MR && cols == NR) {
-    v4f* acc[MR][2] = {{&c00, &c01}, {&c10, &c11}, {&c20, &c21}, {&c30, &c31}};
-    for (int r = 0; r < MR; ++r) {
-      float* row = c + (size_t)r * ldc;
-      if (add) {
-        store4(row, load4(row) + *acc[r][0]);
-        store4(row + 4, load4(row + 4) + *acc[r][1]);
-      } else {
-        store4(row, *acc[r][0]);
-        store4(row + 4, *acc[r][1]);
-      }
-    }
+    // Accumulators stay in registers: no address of them is ever taken.
+    auto put = [&](float* row, v4f lo, v4f hi) {
+      if (add) { lo += load4(row); hi += load4(row + 4); }
+      store4(row, lo);
+      store4(row + 4, hi);
+    };
+    put(c, c00, c01);
+    put(c + ldc, c10, c11);
+    put(c + 2 * (size_t)ldc, c20, c21);
+    put(c + 3 * (size_t)ldc, c30, c31);
     return;
   }
   float tmp[MR * NR];

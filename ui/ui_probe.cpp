@@ -1,0 +1,60 @@
+#include "ui_probe.h"
+
+#include <unordered_map>
+
+#include "imgui.h"
+#include "imgui_internal.h"
+
+namespace lab::ui {
+namespace {
+// The hooks below are free functions called from inside ImGui with no user pointer, so the items being
+// collected for the current frame live here. One ImGui context per process (the app's).
+struct ProbeState {
+  std::vector<ProbeItem> cur, last;
+  std::unordered_map<ImGuiID, size_t> index;
+};
+ProbeState& probe() {
+  static ProbeState s;
+  return s;
+}
+}  // namespace
+
+void ui_probe_enable(ImGuiContext* ctx) { ctx->TestEngineHookItems = true; }
+
+void ui_probe_frame_done() {
+  ProbeState& p = probe();
+  p.last.swap(p.cur);
+  p.cur.clear();
+  p.index.clear();
+}
+
+const std::vector<ProbeItem>& ui_probe_items() { return probe().last; }
+
+}  // namespace lab::ui
+
+// Dear ImGui test-engine hooks (signatures of imgui_internal.h, 1.89.4+).
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb, const ImGuiLastItemData*) {
+  auto& p = lab::ui::probe();
+  auto it = p.index.find(id);
+  lab::ui::ProbeItem item{id, ctx->CurrentWindow ? ctx->CurrentWindow->Name : "", "", bb.Min.x, bb.Min.y,
+                          bb.GetWidth(), bb.GetHeight(), 0};
+  if (it != p.index.end()) {  // same id submitted twice in a frame: keep the latest rectangle
+    p.cur[it->second] = item;
+    return;
+  }
+  p.index[id] = p.cur.size();
+  p.cur.push_back(std::move(item));
+}
+
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
+  auto& p = lab::ui::probe();
+  auto it = p.index.find(id);
+  if (it == p.index.end() || !label) return;
+  std::string l = label;
+  if (auto pos = l.find("##"); pos != std::string::npos) l.resize(pos);
+  p.cur[it->second].label = l;
+  p.cur[it->second].flags = flags;
+}
+
+void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
+const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return nullptr; }

@@ -1,0 +1,100 @@
+// NeuronLab — Embind bindings of the core's public API. Thin by design: register and marshal only.
+// Calls that take user input return either their result or {error: "message"}; the JS wrapper
+// (web/lab-api.mjs) turns that into a thrown NeuronLabError, in one place. Arrays leave the heap as
+// copies. Shared by the app (page) and the Node module.
+#include <emscripten/bind.h>
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lab.h"
+#include "version.h"
+
+using emscripten::val;
+
+namespace {
+
+val error_value(const std::string& msg) {
+  val o = val::object();
+  o.set("error", msg);
+  return o;
+}
+
+// Runs f (returning a Job) and wraps a thrown std::exception as {error}.
+template <class F>
+val job_or_error(F&& f) {
+  try {
+    return val(f());
+  } catch (const std::exception& e) {
+    return error_value(e.what());
+  }
+}
+
+val build_info() {
+  const lab::BuildInfo b = lab::build_info();
+  val o = val::object();
+  o.set("version", std::string(lab::version()));
+  o.set("simd", b.simd);
+  o.set("threadsEnabled", b.threads_enabled);
+  o.set("wasm", b.wasm);
+  o.set("compiler", b.compiler);
+  o.set("hardwareThreads", lab::ThreadPool::hardware_threads());
+  return o;
+}
+
+val lab_matmul(lab::Lab& lab, const val& a, const val& b, int m, int k, int n, bool ta, bool tb) {
+  return job_or_error([&] {
+    return lab.matmul_async(emscripten::convertJSArrayToNumberVector<float>(a),
+                            emscripten::convertJSArrayToNumberVector<float>(b), m, k, n, ta, tb);
+  });
+}
+
+val lab_matmul_bench(lab::Lab& lab, int n, int reps) {
+  return job_or_error([&] { return lab.matmul_bench_async(n, reps); });
+}
+
+std::string job_state(const lab::Job& j) { return lab::job_state_name(j.state()); }
+bool job_finished(const lab::Job& j) { return j.finished(); }
+double job_progress(const lab::Job& j) { return j.progress(); }
+std::string job_error(const lab::Job& j) { return j.error(); }
+std::string job_result_json(const lab::Job& j) { return j.finished() ? j.result_json : std::string(); }
+void job_cancel(lab::Job& j) { j.cancel(); }
+// A copy of the float result (a view would die when the job or the heap changes).
+val job_result(const lab::Job& j) {
+  if (!j.finished()) return val::null();
+  return val(emscripten::typed_memory_view(j.result.size(), j.result.data())).call<val>("slice");
+}
+
+int lab_threads(const lab::Lab& l) { return l.threads(); }
+int lab_max_threads(const lab::Lab& l) { return l.max_threads(); }
+int lab_set_threads(lab::Lab& l, int n) { return l.set_threads(n); }
+bool lab_force_reference(const lab::Lab& l) { return l.force_reference(); }
+void lab_set_force_reference(lab::Lab& l, bool on) { l.set_force_reference(on); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(neuronlab_core) {
+  using namespace emscripten;
+  function("buildInfo", &build_info);
+  class_<lab::Job>("Job")
+      .smart_ptr<std::shared_ptr<lab::Job>>("JobPtr")
+      .function("state", &job_state)
+      .function("finished", &job_finished)
+      .function("progress", &job_progress)
+      .function("error", &job_error)
+      .function("result", &job_result)
+      .function("resultJson", &job_result_json)
+      .function("cancel", &job_cancel);
+  class_<lab::Lab>("Lab")
+      .constructor<int>()
+      .function("threads", &lab_threads)
+      .function("maxThreads", &lab_max_threads)
+      .function("setThreads", &lab_set_threads)
+      .function("forceReference", &lab_force_reference)
+      .function("setForceReference", &lab_set_force_reference)
+      .function("matmul", &lab_matmul)
+      .function("matmulBench", &lab_matmul_bench);
+}

@@ -1,0 +1,147 @@
+// NeuronLab — the browser entry point and main loop.
+//
+// main() creates the ImGui context, the WebGL2 canvas (platform_html5), the Lab (core) and the App (ui),
+// then hands control to the browser: emscripten_set_main_loop calls frame() once per animation frame.
+// frame() reads top to bottom: platform → fonts → new frame → app → render → probe.
+// Heavy work never runs here: the App submits jobs to the Lab's job thread and polls them.
+#include <emscripten.h>
+#include <emscripten/bind.h>
+#include <emscripten/html5.h>
+#include <GLES3/gl3.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "app.h"
+#include "imgui.h"
+#include "imgui_impl_opengl3.h"
+#include "platform_html5.h"
+#include "ui_probe.h"
+#include "version.h"
+
+namespace {
+
+constexpr int kMaxThreads = 16;        // matches PTHREAD_POOL_SIZE's cap in cmake/Wasm.cmake
+constexpr float kFontSizeCss = 15.0f;  // UI font size in CSS pixels at 100 % scale
+
+// The page's one running app (the browser calls frame() with no context of ours).
+struct Host {
+  std::unique_ptr<lab::Lab> lab;
+  std::unique_ptr<lab::ui::App> app;
+  lab::ui::AppInfo info;
+  float font_raster_scale = 0;  // dpr × ui scale the font atlas was built for
+  double frame_ms = 16.7;       // smoothed
+};
+Host* g_host = nullptr;
+
+void report_fatal(const std::string& msg) {
+  EM_ASM({ if (Module['onLabFatal']) Module['onLabFatal'](UTF8ToString($0)); else console.error(UTF8ToString($0)); }, msg.c_str());
+}
+
+// Rasterise the UI font at CSS size × ui scale × devicePixelRatio, so glyphs map 1:1 to device pixels.
+void ensure_font(float dpr, float ui_scale) {
+  const float raster = dpr * ui_scale;
+  if (raster == g_host->font_raster_scale) return;
+  g_host->font_raster_scale = raster;
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
+  ImFontConfig cfg;
+  cfg.OversampleH = 1;  // already at device resolution
+  cfg.PixelSnapH = true;
+  ImFont* font = io.Fonts->AddFontFromFileTTF("/fonts/ui.ttf", kFontSizeCss * raster, &cfg, ranges);
+  if (!font) {  // the font is preloaded with the module; fall back to ImGui's built-in bitmap font
+    ImFontConfig def;
+    def.SizePixels = 13.0f * raster;
+    io.Fonts->AddFontDefault(&def);
+  }
+  io.FontGlobalScale = 1.0f / dpr;
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+void frame() {
+  Host& h = *g_host;
+  const float dpr = lab::web::platform_new_frame();
+  h.info.dpr = dpr;
+  ensure_font(dpr, h.app->ui_scale());
+  h.frame_ms += (ImGui::GetIO().DeltaTime * 1000.0 - h.frame_ms) * 0.1;
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  h.app->frame(h.info, h.frame_ms);
+  ImGui::Render();
+
+  glViewport(0, 0, lab::web::framebuffer_width(), lab::web::framebuffer_height());
+  const ImVec4 bg = h.app->dark_theme() ? ImVec4(0.10f, 0.12f, 0.16f, 1) : ImVec4(0.94f, 0.94f, 0.94f, 1);
+  glClearColor(bg.x, bg.y, bg.z, bg.w);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  lab::web::platform_end_frame();
+  lab::ui::ui_probe_frame_done();
+}
+
+// --- bindings that need the running app (the core's own are in bindings.cpp) ---------------------
+using emscripten::val;
+
+val ui_items() {
+  val out = val::array();
+  if (!g_host) return out;
+  int i = 0;
+  for (const auto& it : lab::ui::ui_probe_items()) {
+    val o = val::object();
+    o.set("window", it.window);
+    o.set("label", it.label);
+    o.set("id", it.id);
+    o.set("flags", it.flags);
+    o.set("x", it.x);
+    o.set("y", it.y);
+    o.set("w", it.w);
+    o.set("h", it.h);
+    out.set(i++, o);
+  }
+  return out;
+}
+
+std::string app_state() { return g_host ? g_host->app->state_json() : "{}"; }
+lab::Lab* app_lab() { return g_host ? g_host->lab.get() : nullptr; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(neuronlab_app) {
+  emscripten::function("uiItems", &ui_items);
+  emscripten::function("appState", &app_state);
+  emscripten::function("appLab", &app_lab, emscripten::allow_raw_pointers());
+}
+
+int main() {
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // layout is the app's, not a file's
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  lab::ui::ui_probe_enable(ImGui::GetCurrentContext());
+
+  const std::string err = lab::web::platform_init("#canvas");
+  if (!err.empty()) {
+    report_fatal(err);
+    return 0;
+  }
+  if (!ImGui_ImplOpenGL3_Init("#version 300 es")) {
+    report_fatal("Could not initialise WebGL2 rendering.");
+    return 0;
+  }
+
+  g_host = new Host();
+  g_host->lab = std::make_unique<lab::Lab>(std::min(kMaxThreads, lab::ThreadPool::hardware_threads()));
+#if defined(LAB_SINGLE_THREADED)
+  g_host->info.mode = "st";
+#else
+  g_host->info.mode = "mt";
+#endif
+  g_host->app = std::make_unique<lab::ui::App>(*g_host->lab);
+  EM_ASM({ if (Module['onLabReady']) Module['onLabReady'](); });
+  emscripten_set_main_loop(frame, 0, false);
+  return 0;
+}

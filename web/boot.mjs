@@ -1,0 +1,120 @@
+// NeuronLab page boot: check what the browser can do, pick the threaded or the single-threaded build,
+// start it, and publish window.lab. Never a blank page: every way this can fail ends in a readable
+// message that says what is missing and what to do.
+import { makeApi } from './lab-api.mjs';
+
+const $ = (id) => document.getElementById(id);
+
+function showMessage(title, body) {
+  $('loading').hidden = true;
+  $('stage').hidden = true;
+  const m = $('message');
+  m.hidden = false;
+  m.innerHTML = '';
+  const box = document.createElement('div');
+  box.className = 'message';
+  const h = document.createElement('h1');
+  h.textContent = title;
+  box.appendChild(h);
+  for (const line of [].concat(body)) {
+    const p = document.createElement('p');
+    p.textContent = line;
+    box.appendChild(p);
+  }
+  m.appendChild(box);
+  window.labError = { title, body: [].concat(body).join(' ') };
+  document.dispatchEvent(new CustomEvent('neuronlab-error', { detail: window.labError }));
+}
+
+function showNotice(text) {
+  const n = $('notice');
+  n.textContent = text;
+  n.hidden = false;
+}
+
+// A tiny module whose one function uses SIMD (i32.const 0; i8x16.splat; i8x16.popcnt → v128): it
+// validates only where WebAssembly SIMD is supported.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0,
+  65, 0, 253, 15, 253, 98, 11]);
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = src;
+    s.onload = resolve;
+    s.onerror = () => reject(new Error(`could not download ${src}`));
+    document.head.appendChild(s);
+  });
+}
+
+let started = false;
+function onBootError(e) {
+  if (started) return;
+  const reason = (e && (e.message || e.reason || e.error)) || String(e);
+  showMessage('NeuronLab could not start', [
+    `Loading the lab failed: ${reason instanceof Error ? reason.message : reason}.`,
+    'Check your network connection and reload the page. If it keeps failing, the site may be only partly uploaded.']);
+}
+window.addEventListener('error', onBootError);
+window.addEventListener('unhandledrejection', onBootError);
+
+async function boot() {
+  if (typeof WebAssembly !== 'object') {
+    return showMessage('This browser cannot run NeuronLab', [
+      'NeuronLab needs WebAssembly, which this browser does not offer (or has switched off).',
+      'Use a current Chrome, Edge, Firefox or Safari.']);
+  }
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    return showMessage('This browser cannot run NeuronLab', [
+      'NeuronLab needs WebAssembly SIMD (128-bit vector instructions), which this browser does not support.',
+      'Use Chrome or Edge 91+, Firefox 89+ or Safari 16.4+.']);
+  }
+  const probe = document.createElement('canvas').getContext('webgl2');
+  if (!probe) {
+    return showMessage('This browser cannot run NeuronLab', [
+      'NeuronLab draws with WebGL2, which is unavailable here: the browser does not support it, or hardware acceleration is switched off.',
+      'Enable hardware acceleration in the browser settings, or use a current Chrome, Edge, Firefox or Safari.']);
+  }
+  const isolated = await (window.coi ? window.coi.ready : Promise.resolve(self.crossOriginIsolated));
+  const mt = isolated === true && self.crossOriginIsolated && typeof SharedArrayBuffer === 'function';
+  const name = mt ? 'neuronlab' : 'neuronlab_st';
+  if (!mt) {
+    showNotice('Running single-threaded: this page is not cross-origin isolated, so the browser allows no WebAssembly threads. Training will be slower.');
+  }
+  await loadScript(`${name}.js`);
+  const factory = window.createNeuronLab;
+  let fatal = null;
+  const ready = new Promise((resolve, reject) => {
+    factory({
+      onLabReady: resolve,
+      onLabFatal: (msg) => { fatal = msg; reject(new Error(msg)); },
+      onAbort: (what) => reject(new Error(`the engine stopped (${what})`)),
+    }).then((M) => { window.__neuronlabModule = M; }, reject);
+  });
+  try {
+    await ready;
+  } catch (e) {
+    if (fatal) {
+      return showMessage('NeuronLab could not start', [fatal,
+        'Enable hardware acceleration in the browser settings, or try another browser.']);
+    }
+    throw new Error(`could not download or start ${name}.wasm: ${e.message}`);
+  }
+  // The factory's promise resolves after main() has run; wait for it so the module is in hand.
+  while (!window.__neuronlabModule) await new Promise((r) => setTimeout(r, 5));
+  const M = window.__neuronlabModule;
+  started = true;
+  $('loading').hidden = true;
+  window.lab = makeApi(M, M.appLab(), {
+    mode: mt ? 'mt' : 'st',
+    ui: {
+      /** Every widget of the last frame: {window, label, id, flags, x, y, w, h}, CSS px from the canvas' corner. */
+      items: () => M.uiItems(),
+      /** The app's state (frame count, frame time, threads, theme, diagnostics …). */
+      state: () => JSON.parse(M.appState()),
+    },
+  });
+  document.dispatchEvent(new CustomEvent('neuronlab-ready'));
+}
+
+boot().catch(onBootError);

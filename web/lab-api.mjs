@@ -1,0 +1,139 @@
+// NeuronLab JS API — the one wrapper between JavaScript and the core's Embind bindings, shared by the
+// page (window.lab) and Node (web/node.mjs). Validation of user input and readable errors live here:
+// every failure is thrown as a NeuronLabError whose message says what was wrong and what to do.
+// Arrays returned are copies (they never alias wasm memory). Types: web/lab.d.ts. Docs: docs/api.md.
+
+export class NeuronLabError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'NeuronLabError';
+  }
+}
+
+function fail(message) {
+  throw new NeuronLabError(message);
+}
+
+function checkInt(what, v, min, max) {
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(`${what} must be an integer (got ${describe(v)})`);
+  if (v < min || v > max) fail(`${what} must be between ${min} and ${max} (got ${v})`);
+  return v;
+}
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${v.length}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+function toFloat32(what, a) {
+  if (a instanceof Float32Array) return a;
+  if (Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView))) {
+    const f = Float32Array.from(a, Number);
+    const bad = f.findIndex((x) => Number.isNaN(x));
+    if (bad >= 0 && !Number.isNaN(Number(a[bad]))) fail(`${what}[${bad}] is not a number`);
+    return f;
+  }
+  fail(`${what} must be a Float32Array or an array of numbers (got ${describe(a)})`);
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 1));
+
+// Turns a binding's {error} value into a thrown NeuronLabError.
+function unwrap(r) {
+  if (r && typeof r === 'object' && typeof r.error === 'string') fail(r.error);
+  return r;
+}
+
+// Waits (without blocking) until a core Job has finished; returns what `take` reads from it.
+async function finish(job, take) {
+  try {
+    while (!job.finished()) await tick();
+    const state = job.state();
+    if (state === 'failed') fail(job.error());
+    if (state === 'cancelled') fail('The job was cancelled.');
+    return take(job);
+  } finally {
+    job.delete();
+  }
+}
+
+/**
+ * Builds the API object around an instantiated module and its Lab.
+ * @param M     the Emscripten module (createNeuronLab / createNeuronLabCore)
+ * @param core  a Module.Lab instance (the page's own: M.appLab(); Node: new M.Lab(n))
+ * @param opts  { mode: 'mt' | 'st' | 'node', ui?: {items, state}, close?: () => void }
+ */
+export function makeApi(M, core, opts = {}) {
+  const info = M.buildInfo();
+  let closed = false;
+  const live = () => { if (closed) fail('This lab was closed; create a new one.'); };
+  const api = {
+    /** The core's version, e.g. "0.1.0". */
+    version: () => info.version,
+    /** Build and runtime facts: SIMD, threads, mode ('mt' threads, 'st' single-threaded fallback, 'node'). */
+    build: () => ({
+      version: info.version,
+      simd: info.simd,
+      threadsEnabled: info.threadsEnabled,
+      wasm: info.wasm,
+      compiler: info.compiler,
+      mode: opts.mode,
+      hardwareThreads: info.hardwareThreads,
+      maxThreads: core.maxThreads(),
+    }),
+    /** Threads the kernels use now (1 … maxThreads()). */
+    threads: () => { live(); return core.threads(); },
+    /** The most threads this lab can use (its pool size). */
+    maxThreads: () => { live(); return core.maxThreads(); },
+    /** Sets the threads kernels use; clamped to [1, maxThreads()]; returns the value in force. */
+    setThreads(n) {
+      live();
+      checkInt('setThreads(n): n', n, 1, Number.MAX_SAFE_INTEGER);
+      return core.setThreads(Math.min(n, 0x7fffffff));
+    },
+    /** Forces every kernel's plain reference variant (slow; for checking the SIMD kernels). */
+    setForceReference(on) {
+      live();
+      if (typeof on !== 'boolean') fail(`setForceReference(on): on must be true or false (got ${describe(on)})`);
+      core.setForceReference(on);
+    },
+    forceReference: () => { live(); return core.forceReference(); },
+    /**
+     * C = op(A)·op(B), computed by the core's SIMD kernel on its worker threads.
+     * a: M×K (K×M with transA), b: K×N (N×K with transB), row-major. Resolves to C (M×N) as a new Float32Array.
+     */
+    async matmul(a, b, shape = {}) {
+      live();
+      if (shape === null || typeof shape !== 'object') fail('matmul(a, b, shape): shape must be an object {m, k, n}');
+      const { m, k, n, transA = false, transB = false } = shape;
+      checkInt('matmul: shape.m', m, 1, 1 << 26);
+      checkInt('matmul: shape.k', k, 1, 1 << 26);
+      checkInt('matmul: shape.n', n, 1, 1 << 26);
+      const fa = toFloat32('matmul: a', a), fb = toFloat32('matmul: b', b);
+      const job = unwrap(core.matmul(fa, fb, m, k, n, !!transA, !!transB));
+      return finish(job, (j) => j.result());
+    },
+    /**
+     * Times an n×n×n matrix multiply on 1 thread and on threads(), and checks the results are
+     * bit-identical. Resolves to {n, reps, threads, gflops_1, gflops_n, speedup, bit_identical, max_abs_diff_vs_ref}.
+     */
+    async benchMatmul({ n = 256, reps = 3 } = {}) {
+      live();
+      checkInt('benchMatmul: n', n, 1, 4096);
+      checkInt('benchMatmul: reps', reps, 1, 1000);
+      const job = unwrap(core.matmulBench(n, reps));
+      return finish(job, (j) => JSON.parse(j.resultJson()));
+    },
+    /** Releases the lab's threads and memory (Node). The page's lab lives as long as the page. */
+    close() {
+      if (closed) return;
+      closed = true;
+      if (opts.close) opts.close();
+    },
+  };
+  if (opts.ui) api.ui = opts.ui;
+  return api;
+}

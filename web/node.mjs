@@ -1,0 +1,43 @@
+// NeuronLab in Node: the same JS API as the page's window.lab, without the UI.
+//
+//   import { createLab } from 'neuronlab';          // or './web/node.mjs'
+//   const lab = await createLab();
+//   const c = await lab.matmul(a, b, { m: 2, k: 3, n: 2 });
+//   lab.close();                                     // lets Node exit (stops the lab's threads)
+//
+// Needs the built module (dist/node/, written by `npm run build`).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+import { NeuronLabError, makeApi } from './lab-api.mjs';
+
+export { NeuronLabError };
+
+const MAX_THREADS = 16;  // the module's PTHREAD_POOL_SIZE cap (cmake/Wasm.cmake)
+
+/**
+ * @param {{threads?: number, modulePath?: string}} [options]
+ *   threads: threads the kernels use (default: all cores, at most 16);
+ *   modulePath: another build of neuronlab_node.js.
+ */
+export async function createLab(options = {}) {
+  const file = options.modulePath ?? fileURLToPath(new URL('../dist/node/neuronlab_node.js', import.meta.url));
+  if (!existsSync(file)) {
+    throw new NeuronLabError(`The NeuronLab Node module is not built (${file} is missing): run \`npm run build\` first.`);
+  }
+  const require = createRequire(import.meta.url);
+  const factory = require(file);
+  const M = await factory();
+  const core = new M.Lab(Math.min(os.cpus().length, MAX_THREADS));
+  const api = makeApi(M, core, {
+    mode: 'node',
+    close() {
+      core.delete();  // joins the lab's threads
+      if (M.PThread) M.PThread.terminateAllThreads();  // else the pool's workers keep Node alive
+    },
+  });
+  if (options.threads !== undefined) api.setThreads(options.threads);
+  return api;
+}
