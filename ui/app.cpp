@@ -243,10 +243,11 @@ std::string App::state_json() const {
   const BuildInfo b = build_info();
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "{\"frame\":%lld,\"frame_ms\":%.3f,\"mode\":\"%s\",\"dpr\":%.3f,\"simd\":%s,\"threads_enabled\":%s,"
+                "{\"frame\":%lld,\"frame_ms\":%.3f,\"mode\":\"%s\",\"dpr\":%.3f,\"display_w\":%.1f,\"display_h\":%.1f,\"simd\":%s,\"threads_enabled\":%s,"
                 "\"threads\":%d,\"max_threads\":%d,\"version\":\"%s\",\"theme\":\"%s\",\"ui_scale\":%.2f,"
                 "\"show_diagnostics\":%s,\"force_reference\":%s,\"bench\":{\"state\":\"%s\",\"n\":%d,\"error\":\"",
-                frames_, frame_ms_, json_escape(info_.mode).c_str(), info_.dpr, b.simd ? "true" : "false",
+                frames_, frame_ms_, json_escape(info_.mode).c_str(), info_.dpr, ImGui::GetIO().DisplaySize.x, ImGui::GetIO().DisplaySize.y,
+                b.simd ? "true" : "false",
                 b.threads_enabled ? "true" : "false", lab_.threads(), lab_.max_threads(), version(), dark_ ? "dark" : "light",
                 ui_scale_, show_diagnostics_ ? "true" : "false", lab_.force_reference() ? "true" : "false",
                 bench_state_.c_str(), bench_n_);

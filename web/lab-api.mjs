@@ -30,11 +30,13 @@ function describe(v) {
 
 function toFloat32(what, a) {
   if (a instanceof Float32Array) return a;
-  if (Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView))) {
-    const f = Float32Array.from(a, Number);
-    const bad = f.findIndex((x) => Number.isNaN(x));
-    if (bad >= 0 && !Number.isNaN(Number(a[bad]))) fail(`${what}[${bad}] is not a number`);
-    return f;
+  if (ArrayBuffer.isView(a) && !(a instanceof DataView) && !(a instanceof BigInt64Array) && !(a instanceof BigUint64Array)) {
+    return Float32Array.from(a);
+  }
+  if (Array.isArray(a)) {
+    const bad = a.findIndex((x) => typeof x !== 'number');
+    if (bad >= 0) fail(`${what}[${bad}] is not a number (got ${describe(a[bad])})`);
+    return Float32Array.from(a);
   }
   fail(`${what} must be a Float32Array or an array of numbers (got ${describe(a)})`);
 }

@@ -1,0 +1,83 @@
+// Shared helpers for the browser end-to-end tests: Debian's Chromium driven by playwright-core.
+import { chromium } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+
+import { startServer } from '../../web/serve.mjs';
+
+export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Software WebGL (deterministic, no GPU needed); no background connections on a closed network.
+    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+export const serve = (coi) => startServer({ root: DIST, port: 0, coi });
+
+// Console messages that are noise, not faults (SwiftShader read-backs during screenshots).
+const NOISE = [/GPU stall due to ReadPixels/, /GL Driver Message/];
+
+export async function openPage(browser, url, { contextOptions = {}, viewport = { width: 1100, height: 700 }, init } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, ...contextOptions });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if ((m.type() === 'error' || m.type() === 'warning') && !NOISE.some((re) => re.test(m.text()))) problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  if (init) await page.addInitScript(init);
+  await page.goto(url);
+  return { context, page, problems };
+}
+
+// Waits until the lab is up and has drawn a few frames (or reported an error).
+export async function waitForLab(page, frames = 3) {
+  await page.waitForFunction((n) => window.labError || (window.lab && window.lab.ui.state().frame > n), frames, { timeout: 30000 });
+  return page.evaluate(() => (window.labError ? { error: window.labError } : window.lab.ui.state()));
+}
+
+export async function waitForMessage(page) {
+  await page.waitForFunction(() => window.labError, null, { timeout: 30000 });
+  return page.evaluate(() => ({ ...window.labError, text: document.getElementById('message').innerText,
+    visible: !document.getElementById('message').hidden }));
+}
+
+// An ImGui widget by its label (the first one, or the one in `window`).
+export async function item(page, label, window) {
+  const found = await page.evaluate(([l, w]) => window.lab.ui.items().find((i) => i.label === l && (!w || i.window === w)), [label, window]);
+  if (!found) {
+    const labels = await page.evaluate(() => window.lab.ui.items().map((i) => i.label).filter(Boolean));
+    throw new Error(`no widget labelled "${label}" on screen; labels: ${labels.join(', ')}`);
+  }
+  return found;
+}
+
+export async function click(page, label, window) {
+  const r = await item(page, label, window);
+  const box = await page.locator('#canvas').boundingBox();
+  await page.mouse.click(box.x + r.x + r.w / 2, box.y + r.y + r.h / 2);
+  await nextFrames(page, 2);
+}
+
+export async function nextFrames(page, n = 2) {
+  const start = await page.evaluate(() => window.lab.ui.state().frame);
+  await page.waitForFunction(([s, k]) => window.lab.ui.state().frame >= s + k, [start, n]);
+}
+
+// The RGB of a screenshot pixel (decoded in the page: WebGL canvases cannot be read back from JS).
+export async function pixel(page, x, y) {
+  const png = (await page.screenshot()).toString('base64');
+  return page.evaluate(async ([b64, px, py]) => {
+    const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+    const bmp = await createImageBitmap(blob);
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = c.getContext('2d');
+    g.drawImage(bmp, 0, 0);
+    return Array.from(g.getImageData(px, py, 1, 1).data.slice(0, 3));
+  }, [png, x, y]);
+}
