@@ -88,8 +88,8 @@ class JobRunner {
   std::condition_variable cv_;
   std::deque<std::pair<std::shared_ptr<Job>, Fn>> queue_;
   std::shared_ptr<Job> running_;
-  bool stop_ = false;
 #if !defined(LAB_SINGLE_THREADED)
+  bool stop_ = false;
   std::thread thread_;
 #endif
 };
