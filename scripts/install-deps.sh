@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-APT_PKGS=(emscripten cmake ninja-build g++ libglm-dev catch2 chromium fonts-dejavu-core nodejs)
+APT_PKGS=(emscripten cmake ninja-build g++ libglm-dev catch2 nlohmann-json3-dev chromium fonts-dejavu-core nodejs)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
