@@ -1,0 +1,26 @@
+// NeuronLab core — activation functions: one registry, forward and backward side by side.
+//
+//   const lab::ActivationInfo& a = lab::activation("tanh");     // throws std::invalid_argument if unknown
+//   a.forward(x, y, rows, cols);           // y = f(x), elementwise (softmax: along each row)
+//   a.backward(x, y, dy, dx, rows, cols);  // dx = dy · f'(x)   (softmax: the Jacobian-vector product)
+//
+// Definitions (PyTorch's): leaky_relu slope 0.01; elu alpha 1; gelu the exact erf form
+// x·Φ(x); softplus log(1 + e^x) computed stably (PyTorch's threshold 20: x above it passes through).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace lab {
+
+struct ActivationInfo {
+  std::string name;
+  std::string title;
+  // x, y: (rows, cols); all pointers may alias only y with x in forward (in-place allowed).
+  void (*forward)(const float* x, float* y, int rows, int cols);
+  void (*backward)(const float* x, const float* y, const float* dy, float* dx, int rows, int cols);
+};
+
+const std::vector<ActivationInfo>& activation_registry();
+const ActivationInfo& activation(const std::string& name);
+
+}  // namespace lab
