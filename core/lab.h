@@ -11,11 +11,14 @@
 // Errors: methods taking user input throw std::invalid_argument with a message meant for the user
 // (the JS wrapper turns it into an Error); nothing aborts on bad input.
 #pragma once
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "exec.h"
+#include "experiment.h"
 #include "job.h"
 #include "thread_pool.h"
 
@@ -48,9 +51,33 @@ class Lab {
   // {"n","reps","threads","gflops_1","gflops_n","speedup","bit_identical","max_abs_diff_vs_ref"}.
   std::shared_ptr<Job> matmul_bench_async(int n, int reps);
 
+  // --- experiments (lab_experiment.cpp) ---------------------------------------------------------
+  // Builds the experiment a spec describes (JSON text) and makes it current. Throws
+  // std::invalid_argument with a readable message; on error the current experiment is untouched.
+  // Returns the spec's warnings (ignored fields).
+  std::vector<std::string> load(const std::string& spec_json);
+  bool has_experiment() const;
+  // The current experiment (throws std::invalid_argument "no experiment loaded" when there is none).
+  std::shared_ptr<Experiment> experiment() const;
+  std::string spec_json() const;
+  // Trains `steps` mini-batch steps as a job, then evaluates; job->result_json = metrics_json().
+  // A diverging run fails the job with the reason; the weights stay those before the failing step.
+  std::shared_ptr<Job> train_async(long long steps);
+  // {step, epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, regLoss, batchLoss, lr, ...}; NaN → null.
+  std::string metrics_json() const;
+  std::string digest() const;
+  // n rows of inputs (n × input size) → n rows of outputs, on the calling thread.
+  std::vector<float> predict(const std::vector<float>& inputs, int n) const;
+  std::string export_model_json() const;
+  std::vector<uint8_t> export_model_binary() const;
+  // Replaces the current experiment with the file's (spec + weights); throws, leaving it untouched, on a bad file.
+  void import_model(const std::vector<uint8_t>& bytes);
+
  private:
   ThreadPool pool_;
   bool force_reference_ = false;
+  mutable std::mutex exp_mu_;
+  std::shared_ptr<Experiment> exp_;
   JobRunner jobs_;  // declared last: destroyed first, so no job outlives the pool it uses
 };
 

@@ -1,0 +1,274 @@
+// experiment.cpp — [SECTION] construction · [SECTION] one training step · [SECTION] evaluation ·
+// [SECTION] prediction and parameters
+#include "experiment.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "job.h"
+#include "loss.h"
+
+namespace lab {
+
+namespace {
+constexpr double kExplodingGradNorm = 1e6;  // ‖g‖ beyond this: the run has blown up, stop it
+constexpr float kBatchLossSmoothing = 0.05f;
+constexpr int kEvalBatch = 256;
+
+std::string fmt(float v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", v);
+  return b;
+}
+}  // namespace
+
+// [SECTION] construction -----------------------------------------------------------------------------
+
+Experiment::Experiment(const Spec& spec)
+    : spec_(spec), shuffle_rng_(spec.seed, 2), dropout_rng_(spec.seed, 3) {
+  data_ = make_dataset(spec.dataset, spec.data);
+  if (data_.n_train() == 0) throw std::invalid_argument("spec.data: the training split is empty; use more samples or a smaller test_ratio");
+  loss_name_ = spec.loss.empty() ? (data_.task == TaskKind::Classification ? "softmax_cross_entropy" : "mse") : spec.loss;
+  const LossInfo& L = loss(loss_name_);
+  if (L.needs_labels && data_.task != TaskKind::Classification)
+    throw std::invalid_argument("spec.loss: " + loss_name_ + " needs class labels, but '" + data_.name + "' is a regression task; use mse");
+  Rng init_rng(spec.seed, 1);
+  model_ = std::make_unique<Model>(Shape(data_.input_shape.begin(), data_.input_shape.end()), spec.layers, spec.init, init_rng);
+  const int outs = (int)shape_size(model_->output_shape());
+  const bool single_binary = data_.task == TaskKind::Classification && data_.num_classes == 2 && outs == 1 && loss_name_ != "softmax_cross_entropy";
+  if (outs != data_.output_dim && !single_binary)
+    throw std::invalid_argument("spec.model: the last layer has " + std::to_string(outs) + " output" + (outs == 1 ? "" : "s") + ", but '" +
+                                data_.name + "' needs " + std::to_string(data_.output_dim) +
+                                (data_.task == TaskKind::Classification ? " (one per class)" : " (one per target)"));
+  opt_ = make_optimizer(spec.optimizer);
+  order_.resize(data_.n_train());
+  for (size_t i = 0; i < order_.size(); ++i) order_[i] = (int)i;
+  metrics_.lr = spec.optimizer.lr;
+}
+
+long long Experiment::step() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return step_;
+}
+
+Metrics Experiment::metrics() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return metrics_;
+}
+
+void Experiment::set_learning_rate(float lr) {
+  std::lock_guard<std::mutex> l(mu_);
+  OptimizerConfig c = opt_->config();
+  c.lr = lr;
+  validate_optimizer(c);
+  opt_->config().lr = lr;
+  spec_.optimizer.lr = lr;
+}
+
+// [SECTION] one training step ----------------------------------------------------------------------
+
+void Experiment::train(long long n, const Exec& exec, Job* job) {
+  for (long long i = 0; i < n; ++i) {
+    if (job) {
+      job->check_cancel();
+      job->set_progress((double)i / (double)n);
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    one_step(exec);
+  }
+}
+
+// L1/L2 on the weights: adds the penalty's gradient to each weight's gradient; returns the penalty.
+//   penalty = l2/2 · Σ w² + l1 · Σ |w|
+float Experiment::regularize() {
+  const float l1 = spec_.l1, l2 = spec_.l2;
+  if (l1 == 0.0f && l2 == 0.0f) return 0.0f;
+  double pen = 0;
+  for (auto& p : model_->params()) {
+    if (!p.regularised) continue;
+    float* w = p.value->data();
+    float* g = p.grad->data();
+    for (size_t i = 0; i < p.value->size(); ++i) {
+      pen += 0.5 * l2 * w[i] * w[i] + l1 * std::fabs(w[i]);
+      g[i] += l2 * w[i] + (w[i] > 0 ? l1 : w[i] < 0 ? -l1 : 0.0f);
+    }
+  }
+  return (float)pen;
+}
+
+void Experiment::one_step(const Exec& exec) {
+  const size_t n_train = data_.n_train(), in = data_.input_size();
+  if (pos_ == 0) {  // a new epoch: Fisher–Yates with the shuffle stream
+    for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[shuffle_rng_.below((uint32_t)i)]);
+  }
+  const int B = (int)std::min<size_t>(spec_.batch_size, n_train - pos_);
+  Shape bs = data_.input_shape;
+  bs.insert(bs.begin(), B);
+  xb_.resize(bs);
+  const bool cls = data_.task == TaskKind::Classification;
+  yb_.resize(cls ? B : 0);
+  tb_.resize(cls ? 0 : (size_t)B * data_.output_dim);
+  for (int b = 0; b < B; ++b) {
+    const int idx = order_[pos_ + b];
+    std::memcpy(xb_.data() + (size_t)b * in, data_.train_x.data() + (size_t)idx * in, in * sizeof(float));
+    if (cls) yb_[b] = data_.train_label[idx];
+    else std::memcpy(tb_.data() + (size_t)b * data_.output_dim, data_.train_y.data() + (size_t)idx * data_.output_dim, data_.output_dim * sizeof(float));
+  }
+  LayerCtx ctx{exec, true, &dropout_rng_};
+  model_->forward(xb_, ctx);
+  Targets t;
+  if (cls) t.labels = yb_.data(); else t.values = tb_.data();
+  const float data_loss = loss(loss_name_).compute(model_->output(), t, &dout_);
+  const float lr = scheduled_lr(spec_.schedule, opt_->config().lr, step_);
+  auto diverge = [&](const std::string& what) {
+    std::string cause;
+    if (spec_.l1 >= 1.0f || spec_.l2 >= 1.0f)
+      cause = "the regularisation rate (l1 " + fmt(spec_.l1) + ", l2 " + fmt(spec_.l2) + ") is too strong; lower it";
+    else
+      cause = "the learning rate " + fmt(lr) + " is too high for this model; try " + fmt(lr / 10) + " and reset";
+    const std::string msg = "training stopped at step " + std::to_string(step_) + ": " + what + ". Likely cause: " + cause + ".";
+    metrics_.diverged = true;
+    metrics_.diverged_reason = msg;
+    throw TrainingDiverged(msg);
+  };
+  if (!std::isfinite(data_loss)) diverge("the loss became " + std::string(std::isnan(data_loss) ? "NaN" : "infinite"));
+  model_->backward(dout_, ctx);
+  const float pen = regularize();
+  double norm2 = 0;
+  for (auto& p : model_->params())
+    for (size_t i = 0; i < p.grad->size(); ++i) norm2 += (double)p.grad->at(i) * p.grad->at(i);
+  if (!std::isfinite(norm2)) diverge("the gradients became NaN or infinite");
+  if (std::sqrt(norm2) > kExplodingGradNorm) diverge("the gradients exploded (norm " + fmt((float)std::sqrt(norm2)) + ")");
+  opt_->step(model_->params(), lr);
+  ++step_;
+  pos_ += B;
+  if (pos_ >= n_train) {
+    pos_ = 0;
+    ++epoch_;
+  }
+  metrics_.step = step_;
+  metrics_.epoch = epoch_;
+  metrics_.lr = lr;
+  metrics_.reg_loss = pen;
+  metrics_.batch_loss = std::isnan(metrics_.batch_loss) ? data_loss : metrics_.batch_loss + kBatchLossSmoothing * (data_loss - metrics_.batch_loss);
+  metrics_.diverged = false;
+  metrics_.diverged_reason.clear();
+}
+
+// [SECTION] evaluation ------------------------------------------------------------------------------
+
+void Experiment::evaluate_split(const Exec& exec, bool test, Metrics& m) {
+  const std::vector<float>& X = test ? data_.test_x : data_.train_x;
+  const size_t n = test ? data_.n_test() : data_.n_train(), in = data_.input_size();
+  if (n == 0) return;
+  const bool cls = data_.task == TaskKind::Classification;
+  const int K = data_.num_classes, D = data_.output_dim;
+  const LossInfo& L = loss(loss_name_);
+  double loss_sum = 0, sq = 0, ss_tot = 0;
+  size_t correct = 0;
+  std::vector<int> conf(cls && test ? (size_t)K * K : 0, 0);
+  std::vector<double> mean(cls ? 0 : D, 0.0);
+  if (!cls) {
+    const std::vector<float>& Y = test ? data_.test_y : data_.train_y;
+    for (size_t i = 0; i < n; ++i)
+      for (int j = 0; j < D; ++j) mean[j] += Y[i * D + j] / n;
+  }
+  LayerCtx ctx{exec, false, nullptr};
+  Tensor xb;
+  for (size_t b0 = 0; b0 < n; b0 += kEvalBatch) {
+    const int B = (int)std::min<size_t>(kEvalBatch, n - b0);
+    Shape bs = data_.input_shape;
+    bs.insert(bs.begin(), B);
+    xb.resize(bs);
+    std::memcpy(xb.data(), X.data() + b0 * in, (size_t)B * in * sizeof(float));
+    model_->forward(xb, ctx);
+    const Tensor& out = model_->output();
+    const int outs = (int)out.row_size();
+    Targets t;
+    if (cls) t.labels = (test ? data_.test_label : data_.train_label).data() + b0;
+    else t.values = (test ? data_.test_y : data_.train_y).data() + b0 * D;
+    loss_sum += (double)L.compute(out, t, nullptr) * B;
+    for (int b = 0; b < B; ++b) {
+      const float* o = out.data() + (size_t)b * outs;
+      if (cls) {
+        int pred;
+        if (outs == 1) pred = o[0] > (loss_name_ == "bce_logits" ? 0.0f : 0.5f) ? 1 : 0;
+        else pred = (int)(std::max_element(o, o + outs) - o);
+        const int y = t.labels[b];
+        correct += pred == y;
+        if (test && pred < K) conf[(size_t)y * K + pred]++;
+      } else {
+        for (int j = 0; j < D; ++j) {
+          const double e = o[j] - t.values[(size_t)b * D + j], dm = t.values[(size_t)b * D + j] - mean[j];
+          sq += e * e;
+          ss_tot += dm * dm;
+        }
+      }
+    }
+  }
+  (test ? m.test_loss : m.train_loss) = (float)(loss_sum / n);
+  if (cls) {
+    (test ? m.test_accuracy : m.train_accuracy) = (float)correct / n;
+    if (test) {
+      m.confusion = conf;
+      m.per_class_accuracy.assign(K, NAN);
+      for (int k = 0; k < K; ++k) {
+        int row = 0;
+        for (int j = 0; j < K; ++j) row += conf[(size_t)k * K + j];
+        if (row) m.per_class_accuracy[k] = (float)conf[(size_t)k * K + k] / row;
+      }
+    }
+  } else {
+    (test ? m.test_rmse : m.train_rmse) = (float)std::sqrt(sq / ((double)n * D));
+    (test ? m.test_r2 : m.train_r2) = ss_tot > 0 ? (float)(1.0 - sq / ss_tot) : NAN;
+  }
+}
+
+Metrics Experiment::evaluate(const Exec& exec) {
+  std::lock_guard<std::mutex> l(mu_);
+  Metrics m = metrics_;
+  evaluate_split(exec, false, m);
+  evaluate_split(exec, true, m);
+  metrics_ = m;
+  return m;
+}
+
+// [SECTION] prediction and parameters ------------------------------------------------------------------
+
+std::vector<float> Experiment::predict(const float* x, int n) {
+  std::lock_guard<std::mutex> l(mu_);
+  const size_t in = data_.input_size();
+  const int outs = (int)shape_size(model_->output_shape());
+  std::vector<float> out((size_t)n * outs);
+  LayerCtx ctx{Exec{nullptr, false}, false, nullptr};
+  Tensor xb;
+  for (int b0 = 0; b0 < n; b0 += kEvalBatch) {
+    const int B = std::min(kEvalBatch, n - b0);
+    Shape bs = data_.input_shape;
+    bs.insert(bs.begin(), B);
+    xb.resize(bs);
+    std::memcpy(xb.data(), x + (size_t)b0 * in, (size_t)B * in * sizeof(float));
+    model_->forward(xb, ctx);
+    std::memcpy(out.data() + (size_t)b0 * outs, model_->output().data(), (size_t)B * outs * sizeof(float));
+  }
+  return out;
+}
+
+std::string Experiment::digest() {
+  std::lock_guard<std::mutex> l(mu_);
+  return model_->digest();
+}
+
+void Experiment::set_parameters(const std::vector<std::vector<float>>& values) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto ps = model_->params();
+  if (values.size() != ps.size())
+    throw std::invalid_argument("the model has " + std::to_string(ps.size()) + " parameter tensors, the file " + std::to_string(values.size()));
+  for (size_t i = 0; i < ps.size(); ++i)
+    if (values[i].size() != ps[i].value->size())
+      throw std::invalid_argument("parameter " + std::to_string(i) + " (" + ps[i].name + ") has " + std::to_string(values[i].size()) +
+                                  " values in the file, the model needs " + std::to_string(ps[i].value->size()));
+  for (size_t i = 0; i < ps.size(); ++i) std::copy(values[i].begin(), values[i].end(), ps[i].value->data());
+}
+
+}  // namespace lab

@@ -1,0 +1,50 @@
+// NeuronLab core — the experiment spec: everything that defines an experiment, seed included.
+//
+// An experiment = its spec + seed: the same spec gives the same dataset, the same initial weights and
+// the same training trajectory, bit for bit, whatever the thread count. The spec is JSON text (the same
+// text a shared URL holds); parse_spec() validates every field and throws std::invalid_argument with a
+// message naming the field ("spec.optimizer.lr must be a number between 0 and 100 (got -1)").
+// Unknown fields are ignored and listed in Spec::warnings, so newer links still load in older labs.
+//
+//   {"version": 1, "seed": 42,
+//    "data": {"name": "spiral", "n": 500, "noise": 0.1, "test_ratio": 0.5},
+//    "model": {"layers": [{"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 2}]},
+//    "loss": "softmax_cross_entropy", "optimizer": {"name": "sgd", "lr": 0.03},
+//    "schedule": {"name": "constant"}, "batch_size": 10, "regularization": {"l1": 0, "l2": 0}}
+//
+// Defaults: loss softmax_cross_entropy for classification, mse for regression; optimizer sgd lr 0.03;
+// batch_size 10; init glorot_uniform; data.seed = seed.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dataset.h"
+#include "layer.h"
+#include "optimizer.h"
+
+namespace lab {
+
+inline constexpr int kSpecVersion = 1;
+
+struct Spec {
+  int version = kSpecVersion;
+  uint64_t seed = 1;
+  std::string dataset = "spiral";
+  DatasetParams data;
+  bool data_seed_given = false;
+  std::vector<LayerSpec> layers;
+  std::string init = "glorot_uniform";
+  std::string loss;  // empty: the task's default
+  OptimizerConfig optimizer;
+  ScheduleConfig schedule;
+  int batch_size = 10;
+  float l1 = 0.0f, l2 = 0.0f;
+  std::vector<std::string> warnings;  // fields that were ignored
+};
+
+Spec parse_spec(const std::string& json_text);
+// Canonical JSON: every field written, defaults filled in.
+std::string spec_to_json(const Spec& s);
+
+}  // namespace lab

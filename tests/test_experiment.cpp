@@ -1,0 +1,151 @@
+// Experiments end to end: specs, training that learns, bit-identical determinism across thread
+// counts, divergence reports, and model export/import with damaged files.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <thread>
+
+#include "experiment.h"
+#include "lab.h"
+#include "model_io.h"
+#include "spec.h"
+#include "thread_pool.h"
+
+using namespace lab;
+
+namespace {
+const char* kSpiral = R"({"seed": 7, "data": {"name": "spiral", "n": 400, "noise": 0.0, "test_ratio": 0.25},
+  "model": {"layers": [{"type": "dense", "units": 16, "activation": "tanh"}, {"type": "dense", "units": 16, "activation": "tanh"},
+                       {"type": "dense", "units": 2}]},
+  "optimizer": {"name": "adam", "lr": 0.02}, "batch_size": 16})";
+
+const char* kCnn = R"({"seed": 3, "data": {"name": "block_patterns", "n": 96, "noise": 0.1, "test_ratio": 0.25, "classes": 4},
+  "model": {"layers": [{"type": "conv2d", "filters": 4, "kernel": 3, "activation": "relu"}, {"type": "maxpool2d"},
+                       {"type": "conv2d", "filters": 4, "kernel": 3, "padding": 1, "activation": "relu"}, {"type": "avgpool2d"},
+                       {"type": "flatten"}, {"type": "dropout", "rate": 0.2}, {"type": "dense", "units": 4}]},
+  "optimizer": {"name": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": true}, "batch_size": 12,
+  "regularization": {"l2": 0.001}})";
+
+std::string digest_after(const char* spec, int steps, int threads) {
+  ThreadPool pool(threads);
+  Experiment e(parse_spec(spec));
+  e.train(steps, Exec{&pool, false}, nullptr);
+  return e.digest();
+}
+}  // namespace
+
+TEST_CASE("a spiral MLP learns", "[experiment]") {
+  ThreadPool pool(2);
+  Experiment e(parse_spec(kSpiral));
+  const Metrics before = e.evaluate(Exec{&pool, false});
+  e.train(3000, Exec{&pool, false}, nullptr);
+  const Metrics after = e.evaluate(Exec{&pool, false});
+  INFO("train acc " << after.train_accuracy << " test acc " << after.test_accuracy);
+  CHECK(after.train_loss < before.train_loss * 0.5f);
+  CHECK(after.test_accuracy > 0.9f);
+  CHECK(after.step == 3000);
+  CHECK(after.epoch == 3000 / 19);  // 300 training samples: 18 batches of 16 and one of 12 per epoch
+  REQUIRE(after.confusion.size() == 4);
+  CHECK(after.confusion[0] + after.confusion[1] + after.confusion[2] + after.confusion[3] == 100);
+}
+
+TEST_CASE("same spec and seed: bit-identical weights with 1, 2, 4 and 8 threads", "[experiment][determinism]") {
+  for (const char* spec : {kSpiral, kCnn}) {
+    const std::string d1 = digest_after(spec, 40, 1);
+    for (int t : {2, 4, 8}) CHECK(digest_after(spec, 40, t) == d1);
+  }
+  // …and a different seed gives different weights.
+  std::string other = kSpiral;
+  other.replace(other.find("\"seed\": 7"), 9, "\"seed\": 8");
+  CHECK(digest_after(other.c_str(), 40, 1) != digest_after(kSpiral, 40, 1));
+}
+
+TEST_CASE("a CNN trains on images with dropout, nesterov and L2", "[experiment]") {
+  ThreadPool pool(2);
+  Experiment e(parse_spec(kCnn));
+  const Metrics m0 = e.evaluate(Exec{&pool, false});
+  e.train(60, Exec{&pool, false}, nullptr);
+  const Metrics m = e.evaluate(Exec{&pool, false});
+  CHECK(m.train_loss < m0.train_loss);
+  CHECK(m.reg_loss > 0);
+}
+
+TEST_CASE("a diverging run stops with the likely cause, weights finite", "[experiment]") {
+  // ReLU layers and plain SGD at a huge rate: the weights blow up within a few steps.
+  const char* spec = R"({"seed": 7, "data": {"name": "spiral", "n": 200},
+    "model": {"layers": [{"type": "dense", "units": 16, "activation": "relu"}, {"type": "dense", "units": 16, "activation": "relu"},
+                         {"type": "dense", "units": 2}]},
+    "optimizer": {"name": "sgd", "lr": 90}, "batch_size": 10})";
+  Experiment e(parse_spec(spec));
+  bool threw = false;
+  try {
+    e.train(2000, Exec{nullptr, false}, nullptr);
+  } catch (const TrainingDiverged& d) {
+    threw = true;
+    CHECK_THAT(d.what(), Catch::Contains("learning rate 90 is too high"));
+  }
+  REQUIRE(threw);
+  CHECK(e.metrics().diverged);
+  for (auto& p : e.model().params())
+    for (size_t i = 0; i < p.value->size(); ++i) REQUIRE(std::isfinite(p.value->at(i)));
+}
+
+TEST_CASE("spec errors are readable; round trip keeps the experiment", "[spec]") {
+  CHECK_THROWS_WITH(parse_spec("{nope"), Catch::StartsWith("spec: not valid JSON"));
+  CHECK_THROWS_WITH(parse_spec("[]"), Catch::StartsWith("spec: must be a JSON object"));
+  CHECK_THROWS_WITH(parse_spec(R"({"model": {"layers": [{"type": "dense", "units": 2}]}, "optimizer": {"lr": -1}})"),
+                    "spec.optimizer.lr must be a number between 0 and 100 (got -1)");
+  CHECK_THROWS_WITH(parse_spec(R"({"data": {"name": "sprial"}, "model": {"layers": [{"type": "dense", "units": 2}]}})"),
+                    Catch::StartsWith("spec.data.name 'sprial' is not a known dataset"));
+  CHECK_THROWS_WITH(parse_spec(R"({"data": {"name": "spiral"}})"), Catch::StartsWith("spec.model.layers is missing"));
+  CHECK_THROWS_WITH(parse_spec(R"({"model": {"layers": [{"type": "dense", "units": 2}]}, "batch_size": 0})"),
+                    "spec.batch_size must be an integer between 1 and 65536 (got 0)");
+  CHECK_THROWS_WITH(Experiment(parse_spec(R"({"model": {"layers": [{"type": "dense", "units": 3}]}})")),
+                    Catch::Contains("the last layer has 3 outputs, but 'spiral' needs 2 (one per class)"));
+  const Spec s = parse_spec(R"({"seed": 5, "colour": "blue", "model": {"layers": [{"type": "dense", "units": 2}]}})");
+  REQUIRE(s.warnings.size() == 1);
+  CHECK(s.warnings[0] == "ignored unknown field spec.colour");
+  const std::string canon = spec_to_json(parse_spec(kSpiral));
+  CHECK(spec_to_json(parse_spec(canon)) == canon);
+  CHECK(canon.find("\"lr\":0.02") != std::string::npos);  // floats written short, not 0.0199999996
+}
+
+TEST_CASE("models export and import, bit for bit; damaged files are refused", "[model_io]") {
+  Experiment e(parse_spec(kCnn));
+  e.train(5, Exec{nullptr, false}, nullptr);
+  const std::string d = e.digest();
+  const std::vector<uint8_t> bin = export_model_binary(e);
+  const std::string js = export_model_json(e);
+  CHECK(import_model(bin.data(), bin.size())->digest() == d);
+  CHECK(import_model(reinterpret_cast<const uint8_t*>(js.data()), js.size())->digest() == d);
+  // truncated, corrupted, foreign
+  CHECK_THROWS_WITH(import_model(bin.data(), bin.size() / 2), Catch::Contains("truncated") || Catch::Contains("corrupt"));
+  std::vector<uint8_t> flipped = bin;
+  flipped[flipped.size() / 2] ^= 0x40;
+  CHECK_THROWS_WITH(import_model(flipped.data(), flipped.size()), Catch::Contains("corrupt"));
+  CHECK_THROWS_WITH(import_model(reinterpret_cast<const uint8_t*>(js.data()), js.size() - 10), Catch::Contains("not valid JSON"));
+  const std::string png = "\x89PNG\r\n\x1a\n....";
+  CHECK_THROWS_WITH(import_model(reinterpret_cast<const uint8_t*>(png.data()), png.size()), Catch::Contains("not a NeuronLab model file"));
+  CHECK_THROWS_WITH(import_model(nullptr, 0), "model file is empty");
+}
+
+TEST_CASE("Lab: load, train as a job, metrics, predict; a bad import keeps the model", "[lab][experiment]") {
+  Lab lab(2);
+  CHECK_THROWS_WITH(lab.digest(), Catch::Contains("no experiment is loaded"));
+  lab.load(kSpiral);
+  const std::string d0 = lab.digest();
+  auto job = lab.train_async(50);
+  while (!job->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(job->state() == Job::State::Done);
+  CHECK(job->result_json.find("\"step\":50") != std::string::npos);
+  CHECK(lab.digest() != d0);
+  const std::vector<float> out = lab.predict({0.5f, -0.5f, 1.0f, 2.0f}, 2);
+  CHECK(out.size() == 4);
+  CHECK_THROWS_WITH(lab.predict({1.0f, 2.0f, 3.0f}, 2), Catch::Contains("2 rows of 2 inputs need 4 values, got 3"));
+  const std::string d1 = lab.digest();
+  std::vector<uint8_t> junk = {'N', 'L', 'M', 'O', 'D', 'E', 'L', '1', 1, 0};
+  CHECK_THROWS(lab.import_model(junk));
+  CHECK(lab.digest() == d1);
+  CHECK_THROWS(lab.load("{\"model\": 1}"));
+  CHECK(lab.digest() == d1);
+}
