@@ -10,7 +10,7 @@ namespace lab {
 
 namespace {
 using json = nlohmann::json;
-json num(float v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json num(float v) { return std::isfinite(v) ? json(short_float(v)) : json(nullptr); }
 
 std::string metrics_to_json(const Metrics& m) {
   json j;

@@ -59,16 +59,6 @@ void note_unknown(const json& obj, const std::set<std::string>& known, const std
     if (!known.count(it.key())) warn.push_back("ignored unknown field spec." + path + (path.empty() ? "" : ".") + it.key());
 }
 
-// The shortest decimal that reads back as the same float (0.03f → 0.03, not 0.0299999993).
-double short_float(float f) {
-  char b[32];
-  for (int prec = 6; prec <= 9; ++prec) {
-    std::snprintf(b, sizeof b, "%.*g", prec, (double)f);
-    if (std::strtof(b, nullptr) == f) break;
-  }
-  return std::strtod(b, nullptr);
-}
-
 }  // namespace
 
 Spec parse_spec(const std::string& text_in) {
@@ -185,6 +175,17 @@ Spec parse_spec(const std::string& text_in) {
   s.l2 = (float)number(r, "l2", "regularization.l2", 0, 0, 10, false);
   return s;
 }
+
+// The shortest decimal that reads back as the same float (0.03f → 0.03, not 0.0299999993).
+double short_float(float f) {
+  char b[32];
+  for (int prec = 6; prec <= 9; ++prec) {
+    std::snprintf(b, sizeof b, "%.*g", prec, (double)f);
+    if (std::strtof(b, nullptr) == f) break;
+  }
+  return std::strtod(b, nullptr);
+}
+
 
 std::string spec_to_json(const Spec& s) {
   json j = json::object();

@@ -47,4 +47,7 @@ Spec parse_spec(const std::string& json_text);
 // Canonical JSON: every field written, defaults filled in.
 std::string spec_to_json(const Spec& s);
 
+// The shortest decimal that reads back as the same float (0.03f → 0.03, not 0.0299999993), for JSON.
+double short_float(float f);
+
 }  // namespace lab

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lab.h"
+#include "registry_json.h"
 #include "version.h"
 
 using emscripten::val;
@@ -56,6 +57,51 @@ val lab_matmul_bench(lab::Lab& lab, int n, int reps) {
   return job_or_error([&] { return lab.matmul_bench_async(n, reps); });
 }
 
+// Runs f (returning something val can hold) and wraps a thrown std::exception as {error}.
+template <class F>
+val value_or_error(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return error_value(e.what());
+  }
+}
+
+template <class T>
+val copy_out(const std::vector<T>& v) {
+  return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
+}
+
+val lab_load(lab::Lab& lab, const std::string& spec) {
+  return value_or_error([&] {
+    val warnings = val::array();
+    int i = 0;
+    for (const auto& w : lab.load(spec)) warnings.set(i++, w);
+    val o = val::object();
+    o.set("warnings", warnings);
+    return o;
+  });
+}
+val lab_spec(lab::Lab& lab) { return value_or_error([&] { return val(lab.spec_json()); }); }
+val lab_metrics(lab::Lab& lab) { return value_or_error([&] { return val(lab.metrics_json()); }); }
+val lab_digest(lab::Lab& lab) { return value_or_error([&] { return val(lab.digest()); }); }
+val lab_has_experiment(lab::Lab& lab) { return val(lab.has_experiment()); }
+val lab_train(lab::Lab& lab, double steps) {
+  return job_or_error([&] { return lab.train_async((long long)steps); });
+}
+val lab_predict(lab::Lab& lab, const val& inputs, int n) {
+  return value_or_error([&] { return copy_out(lab.predict(emscripten::convertJSArrayToNumberVector<float>(inputs), n)); });
+}
+val lab_export_json(lab::Lab& lab) { return value_or_error([&] { return val(lab.export_model_json()); }); }
+val lab_export_binary(lab::Lab& lab) { return value_or_error([&] { return copy_out(lab.export_model_binary()); }); }
+val lab_import(lab::Lab& lab, const val& bytes) {
+  return value_or_error([&] {
+    lab.import_model(emscripten::convertJSArrayToNumberVector<uint8_t>(bytes));
+    return val::object();
+  });
+}
+std::string registries() { return lab::registries_json(); }
+
 std::string job_state(const lab::Job& j) { return lab::job_state_name(j.state()); }
 bool job_finished(const lab::Job& j) { return j.finished(); }
 double job_progress(const lab::Job& j) { return j.progress(); }
@@ -79,6 +125,7 @@ void lab_set_force_reference(lab::Lab& l, bool on) { l.set_force_reference(on); 
 EMSCRIPTEN_BINDINGS(neuronlab_core) {
   using namespace emscripten;
   function("buildInfo", &build_info);
+  function("registries", &registries);
   class_<lab::Job>("Job")
       .smart_ptr<std::shared_ptr<lab::Job>>("JobPtr")
       .function("state", &job_state)
@@ -96,5 +143,15 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("forceReference", &lab_force_reference)
       .function("setForceReference", &lab_set_force_reference)
       .function("matmul", &lab_matmul)
-      .function("matmulBench", &lab_matmul_bench);
+      .function("matmulBench", &lab_matmul_bench)
+      .function("load", &lab_load)
+      .function("spec", &lab_spec)
+      .function("hasExperiment", &lab_has_experiment)
+      .function("train", &lab_train)
+      .function("metrics", &lab_metrics)
+      .function("digest", &lab_digest)
+      .function("predict", &lab_predict)
+      .function("exportModelJson", &lab_export_json)
+      .function("exportModelBinary", &lab_export_binary)
+      .function("importModel", &lab_import);
 }

@@ -72,7 +72,9 @@ export function makeApi(M, core, opts = {}) {
   const info = M.buildInfo();
   let closed = false;
   const live = () => { if (closed) fail('This lab was closed; create a new one.'); };
-  const api = {
+  // eslint-disable-next-line prefer-const
+  let api;
+  api = {
     /** The core's version, e.g. "0.1.0". */
     version: () => info.version,
     /** Build and runtime facts: SIMD, threads, mode ('mt' threads, 'st' single-threaded fallback, 'node'). */
@@ -128,6 +130,65 @@ export function makeApi(M, core, opts = {}) {
       checkInt('benchMatmul: reps', reps, 1, 1000);
       const job = unwrap(core.matmulBench(n, reps));
       return finish(job, (j) => JSON.parse(j.resultJson()));
+    },
+    // ---- experiments ---------------------------------------------------------------------------
+    /** The registries: datasets, layers, activations, losses, optimizers, schedules, initializers. */
+    registries: () => JSON.parse(M.registries()),
+    /**
+     * Loads an experiment spec (JSON text or an object; the same text a shared URL holds) and makes it
+     * the current experiment. Throws a NeuronLabError naming the bad field; the current experiment is
+     * then untouched. Returns {warnings}: fields that were ignored.
+     */
+    load(spec) {
+      live();
+      let text;
+      if (typeof spec === 'string') text = spec;
+      else if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) text = JSON.stringify(spec);
+      else fail(`load(spec): spec must be a JSON string or an object (got ${describe(spec)})`);
+      return { warnings: unwrap(core.load(text)).warnings };
+    },
+    /** The current experiment's spec, every field filled in, seed included (an object; JSON.stringify it for text). */
+    spec() { live(); return JSON.parse(unwrap(core.spec())); },
+    /**
+     * Trains `steps` mini-batch steps on the core's threads; resolves to metrics() when done. Rejects
+     * with the reason if the run diverges (the weights stay those before the failing step).
+     */
+    async train(steps = 1) {
+      live();
+      checkInt('train(steps): steps', steps, 0, 1e8);
+      const job = unwrap(core.train(steps));
+      return finish(job, () => api.metrics());
+    },
+    /** {step, epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, regLoss, batchLoss, lr, trainRmse, testRmse, trainR2, testR2, confusion, perClassAccuracy, diverged, divergedReason}. */
+    metrics() { live(); return JSON.parse(unwrap(core.metrics())); },
+    /** Hex digest of every parameter: equal digests = the same weights, bit for bit. */
+    digest() { live(); return unwrap(core.digest()); },
+    /** n rows of inputs (n × input size, row-major) → n rows of outputs, as a new Float32Array. */
+    predict(inputs, n) {
+      live();
+      checkInt('predict(inputs, n): n', n, 1, 1 << 24);
+      return unwrap(core.predict(toFloat32('predict: inputs', inputs), n));
+    },
+    /** The model (spec + weights): format 'binary' (default) → Uint8Array, 'json' → string. */
+    exportModel(format = 'binary') {
+      live();
+      if (format === 'binary') return unwrap(core.exportModelBinary());
+      if (format === 'json') return unwrap(core.exportModelJson());
+      fail(`exportModel(format): format must be 'binary' or 'json' (got ${describe(format)})`);
+    },
+    /**
+     * Replaces the current experiment with a saved model (Uint8Array / ArrayBuffer of either format, or
+     * the JSON text). A malformed or truncated file throws and leaves the current model untouched.
+     */
+    importModel(bytes) {
+      live();
+      let u8;
+      if (bytes instanceof Uint8Array) u8 = bytes;
+      else if (bytes instanceof ArrayBuffer) u8 = new Uint8Array(bytes);
+      else if (ArrayBuffer.isView(bytes)) u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      else if (typeof bytes === 'string') u8 = new TextEncoder().encode(bytes);
+      else fail(`importModel(bytes): bytes must be a Uint8Array, an ArrayBuffer or the JSON text (got ${describe(bytes)})`);
+      unwrap(core.importModel(u8));
     },
     /** Releases the lab's threads and memory (Node). The page's lab lives as long as the page. */
     close() {
