@@ -16,13 +16,19 @@
 #include "rng.h"
 #include "version.h"
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 namespace {
 
 int usage() {
   std::fprintf(stderr,
                "usage: neuronlab --version\n"
                "       neuronlab selftest\n"
-               "       neuronlab bench-matmul [n=512] [reps=5] [threads=all]\n");
+               "       neuronlab bench-matmul [n=512] [reps=5] [threads=all]\n"
+               "       neuronlab train SPEC.json STEPS [threads=all]     train, print metrics and digest\n"
+               "       neuronlab bench-train SPEC.json [seconds=2] [threads=all]   training samples/s (median of 3)\n");
   return 2;
 }
 
@@ -62,6 +68,50 @@ int selftest() {
   return failures ? 1 : 0;
 }
 
+std::string read_file(const char* path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::invalid_argument(std::string("cannot read ") + path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+int train_cmd(int argc, char** argv, bool bench) {
+  if (argc < 3) return usage();
+  const int threads = argc > 4 ? std::atoi(argv[4]) : lab::ThreadPool::hardware_threads();
+  lab::Lab lab(threads);
+  try {
+    for (const auto& w : lab.load(read_file(argv[2]))) std::fprintf(stderr, "neuronlab: %s\n", w.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neuronlab: %s\n", e.what());
+    return 2;
+  }
+  if (!bench) {
+    auto job = lab.train_async(std::atoll(argv[3]));
+    if (wait_job(job)) return 1;
+    std::printf("%s\ndigest %s\n", job->result_json.c_str(), lab.digest().c_str());
+    return 0;
+  }
+  // Steady state: warm up, find the steps that take ~`seconds`, then time 3 runs and take the median.
+  const double seconds = argc > 3 ? std::atof(argv[3]) : 2.0;
+  const int batch = lab.experiment()->spec().batch_size;
+  auto timed = [&](long long steps) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto job = lab.train_async(steps, false);
+    if (wait_job(job)) std::exit(1);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  long long steps = 10;
+  double t = timed(steps);
+  while (t < 0.3) { steps *= 2; t = timed(steps); }
+  steps = std::max<long long>(1, (long long)(steps * seconds / t));
+  std::vector<double> rates;
+  for (int r = 0; r < 3; ++r) rates.push_back(steps * batch / timed(steps));
+  std::sort(rates.begin(), rates.end());
+  std::printf("{\"samples_per_s\":%.1f,\"threads\":%d,\"steps\":%lld,\"batch\":%d}\n", rates[1], lab.threads(), steps, batch);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,6 +124,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "selftest") return selftest();
+  if (cmd == "train") return train_cmd(argc, argv, false);
+  if (cmd == "bench-train") return train_cmd(argc, argv, true);
   if (cmd == "bench-matmul") {
     const int n = argc > 2 ? std::atoi(argv[2]) : 512, reps = argc > 3 ? std::atoi(argv[3]) : 5;
     const int threads = argc > 4 ? std::atoi(argv[4]) : lab::ThreadPool::hardware_threads();

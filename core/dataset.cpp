@@ -87,6 +87,18 @@ const std::vector<Entry>& entries() {
           schema(kMaxImageSamples, 2000, 0.1, "Gaussian pixel noise, standard deviation noise",
                  {{"classes", 2, 10, 10, true, "number of classes (one pattern each)"}})},
          generate_block_patterns},
+        {{"random", "Random features (benchmarks)",
+          "Uniform random features in [-1, 1) with random labels: nothing to learn but memorisation.", C, "table",
+          schema(kMax2dSamples, 1000, 0.0, "unused",
+                 {{"features", 1, 100000, 64, true, "features per sample"},
+                  {"classes", 2, 1000, 10, true, "number of classes"}})},
+         generate_random},
+        {{"random_images", "Random images (benchmarks)",
+          "Uniform random pixels in [-1, 1) with random labels, of any image shape.", C, "image",
+          schema(kMaxImageSamples, 1000, 0.0, "unused",
+                 {{"channels", 1, 64, 1, true, "image channels"}, {"height", 1, 512, 28, true, "image height"},
+                  {"width", 1, 512, 28, true, "image width"}, {"classes", 2, 1000, 10, true, "number of classes"}})},
+         generate_random_images},
     };
     return t;
   }();

@@ -51,4 +51,8 @@ Samples generate_one_feature(const DatasetParams& p, Rng& rng, Dataset& d);
 // datasets_image.cpp
 Samples generate_block_patterns(const DatasetParams& p, Rng& rng, Dataset& d);
 
+// datasets_random.cpp
+Samples generate_random(const DatasetParams& p, Rng& rng, Dataset& d);
+Samples generate_random_images(const DatasetParams& p, Rng& rng, Dataset& d);
+
 }  // namespace lab::dataset_detail

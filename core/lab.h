@@ -60,9 +60,10 @@ class Lab {
   // The current experiment (throws std::invalid_argument "no experiment loaded" when there is none).
   std::shared_ptr<Experiment> experiment() const;
   std::string spec_json() const;
-  // Trains `steps` mini-batch steps as a job, then evaluates; job->result_json = metrics_json().
-  // A diverging run fails the job with the reason; the weights stay those before the failing step.
-  std::shared_ptr<Job> train_async(long long steps);
+  // Trains `steps` mini-batch steps as a job, then (unless evaluate is false) evaluates on the train
+  // and test sets; job->result_json = metrics_json(). A diverging run fails the job with the reason;
+  // the weights stay those before the failing step.
+  std::shared_ptr<Job> train_async(long long steps, bool evaluate = true);
   // {step, epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, regLoss, batchLoss, lr, ...}; NaN → null.
   std::string metrics_json() const;
   std::string digest() const;

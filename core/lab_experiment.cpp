@@ -61,17 +61,17 @@ std::string Lab::spec_json() const { return experiment()->spec_json(); }
 std::string Lab::metrics_json() const { return metrics_to_json(experiment()->metrics()); }
 std::string Lab::digest() const { return experiment()->digest(); }
 
-std::shared_ptr<Job> Lab::train_async(long long steps) {
+std::shared_ptr<Job> Lab::train_async(long long steps, bool evaluate) {
   if (steps < 0 || steps > 100000000) throw std::invalid_argument("train: steps must be between 0 and 100000000 (got " + std::to_string(steps) + ")");
   auto e = experiment();
-  return jobs_.submit("train", [this, e, steps](Job& job) {
+  return jobs_.submit("train", [this, e, steps, evaluate](Job& job) {
     try {
       e->train(steps, exec(), &job);
     } catch (const TrainingDiverged&) {
       e->evaluate(exec());  // keep the metrics of the weights we kept; the divergence flag stays set
       throw;
     }
-    e->evaluate(exec());
+    if (evaluate) e->evaluate(exec());
     job.result_json = metrics_to_json(e->metrics());
   });
 }

@@ -86,8 +86,8 @@ val lab_spec(lab::Lab& lab) { return value_or_error([&] { return val(lab.spec_js
 val lab_metrics(lab::Lab& lab) { return value_or_error([&] { return val(lab.metrics_json()); }); }
 val lab_digest(lab::Lab& lab) { return value_or_error([&] { return val(lab.digest()); }); }
 val lab_has_experiment(lab::Lab& lab) { return val(lab.has_experiment()); }
-val lab_train(lab::Lab& lab, double steps) {
-  return job_or_error([&] { return lab.train_async((long long)steps); });
+val lab_train(lab::Lab& lab, double steps, bool evaluate) {
+  return job_or_error([&] { return lab.train_async((long long)steps, evaluate); });
 }
 val lab_predict(lab::Lab& lab, const val& inputs, int n) {
   return value_or_error([&] { return copy_out(lab.predict(emscripten::convertJSArrayToNumberVector<float>(inputs), n)); });

@@ -152,11 +152,14 @@ export function makeApi(M, core, opts = {}) {
     /**
      * Trains `steps` mini-batch steps on the core's threads; resolves to metrics() when done. Rejects
      * with the reason if the run diverges (the weights stay those before the failing step).
+     * options.evaluate (default true): evaluate on the train and test sets afterwards.
      */
-    async train(steps = 1) {
+    async train(steps = 1, options = {}) {
       live();
       checkInt('train(steps): steps', steps, 0, 1e8);
-      const job = unwrap(core.train(steps));
+      const evaluate = options?.evaluate ?? true;
+      if (typeof evaluate !== 'boolean') fail(`train(steps, options): options.evaluate must be true or false (got ${describe(evaluate)})`);
+      const job = unwrap(core.train(steps, evaluate));
       return finish(job, () => api.metrics());
     },
     /** {step, epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, regLoss, batchLoss, lr, trainRmse, testRmse, trainR2, testR2, confusion, perClassAccuracy, diverged, divergedReason}. */
