@@ -96,6 +96,9 @@ void check_dataset(const Dataset& d, const DatasetInfo& info, const DatasetParam
   if (info.kind == "2d") {
     REQUIRE(d.input_shape == std::vector<int>{2});
     REQUIRE(d.feature_names == std::vector<std::string>{"x1", "x2"});
+  } else if (info.kind == "table") {
+    REQUIRE(d.input_shape.size() == 1);
+    REQUIRE(d.feature_names.size() == (size_t)d.input_shape[0]);
   } else {
     REQUIRE(info.kind == "image");
     REQUIRE(d.input_shape == std::vector<int>{1, kImageSide, kImageSide});
@@ -144,7 +147,7 @@ Dataset make(const std::string& name, int n, float noise, uint64_t seed = 3,
 TEST_CASE("the dataset registry lists every dataset with a complete schema", "[datasets]") {
   const std::vector<std::string> expected = {"circle", "xor",   "gaussians", "spiral", "moons", "checkerboard",
                                              "spiral_multi", "blobs", "plane", "gaussian_bumps", "one_feature",
-                                             "block_patterns"};
+                                             "block_patterns", "random", "random_images"};
   std::vector<std::string> names;
   for (const DatasetInfo& info : dataset_registry()) names.push_back(info.name);
   REQUIRE(names == expected);
@@ -254,7 +257,7 @@ TEST_CASE("make_dataset rejects bad names and parameters with readable messages"
   REQUIRE_THROWS_AS(make_dataset("sprial", p), std::invalid_argument);
   REQUIRE_THROWS_WITH(make_dataset("sprial", p),
                       "unknown dataset 'sprial' (known: circle, xor, gaussians, spiral, moons, checkerboard, "
-                      "spiral_multi, blobs, plane, gaussian_bumps, one_feature, block_patterns)");
+                      "spiral_multi, blobs, plane, gaussian_bumps, one_feature, block_patterns, random, random_images)");
 
   DatasetParams bad = p;
   bad.noise = 3.0f;
