@@ -119,21 +119,37 @@ class Conv2D final : public Layer {
   }
 
   // col (C·KH·KW, OH·OW) from one sample x (C, H, W); zero outside the image (padding).
+  // For one (c, ki, kj, oi) the valid output columns oj ∈ [lo, hi) read x[c, i, oj·S − P + kj]: with
+  // stride 1 that is a contiguous run, copied at once.
   void im2col(const float* x, float* col) const {
     const int C = in_[0], H = in_[1], W = in_[2], OH = out_[1], OW = out_[2];
     for (int c = 0; c < C; ++c)
       for (int ki = 0; ki < K_; ++ki)
         for (int kj = 0; kj < K_; ++kj) {
           float* row = col + ((size_t)(c * K_ + ki) * K_ + kj) * OH * OW;
+          const int lo = col_lo(kj), hi = col_hi(kj, W);
           for (int oi = 0; oi < OH; ++oi) {
+            float* dst = row + (size_t)oi * OW;
             const int i = oi * S_ - P_ + ki;
-            for (int oj = 0; oj < OW; ++oj) {
-              const int j = oj * S_ - P_ + kj;
-              row[oi * OW + oj] = (i >= 0 && i < H && j >= 0 && j < W) ? x[((size_t)c * H + i) * W + j] : 0.0f;
+            if (i < 0 || i >= H || lo >= hi) {
+              std::fill_n(dst, OW, 0.0f);
+              continue;
             }
+            const float* src = x + ((size_t)c * H + i) * W;
+            for (int oj = 0; oj < lo; ++oj) dst[oj] = 0.0f;
+            if (S_ == 1) {
+              const float* run = src - P_ + kj;  // stride 1: a contiguous run
+              for (int oj = lo; oj < hi; ++oj) dst[oj] = run[oj];
+            } else {
+              for (int oj = lo; oj < hi; ++oj) dst[oj] = src[oj * S_ - P_ + kj];
+            }
+            for (int oj = hi; oj < OW; ++oj) dst[oj] = 0.0f;
           }
         }
   }
+  // Output columns whose input column oj·S − P + kj lies inside [0, W).
+  int col_lo(int kj) const { return std::min(out_[2], std::max(0, (P_ - kj + S_ - 1) / S_)); }
+  int col_hi(int kj, int W) const { return std::max(0, std::min(out_[2], (W - 1 + P_ - kj) / S_ + 1)); }
   // The adjoint of im2col: dx (C, H, W) = Σ of dcol entries over the positions they came from.
   void col2im(const float* dcol, float* dx) const {
     const int C = in_[0], H = in_[1], W = in_[2], OH = out_[1], OW = out_[2];
@@ -142,13 +158,13 @@ class Conv2D final : public Layer {
       for (int ki = 0; ki < K_; ++ki)
         for (int kj = 0; kj < K_; ++kj) {
           const float* row = dcol + ((size_t)(c * K_ + ki) * K_ + kj) * OH * OW;
+          const int lo = col_lo(kj), hi = col_hi(kj, W);
           for (int oi = 0; oi < OH; ++oi) {
             const int i = oi * S_ - P_ + ki;
             if (i < 0 || i >= H) continue;
-            for (int oj = 0; oj < OW; ++oj) {
-              const int j = oj * S_ - P_ + kj;
-              if (j >= 0 && j < W) dx[((size_t)c * H + i) * W + j] += row[oi * OW + oj];
-            }
+            float* dst = dx + ((size_t)c * H + i) * W - P_ + kj;
+            const float* src = row + (size_t)oi * OW;
+            for (int oj = lo; oj < hi; ++oj) dst[oj * S_] += src[oj];
           }
         }
   }

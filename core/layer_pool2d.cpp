@@ -45,6 +45,19 @@ class Pool2D : public Layer {
         const float* xp = x.data() + ((size_t)b * C + c) * H * W;
         float* yp = y.data() + ((size_t)b * C + c) * OH * OW;
         int* ap = max_ ? argmax_.data() + ((size_t)b * C + c) * OH * OW : nullptr;
+        if (max_ && k_ == 2 && s_ == 2) {  // the common case, unrolled; same first-maximum rule
+          for (int oi = 0; oi < OH; ++oi)
+            for (int oj = 0; oj < OW; ++oj) {
+              const int i00 = (2 * oi) * W + 2 * oj, i01 = i00 + 1, i10 = i00 + W, i11 = i10 + 1;
+              int w = i00;
+              if (xp[i01] > xp[w]) w = i01;
+              if (xp[i10] > xp[w]) w = i10;
+              if (xp[i11] > xp[w]) w = i11;
+              yp[oi * OW + oj] = xp[w];
+              ap[oi * OW + oj] = w;
+            }
+          continue;
+        }
         for (int oi = 0; oi < OH; ++oi)
           for (int oj = 0; oj < OW; ++oj) {
             float best = -FLT_MAX, sum = 0;

@@ -127,27 +127,39 @@ void matmul_simd128(const MatmulArgs& g, ThreadPool* pool) {
       for (int i = 0; i < g.M; ++i) std::fill_n(g.C + (size_t)i * g.ldc, g.N, 0.0f);
     return;
   }
-  const int tiles_m = (g.M + MC - 1) / MC, tiles_n = (g.N + NC - 1) / NC;
+  // Small products run on the calling thread: waking workers would cost more than it saves.
+  const double macs = (double)g.M * g.N * g.K;
+  const int threads = (pool && macs >= kMatmulParallelMinMacs) ? pool->active_threads() : 1;
+  // Tile sizes. Each element of C is summed over k in blocks of KC, in k order, whatever tile holds
+  // it, so the M×N tiling may adapt to the thread count without changing a single bit of the result:
+  // shrink the tiles until every thread gets at least two.
+  int mc = MC, nc = NC;
+  auto tiles = [&] { return (long long)((g.M + mc - 1) / mc) * ((g.N + nc - 1) / nc); };
+  while (threads > 1 && tiles() < 2LL * threads && (nc > 4 * NR || mc > 4 * MR)) {
+    if (nc > 4 * NR && (nc >= 4 * mc || mc <= 4 * MR)) nc /= 2;
+    else mc /= 2;
+  }
+  const int tiles_n = (g.N + nc - 1) / nc;
   auto tile = [&](size_t t) {
     // Per-task packing buffers (thread_local: reused across calls, no allocation in steady state).
     thread_local std::vector<float> ap, bp;
     ap.resize((size_t)MC * KC);
     bp.resize((size_t)KC * NC);
-    const int i0 = (int)(t / tiles_n) * MC, j0 = (int)(t % tiles_n) * NC;
-    const int mc = std::min(MC, g.M - i0), nc = std::min(NC, g.N - j0);
+    const int i0 = (int)(t / tiles_n) * mc, j0 = (int)(t % tiles_n) * nc;
+    const int mcur = std::min(mc, g.M - i0), ncur = std::min(nc, g.N - j0);
     for (int k0 = 0; k0 < g.K; k0 += KC) {
       const int kc = std::min(KC, g.K - k0);
       const bool add = g.accumulate || k0 > 0;
-      pack_a(g, i0, mc, k0, kc, ap.data());
-      pack_b(g, k0, kc, j0, nc, bp.data());
-      for (int q = 0; q < nc; q += NR)
-        for (int p = 0; p < mc; p += MR)
+      pack_a(g, i0, mcur, k0, kc, ap.data());
+      pack_b(g, k0, kc, j0, ncur, bp.data());
+      for (int q = 0; q < ncur; q += NR)
+        for (int p = 0; p < mcur; p += MR)
           micro_4x8(kc, ap.data() + (size_t)p * kc, bp.data() + (size_t)q * kc,
-                    g.C + (size_t)(i0 + p) * g.ldc + j0 + q, g.ldc, std::min(MR, mc - p), std::min(NR, nc - q), add);
+                    g.C + (size_t)(i0 + p) * g.ldc + j0 + q, g.ldc, std::min(MR, mcur - p), std::min(NR, ncur - q), add);
     }
   };
-  const size_t n_tiles = (size_t)tiles_m * tiles_n;
-  if (pool) pool->parallel_for(n_tiles, tile);
+  const size_t n_tiles = (size_t)tiles();
+  if (threads > 1) pool->parallel_for(n_tiles, tile);
   else for (size_t t = 0; t < n_tiles; ++t) tile(t);
 }
 

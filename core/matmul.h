@@ -11,10 +11,10 @@
 // Kernels:
 //   matmul_ref      — the plain triple loop, summing k in ascending order. The definition of the result.
 //   matmul_simd128  — packed, cache-blocked, 4×8 register-tiled kernel on 128-bit vectors (wasm simd128,
-//                     SSE natively). Work is split into fixed MC×NC tiles of C whatever the thread count,
-//                     and each element's sum is formed in the same order by whichever thread owns the
-//                     tile: results are bit-identical for 1…N threads. They differ from matmul_ref only by
-//                     float rounding (k is summed in blocks of KC and in vector lanes).
+//                     SSE natively). Work is split into tiles of C (smaller tiles when there are more
+//                     threads to feed); every element is summed over k in blocks of KC, in k order,
+//                     whichever tile and thread hold it: results are bit-identical for 1…N threads. With
+//                     K ≤ KC they equal matmul_ref's bit for bit; otherwise they differ by float rounding.
 //   matmul          — dispatches: the reference when exec.force_reference, else the SIMD kernel.
 // Shapes are the caller's responsibility (asserted); the JS boundary validates user input first.
 #pragma once
@@ -36,5 +36,7 @@ void matmul(const Exec& exec, const MatmulArgs& args);
 
 // Tile sizes of matmul_simd128 (exposed for tests that probe tile edges).
 inline constexpr int kMatmulMR = 4, kMatmulNR = 8, kMatmulMC = 64, kMatmulNC = 256, kMatmulKC = 256;
+// Below this many multiply-adds a product runs on the calling thread (a pool wake-up costs ~10 µs).
+inline constexpr double kMatmulParallelMinMacs = 1 << 18;
 
 }  // namespace lab

@@ -6,6 +6,12 @@ namespace lab {
 
 namespace {
 thread_local bool t_inside_pool = false;  // nested parallel_for runs inline
+constexpr int kSpinIterations = 20000;     // ~20–50 µs
+inline void spin_pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 }
 
 int ThreadPool::hardware_threads() {
@@ -51,6 +57,13 @@ void ThreadPool::worker_loop(int index) {
   unsigned long seen = 0;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
+    // Training calls parallel_for thousands of times a second: spin a little before sleeping, since a
+    // condition-variable wake-up costs far more than a short spin.
+    if (!stop_ && generation_ == seen) {
+      lock.unlock();
+      for (int i = 0; i < kSpinIterations && published_.load(std::memory_order_acquire) == seen; ++i) spin_pause();
+      lock.lock();
+    }
     wake_.wait(lock, [&] { return stop_ || (generation_ != seen && index < helpers_wanted_); });
     if (stop_) return;
     seen = generation_;
@@ -80,6 +93,7 @@ void ThreadPool::parallel_for(size_t n_tasks, const std::function<void(size_t)>&
     helpers_wanted_ = threads - 1;
     helpers_running_ = threads - 1;
     ++generation_;
+    published_.store(generation_, std::memory_order_release);
   }
   wake_.notify_all();
   t_inside_pool = true;

@@ -60,6 +60,7 @@ class ThreadPool {
   int helpers_wanted_ = 0;   // workers that should join this batch
   int helpers_running_ = 0;  // workers still inside this batch
   unsigned long generation_ = 0;
+  std::atomic<unsigned long> published_{0};  // generation_, readable without the lock (for spinning)
   bool stop_ = false;
   std::exception_ptr error_;
 };
