@@ -19,18 +19,18 @@ const rows = [];
 const lab = await createLab();
 for (const n of sizes) {
   const r = await lab.benchMatmul({ n, reps });
-  rows.push({ engine: 'neuronlab-wasm', n, threads: r.threads, gflops_1: r.gflops_1, gflops_n: r.gflops_n, speedup: r.speedup, bit_identical: r.bit_identical });
+  rows.push({ engine: 'neuronlab-wasm', n, threads: r.threads, gflops_1: r.gflops_1, gflops_n: r.gflops_n, speedup: r.speedup, bit_identical: r.bit_identical, simd_peak: r.simd_peak_gflops });
   if (existsSync(cli)) {
     const j = JSON.parse(execFileSync(cli, ['bench-matmul', String(n), String(reps)], { encoding: 'utf8' }));
-    rows.push({ engine: 'neuronlab-native', n, threads: j.threads, gflops_1: j.gflops_1, gflops_n: j.gflops_n, speedup: j.speedup, bit_identical: j.bit_identical });
+    rows.push({ engine: 'neuronlab-native', n, threads: j.threads, gflops_1: j.gflops_1, gflops_n: j.gflops_n, speedup: j.speedup, bit_identical: j.bit_identical, simd_peak: j.simd_peak_gflops });
   }
 }
 lab.close();
 
 console.log(`matmul, n×n×n, best of ${reps}; ${os.cpus().length} logical cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
-console.log('engine             n     1 thread GFLOP/s   N threads GFLOP/s   N    speedup  bit-identical');
+console.log('engine             n     1 thread GFLOP/s   N threads GFLOP/s   N    speedup  bit-identical  SIMD peak (1 thread)  1 thread / peak');
 for (const r of rows) {
-  console.log(`${r.engine.padEnd(18)} ${String(r.n).padStart(5)} ${r.gflops_1.toFixed(1).padStart(14)} ${r.gflops_n.toFixed(1).padStart(19)} ${String(r.threads).padStart(4)} ${r.speedup.toFixed(2).padStart(9)}  ${r.bit_identical}`);
+  console.log(`${r.engine.padEnd(18)} ${String(r.n).padStart(5)} ${r.gflops_1.toFixed(1).padStart(14)} ${r.gflops_n.toFixed(1).padStart(19)} ${String(r.threads).padStart(4)} ${r.speedup.toFixed(2).padStart(9)}  ${String(r.bit_identical).padEnd(13)}  ${r.simd_peak.toFixed(1).padStart(20)}  ${((100 * r.gflops_1) / r.simd_peak).toFixed(0).padStart(14)}%`);
 }
 writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), cores: os.cpus().length, reps, results: rows }, null, 2) + '\n');
 console.log(`written: ${out}`);

@@ -9,6 +9,7 @@
 
 #include "matmul.h"
 #include "rng.h"
+#include "simd_peak.h"
 
 namespace lab {
 
@@ -90,11 +91,13 @@ std::shared_ptr<Job> Lab::matmul_bench_async(int n, int reps) {
     matmul_ref({rows, n, n, a.data(), n, false, b.data(), n, false, cref.data(), n, false});
     for (size_t i = 0; i < cref.size(); ++i) max_diff = std::max(max_diff, (double)std::fabs(cref[i] - c1[i]));
     const double flop = 2.0 * n * (double)n * n;
+    const double peak = measure_simd_peak_gflops(0.2);
     char buf[512];
     std::snprintf(buf, sizeof buf,
                   "{\"n\":%d,\"reps\":%d,\"threads\":%d,\"gflops_1\":%.3f,\"gflops_n\":%.3f,\"speedup\":%.3f,"
-                  "\"bit_identical\":%s,\"max_abs_diff_vs_ref\":%.3g}",
-                  n, reps, threads, flop / t1 * 1e-9, flop / tn * 1e-9, t1 / tn, identical ? "true" : "false", max_diff);
+                  "\"bit_identical\":%s,\"max_abs_diff_vs_ref\":%.3g,\"simd_peak_gflops\":%.3f,\"fraction_of_peak\":%.3f}",
+                  n, reps, threads, flop / t1 * 1e-9, flop / tn * 1e-9, t1 / tn, identical ? "true" : "false", max_diff,
+                  peak, flop / t1 * 1e-9 / peak);
     job.result_json = buf;
   });
 }

@@ -48,10 +48,17 @@ class Lab {
 
   // Benchmark job: an n×n×n matrix multiply timed with 1 thread and with threads(), `reps` repetitions
   // each (best time taken), and checked for bit-identical results. job->result_json holds
-  // {"n","reps","threads","gflops_1","gflops_n","speedup","bit_identical","max_abs_diff_vs_ref"}.
+  // {"n","reps","threads","gflops_1","gflops_n","speedup","bit_identical","max_abs_diff_vs_ref",
+  //  "simd_peak_gflops","fraction_of_peak"} (the peak: simd_peak.h, measured on one thread).
   std::shared_ptr<Job> matmul_bench_async(int n, int reps);
 
   // --- experiments (lab_experiment.cpp) ---------------------------------------------------------
+  // Stores the data file of a dataset that reads one (DatasetInfo::asset, e.g. "mnist" → the bytes of
+  // mnist.nlds); load() and import_model() hand every stored file to the experiments they build.
+  // Checks the bytes first (check_dataset_asset); throws std::invalid_argument, storing nothing, when
+  // `name` reads no data file or the bytes are not a valid one. Replaces an earlier file of that name.
+  void set_asset(const std::string& name, std::vector<uint8_t> bytes);
+  bool has_asset(const std::string& name) const;
   // Builds the experiment a spec describes (JSON text) and makes it current. Throws
   // std::invalid_argument with a readable message; on error the current experiment is untouched.
   // Returns the spec's warnings (ignored fields).
@@ -79,6 +86,8 @@ class Lab {
   bool force_reference_ = false;
   mutable std::mutex exp_mu_;
   std::shared_ptr<Experiment> exp_;
+  mutable std::mutex assets_mu_;  // held while an experiment is built from assets_
+  DatasetAssets assets_;
   JobRunner jobs_;  // declared last: destroyed first, so no job outlives the pool it uses
 };
 

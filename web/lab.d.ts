@@ -47,6 +47,44 @@ export interface MatmulBenchResult {
   bit_identical: boolean;
   /** Largest |difference| against the reference kernel on the first rows. */
   max_abs_diff_vs_ref: number;
+  /** The machine's measured 128-bit SIMD peak on one thread, and gflops_1 as a fraction of it. */
+  simd_peak_gflops: number;
+  fraction_of_peak: number;
+}
+
+/** An experiment spec (see docs/api.md). Fields left out take their defaults. */
+export interface Spec {
+  version?: number;
+  seed?: number;
+  data?: { name: string; n?: number; noise?: number; test_ratio?: number; seed?: number; [extra: string]: unknown };
+  model: { layers: Array<{ type: string; [param: string]: number | string | boolean }>; init?: string };
+  loss?: 'softmax_cross_entropy' | 'mse' | 'bce_logits';
+  optimizer?: { name: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad'; lr?: number; momentum?: number; nesterov?: boolean;
+    beta1?: number; beta2?: number; eps?: number; alpha?: number; weight_decay?: number };
+  schedule?: { name: 'constant' | 'step' | 'cosine'; step_size?: number; gamma?: number; total_steps?: number; min_lr?: number };
+  batch_size?: number;
+  regularization?: { l1?: number; l2?: number };
+}
+
+export interface Metrics {
+  step: number;
+  epoch: number;
+  trainLoss: number | null;
+  testLoss: number | null;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
+  regLoss: number | null;
+  batchLoss: number | null;
+  lr: number | null;
+  trainRmse: number | null;
+  testRmse: number | null;
+  trainR2: number | null;
+  testR2: number | null;
+  /** Test set, classes × classes, row-major: row = true class, column = predicted. */
+  confusion: number[];
+  perClassAccuracy: Array<number | null>;
+  diverged: boolean;
+  divergedReason: string;
 }
 
 /** A widget drawn in the last frame (page only). Coordinates: CSS px from the canvas' top-left corner. */
@@ -94,8 +132,25 @@ export interface Lab {
   forceReference(): boolean;
   /** C = op(A)·op(B) (row-major) on the core's worker threads. Resolves to a new Float32Array of m×n. */
   matmul(a: Float32Array | ArrayLike<number>, b: Float32Array | ArrayLike<number>, shape: MatmulShape): Promise<Float32Array>;
-  /** Times an n×n×n multiply on 1 thread and on threads(); checks bit-identity. */
+  /** Times an n×n×n multiply on 1 thread and on threads(); checks bit-identity; reports the SIMD peak. */
   benchMatmul(options?: { n?: number; reps?: number }): Promise<MatmulBenchResult>;
+  /** Every registry: datasets, layers, activations, losses, optimizers, schedules, initializers. */
+  registries(): Record<string, unknown[]>;
+  /** Loads an experiment spec (text or object); throws a NeuronLabError naming the bad field. */
+  load(spec: string | Spec): { warnings: string[] };
+  /** The current spec, every field filled in, seed included. */
+  spec(): Spec;
+  /** Trains `steps` mini-batch steps; resolves to the metrics, rejects with the cause if the run diverges. */
+  train(steps?: number, options?: { evaluate?: boolean }): Promise<Metrics>;
+  metrics(): Metrics;
+  /** 16 hex digits over every parameter: equal digests, equal weights. */
+  digest(): string;
+  /** n rows of inputs → n rows of outputs. */
+  predict(inputs: Float32Array | ArrayLike<number>, n: number): Float32Array;
+  exportModel(format?: 'binary'): Uint8Array;
+  exportModel(format: 'json'): string;
+  /** Makes a saved model current; a bad file throws and changes nothing. */
+  importModel(bytes: Uint8Array | ArrayBuffer | string): void;
   /** Releases the lab's threads (Node; lets the process exit). Later calls throw. */
   close(): void;
   /** Page only: what is on screen, for tests and automation. */
