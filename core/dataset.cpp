@@ -1,9 +1,10 @@
 // dataset.cpp — [SECTION] registry table · [SECTION] lookup · [SECTION] parameter validation ·
 // [SECTION] shuffle and split · [SECTION] make_dataset
 //
-// The generators live in datasets_2d.cpp (2-D toy problems) and datasets_image.cpp (synthetic images
-// with ground truth); CSV loading in csv.cpp. Adding a dataset = one row in entries() below plus its
-// generator.
+// The generators live in datasets_2d.cpp (2-D toy problems), datasets_image.cpp (synthetic images
+// with ground truth) and datasets_random.cpp; the loaders of real images from data files in
+// datasets_packed.cpp; CSV loading in csv.cpp. Adding a dataset = one row in entries() below plus its
+// generator (or loader).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -28,7 +29,8 @@ constexpr int kMinSamples = 10;
 
 struct Entry {
   DatasetInfo info;
-  GenerateFn generate;
+  GenerateFn generate;   // generated datasets
+  LoadFn load = nullptr;  // datasets with a data file (info.asset); then generate is null
 };
 
 // The four parameters every dataset has, then the dataset's extras.
@@ -47,6 +49,15 @@ std::vector<DatasetParamSpec> schema(int n_max, int n_def, double noise_def, con
 Entry entry_2d(const char* name, const char* title, const char* description, TaskKind task, double noise_def,
                const char* noise_help, GenerateFn fn, std::vector<DatasetParamSpec> extras = {}) {
   return {{name, title, description, task, "2d", schema(kMax2dSamples, 500, noise_def, noise_help, std::move(extras))},
+          fn};
+}
+
+// A dataset of real images read from build/data/<name>.nlds (scripts/pack-datasets.sh).
+Entry entry_packed(const char* name, const char* title, const char* description, int n_max, int n_def, LoadFn fn) {
+  return {{name, title, description, TaskKind::Classification, "image",
+           schema(n_max, n_def, 0.0, "Gaussian pixel noise, standard deviation noise (pixels are in [0, 1])"),
+           std::string(name) + ".nlds"},
+          nullptr,
           fn};
 }
 
@@ -99,6 +110,15 @@ const std::vector<Entry>& entries() {
                  {{"channels", 1, 64, 1, true, "image channels"}, {"height", 1, 512, 28, true, "image height"},
                   {"width", 1, 512, 28, true, "image width"}, {"classes", 2, 1000, 10, true, "number of classes"}})},
          generate_random_images},
+        entry_packed("digits", "Handwritten digits (8×8)",
+                     "scikit-learn's 1797 handwritten digits 0-9 as 8×8 images (UCI optical digits).", kDigitsSamples,
+                     kDigitsSamples, load_digits),
+        entry_packed("mnist", "MNIST digits",
+                     "Handwritten digits 0-9 as 28×28 grey images: a class-balanced subset of MNIST.", kMnistSamples,
+                     2000, load_mnist),
+        entry_packed("fashion_mnist", "Fashion-MNIST",
+                     "Zalando's 28×28 grey images of 10 kinds of clothing: the Fashion-MNIST test set.",
+                     kFashionMnistSamples, 2000, load_fashion_mnist),
     };
     return t;
   }();
@@ -249,23 +269,48 @@ void shuffle_split(Dataset& d, const Samples& s, size_t n, float test_ratio, Rng
 
 // [SECTION] make_dataset -------------------------------------------------------------------------
 
-Dataset make_dataset(const std::string& name, const DatasetParams& params) {
-  const Entry* entry = nullptr;
+namespace {
+
+const Entry& entry_of(const std::string& name) {
   for (const Entry& e : entries())
-    if (e.info.name == name) entry = &e;
-  if (!entry) {
-    std::string known;
-    for (const Entry& e : entries()) known += (known.empty() ? "" : ", ") + e.info.name;
-    throw std::invalid_argument("unknown dataset '" + name + "' (known: " + known + ")");
-  }
-  const DatasetParams p = validate(entry->info, params);
+    if (e.info.name == name) return e;
+  std::string known;
+  for (const Entry& e : entries()) known += (known.empty() ? "" : ", ") + e.info.name;
+  throw std::invalid_argument("unknown dataset '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace
+
+Dataset make_dataset(const std::string& name, const DatasetParams& params, const DatasetAssets* assets) {
+  const Entry& entry = entry_of(name);
+  const DatasetParams p = validate(entry.info, params);
   Rng rng(p.seed);
   Dataset d;
   d.name = name;
-  d.task = entry->info.task;
-  const Samples s = entry->generate(p, rng, d);
+  d.task = entry.info.task;
+  Samples s;
+  if (entry.load) {
+    const auto it = assets ? assets->find(name) : DatasetAssets::const_iterator{};
+    if (!assets || it == assets->end())
+      throw std::invalid_argument("dataset '" + name + "' needs its data file " + entry.info.asset +
+                                  ", which is not loaded (run scripts/pack-datasets.sh / npm run build)");
+    s = entry.load(p, rng, d, it->second);
+  } else {
+    s = entry.generate(p, rng, d);
+  }
   shuffle_split(d, s, (size_t)p.n, p.test_ratio, rng);
   return d;
+}
+
+void check_dataset_asset(const std::string& name, const std::vector<uint8_t>& bytes) {
+  const Entry& entry = entry_of(name);
+  if (!entry.load) throw std::invalid_argument("dataset '" + name + "' reads no data file: it is generated");
+  DatasetParams p;  // the smallest draw: parsing and the shape checks are the test
+  p.n = kMinSamples;
+  Rng rng(p.seed);
+  Dataset d;
+  d.name = name;
+  entry.load(p, rng, d, bytes);
 }
 
 }  // namespace lab

@@ -11,6 +11,15 @@
 //
 // Registry: dataset_registry() lists every dataset with its parameter schema; the UI's menu, the
 // experiment spec and the JS API all read it. Adding a dataset = one entry there.
+//
+// Real data (digits, mnist, fashion_mnist) is not generated but read from a data file, built by
+// scripts/pack-datasets.sh into build/data/<name>.nlds (format: nlds.h). Its DatasetInfo::asset names
+// the file; the caller reads it and hands the bytes in, keyed by dataset name:
+//
+//   lab::DatasetAssets assets;  assets["mnist"] = read_file("build/data/mnist.nlds");
+//   lab::Dataset m = lab::make_dataset("mnist", p, &assets);   // (n, 784) pixels in [0, 1]
+//
+// An Experiment takes the same map (experiment.h), a Lab stores it (Lab::set_asset in lab.h).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -70,15 +79,30 @@ struct DatasetInfo {
   TaskKind task;
   std::string kind;         // "2d", "image", "table"
   std::vector<DatasetParamSpec> params;
+  // The data file this dataset reads (e.g. "mnist.nlds"; dist/data/ in the site, build/data/ after a
+  // build), handed to make_dataset in DatasetAssets under the dataset's name. Empty: generated.
+  std::string asset = {};
 };
+
+// Data files by dataset name ("mnist" → the bytes of mnist.nlds). Wherever a pointer to it is taken
+// (make_dataset, Experiment) it is borrowed: the caller keeps it alive and unchanged during the call.
+using DatasetAssets = std::map<std::string, std::vector<uint8_t>>;
 
 const std::vector<DatasetInfo>& dataset_registry();
 // The entry for `name`, or nullptr.
 const DatasetInfo* find_dataset(const std::string& name);
 
 // Generates or loads a registered dataset. Throws std::invalid_argument with a message for the user
-// when the name is unknown or a parameter is out of its schema's range.
-Dataset make_dataset(const std::string& name, const DatasetParams& params);
+// when the name is unknown or a parameter is out of its schema's range. A dataset with a data file
+// (DatasetInfo::asset) reads (*assets)[name]; when assets is null or has no such entry it throws
+// "dataset 'mnist' needs its data file mnist.nlds, which is not loaded (...)", and when the bytes are
+// not a valid file for this dataset, a message saying what is wrong with them.
+Dataset make_dataset(const std::string& name, const DatasetParams& params, const DatasetAssets* assets = nullptr);
+
+// Checks that `bytes` is a valid data file for dataset `name`: format, checksum, image shape and class
+// count (what make_dataset would check). Throws std::invalid_argument saying what is wrong, or that
+// `name` reads no data file.
+void check_dataset_asset(const std::string& name, const std::vector<uint8_t>& bytes);
 
 // Parses user CSV text: a header row, numeric feature columns, and the label column (by name; by
 // default the last column). Labels that are all integers 0..K-1 or any strings make a classification

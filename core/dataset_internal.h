@@ -6,6 +6,7 @@
 // dataset splits the same way.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "dataset.h"
@@ -34,6 +35,10 @@ void shuffle_split(Dataset& d, const Samples& s, size_t n, float test_ratio, Rng
 // A generator: fills d's metadata and returns p.n samples. `p` is validated, and p.extra holds every
 // extra of the dataset's schema (defaults filled in).
 using GenerateFn = Samples (*)(const DatasetParams& p, Rng& rng, Dataset& d);
+// A loader of a dataset with a data file (DatasetInfo::asset): the same, reading `asset`, the file's
+// bytes. Throws std::invalid_argument when they are not a valid file for this dataset, or hold fewer
+// than p.n samples.
+using LoadFn = Samples (*)(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset);
 
 // datasets_2d.cpp
 Samples generate_circle(const DatasetParams& p, Rng& rng, Dataset& d);
@@ -54,5 +59,15 @@ Samples generate_block_patterns(const DatasetParams& p, Rng& rng, Dataset& d);
 // datasets_random.cpp
 Samples generate_random(const DatasetParams& p, Rng& rng, Dataset& d);
 Samples generate_random_images(const DatasetParams& p, Rng& rng, Dataset& d);
+
+// datasets_packed.cpp: real images from .nlds files (nlds.h). Each checks the file's image shape and
+// class count against the dataset's, draws p.n of its samples class by class, and scales the pixels
+// to [0, 1]. These sample counts are what scripts/pack_datasets.py writes (the schemas' maximum n).
+constexpr int kDigitsSamples = 1797;         // all of scikit-learn's digits
+constexpr int kMnistSamples = 8500;          // 850 per class
+constexpr int kFashionMnistSamples = 10000;  // 1000 per class
+Samples load_digits(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset);
+Samples load_mnist(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset);
+Samples load_fashion_mnist(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset);
 
 }  // namespace lab::dataset_detail

@@ -24,9 +24,9 @@ std::string fmt(float v) {
 
 // [SECTION] construction -----------------------------------------------------------------------------
 
-Experiment::Experiment(const Spec& spec)
+Experiment::Experiment(const Spec& spec, const DatasetAssets* assets)
     : spec_(spec), shuffle_rng_(spec.seed, 2), dropout_rng_(spec.seed, 3) {
-  data_ = make_dataset(spec.dataset, spec.data);
+  data_ = make_dataset(spec.dataset, spec.data, assets);
   if (data_.n_train() == 0) throw std::invalid_argument("spec.data: the training split is empty; use more samples or a smaller test_ratio");
   loss_name_ = spec.loss.empty() ? (data_.task == TaskKind::Classification ? "softmax_cross_entropy" : "mse") : spec.loss;
   const LossInfo& L = loss(loss_name_);

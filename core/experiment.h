@@ -53,7 +53,9 @@ struct TrainingDiverged : std::runtime_error {
 
 class Experiment {
  public:
-  explicit Experiment(const Spec& spec);
+  // assets: data files of datasets that read one (dataset.h), borrowed only during construction;
+  // null when the spec's dataset is generated.
+  explicit Experiment(const Spec& spec, const DatasetAssets* assets = nullptr);
 
   const Spec& spec() const { return spec_; }
   std::string spec_json() const { return spec_to_json(spec_); }

@@ -37,9 +37,24 @@ std::string metrics_to_json(const Metrics& m) {
 }
 }  // namespace
 
+void Lab::set_asset(const std::string& name, std::vector<uint8_t> bytes) {
+  check_dataset_asset(name, bytes);
+  std::lock_guard<std::mutex> l(assets_mu_);
+  assets_[name] = std::move(bytes);
+}
+
+bool Lab::has_asset(const std::string& name) const {
+  std::lock_guard<std::mutex> l(assets_mu_);
+  return assets_.count(name) > 0;
+}
+
 std::vector<std::string> Lab::load(const std::string& spec_json) {
   Spec spec = parse_spec(spec_json);
-  auto e = std::make_shared<Experiment>(spec);
+  std::shared_ptr<Experiment> e;
+  {
+    std::lock_guard<std::mutex> a(assets_mu_);
+    e = std::make_shared<Experiment>(spec, &assets_);
+  }
   e->evaluate(Exec{nullptr, force_reference_});  // metrics at step 0
   std::lock_guard<std::mutex> l(exp_mu_);
   exp_ = e;
@@ -90,7 +105,11 @@ std::string Lab::export_model_json() const { return lab::export_model_json(*expe
 std::vector<uint8_t> Lab::export_model_binary() const { return lab::export_model_binary(*experiment()); }
 
 void Lab::import_model(const std::vector<uint8_t>& bytes) {
-  auto e = lab::import_model(bytes.data(), bytes.size());
+  std::unique_ptr<Experiment> e;
+  {
+    std::lock_guard<std::mutex> a(assets_mu_);
+    e = lab::import_model(bytes.data(), bytes.size(), &assets_);
+  }
   std::shared_ptr<Experiment> fresh(std::move(e));
   fresh->evaluate(Exec{nullptr, force_reference_});
   std::lock_guard<std::mutex> l(exp_mu_);

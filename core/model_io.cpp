@@ -23,10 +23,10 @@ struct Loaded {
   std::vector<std::vector<float>> params;
 };
 
-std::unique_ptr<Experiment> build(const Loaded& l, const char* what) {
+std::unique_ptr<Experiment> build(const Loaded& l, const char* what, const DatasetAssets* assets) {
   std::unique_ptr<Experiment> e;
   try {
-    e = std::make_unique<Experiment>(parse_spec(l.spec));
+    e = std::make_unique<Experiment>(parse_spec(l.spec), assets);
   } catch (const std::invalid_argument& err) {
     throw std::invalid_argument(std::string(what) + ": its spec is not valid: " + err.what());
   }
@@ -114,7 +114,7 @@ std::vector<uint8_t> export_model_binary(Experiment& e) {
   return out;
 }
 
-std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n) {
+std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n, const DatasetAssets* assets) {
   if (n == 0) throw std::invalid_argument("model file is empty");
   size_t first = 0;
   while (first < n && (bytes[first] == ' ' || bytes[first] == '\n' || bytes[first] == '\r' || bytes[first] == '\t')) ++first;
@@ -145,7 +145,7 @@ std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n) {
       }
       l.params.push_back(std::move(v));
     }
-    auto e = build(l, "model file");
+    auto e = build(l, "model file", assets);
     if (j.contains("digest") && j["digest"].is_string() && j["digest"].get<std::string>() != e->digest())
       throw std::invalid_argument("model file is corrupt: its weights do not match its digest");
     return e;
@@ -180,7 +180,7 @@ std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n) {
   }
   if (r.offset() != n - 8) throw std::invalid_argument("model file is corrupt: " + std::to_string(n - 8 - r.offset()) + " unexpected bytes before the checksum");
   if (fnv1a(bytes, n - 8) != stored) throw std::invalid_argument("model file is corrupt: its checksum does not match (the file was changed or damaged)");
-  return build(l, "model file");
+  return build(l, "model file", assets);
 }
 
 }  // namespace lab

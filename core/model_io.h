@@ -20,7 +20,8 @@ namespace lab {
 
 std::string export_model_json(Experiment& e);
 std::vector<uint8_t> export_model_binary(Experiment& e);
-// Detects the format (JSON starts with '{', binary with "NLMODEL1").
-std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n);
+// Detects the format (JSON starts with '{', binary with "NLMODEL1"). assets: the data files the spec's
+// dataset may need (dataset.h), borrowed during the call.
+std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n, const DatasetAssets* assets = nullptr);
 
 }  // namespace lab

@@ -20,7 +20,8 @@ std::string registries_json() {
     for (const auto& p : d.params)
       params.push_back({{"name", p.name}, {"min", p.min}, {"max", p.max}, {"default", p.def}, {"integer", p.integer}, {"help", p.help}});
     ds.push_back({{"name", d.name}, {"title", d.title}, {"description", d.description}, {"kind", d.kind},
-                  {"task", d.task == TaskKind::Classification ? "classification" : "regression"}, {"params", params}});
+                  {"task", d.task == TaskKind::Classification ? "classification" : "regression"}, {"params", params},
+                  {"asset", d.asset}});
   }
   j["datasets"] = ds;
   json layers = json::array();
