@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "dataset.h"
 #include "lab.h"
 #include "matmul.h"
 #include "rng.h"
@@ -81,6 +82,16 @@ int train_cmd(int argc, char** argv, bool bench) {
   const int threads = argc > 4 ? std::atoi(argv[4]) : lab::ThreadPool::hardware_threads();
   lab::Lab lab(threads);
   try {
+    // File-backed datasets (mnist, ...): their .nlds files from $NEURONLAB_DATA, build/data or dist/data.
+    const char* env = std::getenv("NEURONLAB_DATA");
+    for (const std::string& dir : {env ? std::string(env) : std::string(), std::string("build/data"), std::string("dist/data")}) {
+      if (dir.empty()) continue;
+      for (const auto& d : lab::dataset_registry()) {
+        if (d.asset.empty() || lab.has_asset(d.name)) continue;
+        std::ifstream probe(dir + "/" + d.asset, std::ios::binary);
+        if (probe) lab.set_asset(d.name, [&] { std::string b = read_file((dir + "/" + d.asset).c_str()); return std::vector<uint8_t>(b.begin(), b.end()); }());
+      }
+    }
     for (const auto& w : lab.load(read_file(argv[2]))) std::fprintf(stderr, "neuronlab: %s\n", w.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "neuronlab: %s\n", e.what());

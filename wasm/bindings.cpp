@@ -100,6 +100,13 @@ val lab_import(lab::Lab& lab, const val& bytes) {
     return val::object();
   });
 }
+val lab_set_asset(lab::Lab& lab, const std::string& name, const val& bytes) {
+  return value_or_error([&] {
+    lab.set_asset(name, emscripten::convertJSArrayToNumberVector<uint8_t>(bytes));
+    return val::object();
+  });
+}
+bool lab_has_asset(lab::Lab& lab, const std::string& name) { return lab.has_asset(name); }
 std::string registries() { return lab::registries_json(); }
 
 std::string job_state(const lab::Job& j) { return lab::job_state_name(j.state()); }
@@ -153,5 +160,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("predict", &lab_predict)
       .function("exportModelJson", &lab_export_json)
       .function("exportModelBinary", &lab_export_binary)
-      .function("importModel", &lab_import);
+      .function("importModel", &lab_import)
+      .function("setAsset", &lab_set_asset)
+      .function("hasAsset", &lab_has_asset);
 }

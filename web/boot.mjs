@@ -107,6 +107,11 @@ async function boot() {
   $('loading').hidden = true;
   window.lab = makeApi(M, M.appLab(), {
     mode: mt ? 'mt' : 'st',
+    fetchAsset: async (asset) => {
+      const res = await fetch(`data/${asset}`);
+      if (!res.ok) throw new Error(`could not download data/${asset} (HTTP ${res.status})`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
     ui: {
       /** Every widget of the last frame: {window, label, id, flags, x, y, w, h}, CSS px from the canvas' corner. */
       items: () => M.uiItems(),
@@ -115,6 +120,13 @@ async function boot() {
     },
   });
   document.dispatchEvent(new CustomEvent('neuronlab-ready'));
+  // Fetch the file-backed datasets in the background, smallest first, so picking one later is instant.
+  const files = window.lab.registries().datasets.filter((d) => d.asset).map((d) => d.name);
+  (async () => {
+    for (const name of files) {
+      try { await window.lab.loadDataset(name); } catch (e) { console.info(`NeuronLab: dataset ${name} not available yet (${e.message})`); }
+    }
+  })();
 }
 
 boot().catch(onBootError);

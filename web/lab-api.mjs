@@ -70,6 +70,9 @@ async function finish(job, take) {
  */
 export function makeApi(M, core, opts = {}) {
   const info = M.buildInfo();
+  // dataset name → its data file ('' for generated datasets), from the core's registry.
+  const assets = new Map(JSON.parse(M.registries()).datasets.map((d) => [d.name, d.asset || '']));
+  const assetOf = (name) => assets.get(name);
   let closed = false;
   const live = () => { if (closed) fail('This lab was closed; create a new one.'); };
   // eslint-disable-next-line prefer-const
@@ -145,7 +148,30 @@ export function makeApi(M, core, opts = {}) {
       if (typeof spec === 'string') text = spec;
       else if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) text = JSON.stringify(spec);
       else fail(`load(spec): spec must be a JSON string or an object (got ${describe(spec)})`);
+      // A dataset read from a file (mnist, …): hand its bytes to the core first if they are at hand.
+      let name;
+      try { name = JSON.parse(text)?.data?.name; } catch { /* the core reports bad JSON */ }
+      const asset = typeof name === 'string' && assetOf(name);
+      if (asset && !core.hasAsset(name)) {
+        const bytes = opts.readAssetSync ? opts.readAssetSync(asset) : null;
+        if (bytes) unwrap(core.setAsset(name, bytes));
+        else fail(`dataset '${name}' needs its data file ${asset}, which has not been downloaded yet: await lab.loadDataset('${name}') first`);
+      }
       return { warnings: unwrap(core.load(text)).warnings };
+    },
+    /**
+     * Makes a file-backed dataset (digits, mnist, fashion_mnist) available: fetches data/<file> (page) or
+     * reads it from dist/data (Node), once. Resolves when load() can use it. Generated datasets need nothing.
+     */
+    async loadDataset(name) {
+      live();
+      if (typeof name !== 'string') fail(`loadDataset(name): name must be a string (got ${describe(name)})`);
+      const asset = assetOf(name);
+      if (asset === undefined) fail(`loadDataset: '${name}' is not a known dataset`);
+      if (!asset || core.hasAsset(name)) return;
+      if (!opts.fetchAsset) fail(`loadDataset: this lab cannot fetch data files`);
+      const bytes = await opts.fetchAsset(asset);
+      unwrap(core.setAsset(name, bytes));
     },
     /** The current experiment's spec, every field filled in, seed included (an object; JSON.stringify it for text). */
     spec() { live(); return JSON.parse(unwrap(core.spec())); },

@@ -6,7 +6,9 @@
 //   lab.close();                                     // lets Node exit (stops the lab's threads)
 //
 // Needs the built module (dist/node/, written by `npm run build`).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +20,10 @@ export { NeuronLabError };
 const MAX_THREADS = 16;  // the module's PTHREAD_POOL_SIZE cap (cmake/Wasm.cmake)
 
 /**
- * @param {{threads?: number, modulePath?: string}} [options]
+ * @param {{threads?: number, modulePath?: string, dataDir?: string}} [options]
  *   threads: threads the kernels use (default: all cores, at most 16);
- *   modulePath: another build of neuronlab_node.js.
+ *   modulePath: another build of neuronlab_node.js;
+ *   dataDir: where the datasets' data files are (default: dist/data).
  */
 export async function createLab(options = {}) {
   const file = options.modulePath ?? fileURLToPath(new URL('../dist/node/neuronlab_node.js', import.meta.url));
@@ -31,8 +34,14 @@ export async function createLab(options = {}) {
   const factory = require(file);
   const M = await factory();
   const core = new M.Lab(Math.min(os.cpus().length, MAX_THREADS));
+  // File-backed datasets live in dist/data (written by `npm run build`).
+  const dataDir = options.dataDir ?? path.join(path.dirname(file), '..', 'data');
   const api = makeApi(M, core, {
     mode: 'node',
+    readAssetSync: (asset) => (existsSync(path.join(dataDir, asset)) ? new Uint8Array(readFileSync(path.join(dataDir, asset))) : null),
+    fetchAsset: async (asset) => new Uint8Array(await readFile(path.join(dataDir, asset)).catch(() => {
+      throw new NeuronLabError(`data file ${path.join(dataDir, asset)} is missing: run \`npm run build\``);
+    })),
     close() {
       core.delete();  // joins the lab's threads
       if (M.PThread) M.PThread.terminateAllThreads();  // else the pool's workers keep Node alive

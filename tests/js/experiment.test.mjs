@@ -112,3 +112,14 @@ test('a diverging run rejects with the cause; the lab keeps working', async () =
   const r = await lab.train(5);
   assert.equal(r.step, 5);
 });
+
+test('file-backed datasets: digits trains from dist/data; unknown names are refused', async () => {
+  await lab.loadDataset('spiral');  // generated: nothing to fetch
+  await assert.rejects(lab.loadDataset('nope'), /not a known dataset/);
+  lab.load({ seed: 2, data: { name: 'digits', n: 600, test_ratio: 0.25 },
+    model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 10 }] },
+    optimizer: { name: 'adam', lr: 0.01 }, batch_size: 32 });
+  const m = await lab.train(300);
+  assert.ok(m.testAccuracy > 0.8, `digits test accuracy ${m.testAccuracy}`);
+  assert.equal(m.confusion.length, 100);
+});
