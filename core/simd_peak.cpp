@@ -25,15 +25,22 @@ double run(long long rounds) {
 }  // namespace
 
 double measure_simd_peak_gflops(double seconds) {
-  volatile double sink = run(1 << 16);  // warm-up (and JIT tier-up in wasm)
-  long long rounds = 1 << 18;
-  for (;;) {
-    auto t0 = std::chrono::steady_clock::now();
-    sink = sink + run(rounds);
-    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (t >= seconds || rounds > (1LL << 40)) return 16.0 * 4.0 * (double)rounds / t * 1e-9;
-    rounds *= t > 0.01 ? (long long)(seconds / t) + 1 : 8;
+  // Many short calls, not one long one: V8 has no on-stack replacement for wasm, so a function is
+  // tiered up to optimised code only between calls. Warm up for a tenth of the time, then measure.
+  using clock = std::chrono::steady_clock;
+  constexpr long long kRoundsPerCall = 1 << 14;
+  volatile double sink = 0;
+  const auto w0 = clock::now();
+  while (std::chrono::duration<double>(clock::now() - w0).count() < seconds * 0.1) sink = sink + run(kRoundsPerCall);
+  long long rounds = 0;
+  const auto t0 = clock::now();
+  double t = 0;
+  while (t < seconds) {
+    for (int i = 0; i < 16; ++i) sink = sink + run(kRoundsPerCall);
+    rounds += 16 * kRoundsPerCall;
+    t = std::chrono::duration<double>(clock::now() - t0).count();
   }
+  return 16.0 * 4.0 * (double)rounds / t * 1e-9;
 }
 
 }  // namespace lab

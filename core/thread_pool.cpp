@@ -6,7 +6,7 @@ namespace lab {
 
 namespace {
 thread_local bool t_inside_pool = false;  // nested parallel_for runs inline
-constexpr int kSpinIterations = 20000;     // ~20–50 µs
+constexpr int kSpinIterations = 2000;      // a few tens of µs: longer spins starve other threads on small machines
 inline void spin_pause() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -72,6 +72,7 @@ void ThreadPool::worker_loop(int index) {
     run_tasks();
     t_inside_pool = false;
     lock.lock();
+    running_.fetch_sub(1, std::memory_order_release);
     if (--helpers_running_ == 0) done_.notify_all();
   }
 }
@@ -92,6 +93,7 @@ void ThreadPool::parallel_for(size_t n_tasks, const std::function<void(size_t)>&
     error_ = nullptr;
     helpers_wanted_ = threads - 1;
     helpers_running_ = threads - 1;
+    running_.store(threads - 1, std::memory_order_relaxed);
     ++generation_;
     published_.store(generation_, std::memory_order_release);
   }
@@ -99,6 +101,8 @@ void ThreadPool::parallel_for(size_t n_tasks, const std::function<void(size_t)>&
   t_inside_pool = true;
   run_tasks();
   t_inside_pool = false;
+  // The helpers usually finish within microseconds of the caller: spin briefly before sleeping.
+  for (int i = 0; i < kSpinIterations && running_.load(std::memory_order_acquire) > 0; ++i) spin_pause();
   std::exception_ptr err;
   {
     std::unique_lock<std::mutex> lock(mu_);

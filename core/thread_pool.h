@@ -61,6 +61,7 @@ class ThreadPool {
   int helpers_running_ = 0;  // workers still inside this batch
   unsigned long generation_ = 0;
   std::atomic<unsigned long> published_{0};  // generation_, readable without the lock (for spinning)
+  std::atomic<int> running_{0};              // helpers_running_, readable without the lock
   bool stop_ = false;
   std::exception_ptr error_;
 };
