@@ -90,6 +90,7 @@ class Experiment {
   std::string loss_name_;
   std::unique_ptr<Model> model_;
   std::unique_ptr<Optimizer> opt_;
+  std::vector<Param> params_;  // model_->params(), built once (the tensors never move)
   Rng shuffle_rng_, dropout_rng_;
   std::vector<int> order_;
   size_t pos_ = 0;
