@@ -1,7 +1,7 @@
 // NeuronLab core — the machine's measured peak for 128-bit SIMD float arithmetic on one thread.
 //
 // SIMD128 has no fused multiply-add, so the peak is what independent vector multiplies and adds can
-// reach together: 16 independent chains (8 of multiplies, 8 of adds, enough to hide their latencies)
+// reach together: 14 independent chains (7 of multiplies, 7 of adds, enough to hide their latencies)
 // run for about `seconds`. The matrix-multiply benchmark reports its GFLOP/s against this number.
 #pragma once
 

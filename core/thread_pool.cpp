@@ -1,16 +1,26 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace lab {
 
 namespace {
 thread_local bool t_inside_pool = false;  // nested parallel_for runs inline
-constexpr int kSpinIterations = 2000;      // a few tens of µs: longer spins starve other threads on small machines
-inline void spin_pause() {
+// Training calls parallel_for thousands of times a second, and waking a sleeping thread costs tens of
+// µs (a futex; in wasm an Atomics.wait/notify round trip). So threads spin for a while before they
+// sleep: long enough to bridge the gap between two kernels of a training step, short enough not to
+// burn a core when the work stops.
+constexpr auto kSpin = std::chrono::microseconds(100);
+template <class Pred>
+void spin_while(Pred busy) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (int i = 0; busy(); ++i) {
 #if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
+    __builtin_ia32_pause();
 #endif
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) return;
+  }
 }
 }
 
@@ -61,7 +71,7 @@ void ThreadPool::worker_loop(int index) {
     // condition-variable wake-up costs far more than a short spin.
     if (!stop_ && generation_ == seen) {
       lock.unlock();
-      for (int i = 0; i < kSpinIterations && published_.load(std::memory_order_acquire) == seen; ++i) spin_pause();
+      spin_while([&] { return published_.load(std::memory_order_acquire) == seen; });
       lock.lock();
     }
     wake_.wait(lock, [&] { return stop_ || (generation_ != seen && index < helpers_wanted_); });
@@ -102,7 +112,7 @@ void ThreadPool::parallel_for(size_t n_tasks, const std::function<void(size_t)>&
   run_tasks();
   t_inside_pool = false;
   // The helpers usually finish within microseconds of the caller: spin briefly before sleeping.
-  for (int i = 0; i < kSpinIterations && running_.load(std::memory_order_acquire) > 0; ++i) spin_pause();
+  spin_while([&] { return running_.load(std::memory_order_acquire) > 0; });
   std::exception_ptr err;
   {
     std::unique_lock<std::mutex> lock(mu_);
