@@ -171,13 +171,11 @@ float feature_value(const std::string& cell, size_t row, const std::string& colu
 
 // [SECTION] parse_csv_dataset --------------------------------------------------------------------
 
-Dataset parse_csv_dataset(const std::string& text, const std::string& label_column, float test_ratio,
-                          uint64_t seed) {
-  if (!(test_ratio >= 0.0f && test_ratio <= 0.9f)) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", (double)test_ratio);
-    fail(std::string("CSV: test_ratio must be between 0 and 0.9 (got ") + buf + ")");
-  }
+namespace dataset_detail {
+
+// The samples of a CSV text; fills d's metadata. The label column: by name, else by 1-based position
+// (label_position), else (0) the last column.
+Samples csv_samples(const std::string& text, const std::string& label_column, int label_position, Dataset& d) {
   const size_t start = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // UTF-8 byte-order mark
   RecordReader reader(text, start, detect_separator(text, start));
 
@@ -197,6 +195,12 @@ Dataset parse_csv_dataset(const std::string& text, const std::string& label_colu
     if (!seen.emplace(header[c], c).second) fail("the CSV header names column '" + header[c] + "' twice");
   }
   size_t label_idx = header.size() - 1;
+  if (label_column.empty() && label_position > 0) {
+    if ((size_t)label_position > header.size())
+      fail("the CSV has " + std::to_string(header.size()) + " columns, so column " + std::to_string(label_position) +
+           " cannot be the label");
+    label_idx = (size_t)label_position - 1;
+  }
   if (!label_column.empty()) {
     auto it = seen.find(label_column);
     if (it == seen.end()) {
@@ -233,7 +237,6 @@ Dataset parse_csv_dataset(const std::string& text, const std::string& label_colu
   if (n == 0) fail("the CSV has a header but no data rows");
 
   // Labels: classes or regression targets.
-  Dataset d;
   d.name = "csv";
   d.input_shape = {(int)n_features};
   for (size_t c = 0; c < header.size(); ++c)
@@ -285,7 +288,26 @@ Dataset parse_csv_dataset(const std::string& text, const std::string& label_colu
     d.num_classes = (int)d.class_names.size();
     d.output_dim = d.num_classes;
   }
+  return s;
+}
 
+// The registry's "csv" dataset: the user's file, handed in as the asset "user.csv".
+Samples load_csv(const DatasetParams& p, Rng&, Dataset& d, const std::vector<uint8_t>& asset) {
+  return csv_samples(std::string(asset.begin(), asset.end()), "", (int)p.extra.at("label_column"), d);
+}
+
+}  // namespace dataset_detail
+
+Dataset parse_csv_dataset(const std::string& text, const std::string& label_column, float test_ratio,
+                          uint64_t seed) {
+  if (!(test_ratio >= 0.0f && test_ratio <= 0.9f)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", (double)test_ratio);
+    fail(std::string("CSV: test_ratio must be between 0 and 0.9 (got ") + buf + ")");
+  }
+  Dataset d;
+  Samples s = dataset_detail::csv_samples(text, label_column, 0, d);
+  const size_t n = s.x.size() / d.input_size();
   Rng rng(seed);
   shuffle_split(d, s, n, test_ratio, rng);
   return d;

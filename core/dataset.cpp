@@ -119,6 +119,14 @@ const std::vector<Entry>& entries() {
         entry_packed("fashion_mnist", "Fashion-MNIST",
                      "Zalando's 28×28 grey images of 10 kinds of clothing: the Fashion-MNIST test set.",
                      kFashionMnistSamples, 2000, load_fashion_mnist),
+        {{"csv", "Your CSV table",
+          "A table you load yourself: numeric feature columns and a label column. It never leaves your browser.", C,
+          "table",
+          schema(1000000, 1000, 0.0, "unused (n too: the file has the rows it has)",
+                 {{"label_column", 0, 10000, 0, true, "the label's column: 1 = the first, 0 = the last"}}),
+          "user.csv"},
+         nullptr,
+         load_csv},
     };
     return t;
   }();
@@ -291,22 +299,28 @@ Dataset make_dataset(const std::string& name, const DatasetParams& params, const
   Samples s;
   if (entry.load) {
     const auto it = assets ? assets->find(name) : DatasetAssets::const_iterator{};
-    if (!assets || it == assets->end())
+    if (!assets || it == assets->end()) {
+      if (name == "csv")
+        throw std::invalid_argument("dataset 'csv' is your own table, and none is loaded: hand it in first (lab.loadCsv(text))");
       throw std::invalid_argument("dataset '" + name + "' needs its data file " + entry.info.asset +
                                   ", which is not loaded (run scripts/pack-datasets.sh / npm run build)");
+    }
     s = entry.load(p, rng, d, it->second);
   } else {
     s = entry.generate(p, rng, d);
   }
-  shuffle_split(d, s, (size_t)p.n, p.test_ratio, rng);
+  // A file's own row count where it decides (csv); otherwise the samples drawn are exactly p.n.
+  const size_t n = d.input_size() ? s.x.size() / d.input_size() : 0;
+  shuffle_split(d, s, n, p.test_ratio, rng);
   return d;
 }
 
 void check_dataset_asset(const std::string& name, const std::vector<uint8_t>& bytes) {
   const Entry& entry = entry_of(name);
   if (!entry.load) throw std::invalid_argument("dataset '" + name + "' reads no data file: it is generated");
-  DatasetParams p;  // the smallest draw: parsing and the shape checks are the test
-  p.n = kMinSamples;
+  DatasetParams in;  // the smallest draw: parsing and the shape checks are the test
+  in.n = kMinSamples;
+  const DatasetParams p = validate(entry.info, in);
   Rng rng(p.seed);
   Dataset d;
   d.name = name;

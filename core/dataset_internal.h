@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "dataset.h"
@@ -66,6 +67,10 @@ Samples generate_random_images(const DatasetParams& p, Rng& rng, Dataset& d);
 constexpr int kDigitsSamples = 1797;         // all of scikit-learn's digits
 constexpr int kMnistSamples = 8500;          // 850 per class
 constexpr int kFashionMnistSamples = 10000;  // 1000 per class
+// csv.cpp: the user's CSV (asset "user.csv"); extra "label_column" (1-based; 0 = the last column).
+Samples load_csv(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset);
+Samples csv_samples(const std::string& text, const std::string& label_column, int label_position, Dataset& d);
+
 Samples load_digits(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset);
 Samples load_mnist(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset);
 Samples load_fashion_mnist(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset);

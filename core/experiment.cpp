@@ -66,6 +66,33 @@ void Experiment::set_learning_rate(float lr) {
   spec_.optimizer.lr = lr;
 }
 
+void Experiment::set_hyperparameters(const Spec& updated) {
+  std::lock_guard<std::mutex> l(mu_);
+  Spec same = updated;  // everything but the hyper-parameters must stay
+  same.optimizer = spec_.optimizer;
+  same.schedule = spec_.schedule;
+  same.batch_size = spec_.batch_size;
+  same.l1 = spec_.l1;
+  same.l2 = spec_.l2;
+  same.warnings.clear();
+  Spec mine = spec_;
+  mine.warnings.clear();
+  if (spec_to_json(same) != spec_to_json(mine))
+    throw std::invalid_argument("only the optimizer, schedule, batch_size and regularization can change during a run; "
+                                "data, model and seed need load(spec)");
+  if (updated.optimizer.name != spec_.optimizer.name) {
+    opt_ = make_optimizer(updated.optimizer);
+  } else {
+    validate_optimizer(updated.optimizer);
+    opt_->config() = updated.optimizer;
+  }
+  spec_.optimizer = updated.optimizer;
+  spec_.schedule = updated.schedule;
+  spec_.batch_size = updated.batch_size;
+  spec_.l1 = updated.l1;
+  spec_.l2 = updated.l2;
+}
+
 // [SECTION] one training step ----------------------------------------------------------------------
 
 void Experiment::train(long long n, const Exec& exec, Job* job) {

@@ -79,6 +79,10 @@ class Experiment {
 
   // The learning rate may change between steps (the UI's slider): takes effect from the next step.
   void set_learning_rate(float lr);
+  // New training hyper-parameters from the next step on: optimizer (a new name starts a fresh optimizer
+  // state; the same name keeps it), schedule, batch size, L1/L2. Throws std::invalid_argument if
+  // `updated` differs in anything else (data, model, seed: those need a new experiment).
+  void set_hyperparameters(const Spec& updated);
 
  private:
   void one_step(const Exec& exec);

@@ -67,6 +67,10 @@ class Lab {
   // The current experiment (throws std::invalid_argument "no experiment loaded" when there is none).
   std::shared_ptr<Experiment> experiment() const;
   std::string spec_json() const;
+  // Changes training hyper-parameters of the current experiment from its next step on, by a JSON merge
+  // patch of its spec (e.g. {"optimizer": {"lr": 0.01}}); returns the new spec. Throws, changing nothing,
+  // on a bad value or an attempt to change data, model or seed.
+  std::string set_hyperparameters(const std::string& patch_json);
   // Trains `steps` mini-batch steps as a job, then (unless evaluate is false) evaluates on the train
   // and test sets; job->result_json = metrics_json(). A diverging run fails the job with the reason;
   // the weights stay those before the failing step.

@@ -73,6 +73,12 @@ std::shared_ptr<Experiment> Lab::experiment() const {
 }
 
 std::string Lab::spec_json() const { return experiment()->spec_json(); }
+
+std::string Lab::set_hyperparameters(const std::string& patch_json) {
+  auto e = experiment();
+  e->set_hyperparameters(patch_spec(e->spec(), patch_json));
+  return e->spec_json();
+}
 std::string Lab::metrics_json() const { return metrics_to_json(experiment()->metrics()); }
 std::string Lab::digest() const { return experiment()->digest(); }
 

@@ -229,4 +229,17 @@ std::string spec_to_json(const Spec& s) {
   return j.dump();
 }
 
+Spec patch_spec(const Spec& base, const std::string& patch_json) {
+  json patch;
+  try {
+    patch = json::parse(patch_json);
+  } catch (const json::parse_error& e) {
+    throw std::invalid_argument(std::string("the change is not valid JSON (") + e.what() + ")");
+  }
+  if (!patch.is_object()) throw std::invalid_argument("the change must be a JSON object, like {\"optimizer\": {\"lr\": 0.01}}");
+  json merged = json::parse(spec_to_json(base));
+  merged.merge_patch(patch);
+  return parse_spec(merged.dump());
+}
+
 }  // namespace lab

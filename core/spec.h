@@ -47,6 +47,10 @@ Spec parse_spec(const std::string& json_text);
 // Canonical JSON: every field written, defaults filled in.
 std::string spec_to_json(const Spec& s);
 
+// The spec with `patch_json` merged in (RFC 7386 JSON merge patch, e.g. {"optimizer": {"lr": 0.01}}),
+// validated like any spec. Throws std::invalid_argument naming the bad field.
+Spec patch_spec(const Spec& base, const std::string& patch_json);
+
 // The shortest decimal that reads back as the same float (0.03f → 0.03, not 0.0299999993), for JSON.
 double short_float(float f);
 

@@ -148,7 +148,7 @@ TEST_CASE("the dataset registry lists every dataset with a complete schema", "[d
   const std::vector<std::string> expected = {"circle", "xor",   "gaussians", "spiral", "moons", "checkerboard",
                                              "spiral_multi", "blobs", "plane", "gaussian_bumps", "one_feature",
                                              "block_patterns", "random", "random_images", "digits", "mnist",
-                                             "fashion_mnist"};
+                                             "fashion_mnist", "csv"};
   std::vector<std::string> names;
   for (const DatasetInfo& info : dataset_registry()) names.push_back(info.name);
   REQUIRE(names == expected);
@@ -262,7 +262,7 @@ TEST_CASE("make_dataset rejects bad names and parameters with readable messages"
   REQUIRE_THROWS_WITH(make_dataset("sprial", p),
                       "unknown dataset 'sprial' (known: circle, xor, gaussians, spiral, moons, checkerboard, "
                       "spiral_multi, blobs, plane, gaussian_bumps, one_feature, block_patterns, random, random_images, "
-                      "digits, mnist, fashion_mnist)");
+                      "digits, mnist, fashion_mnist, csv)");
 
   DatasetParams bad = p;
   bad.noise = 3.0f;
@@ -716,4 +716,30 @@ TEST_CASE("CSV: size limits give a clear error", "[datasets]") {
   for (int i = 0; i < 1000001; ++i) rows += i % 2 ? "1,1\n" : "0,0\n";
   REQUIRE_THROWS_WITH(parse_csv_dataset(rows, "", 0.5f, 1),
                       "the CSV has more than 1000000 data rows; at most 1000000 are supported");
+}
+
+TEST_CASE("the csv dataset reads the user's table from its asset", "[datasets]") {
+  DatasetAssets assets;
+  DatasetParams p;
+  p.test_ratio = 0.25f;
+  REQUIRE_THROWS_WITH(make_dataset("csv", p, &assets), Catch::Contains("none is loaded"));
+  std::string text = "a,b,label\n";
+  for (int i = 0; i < 20; ++i) text += std::to_string(i) + "," + std::to_string(i * 2) + "," + (i % 2 ? "yes" : "no") + "\n";
+  assets["csv"] = std::vector<uint8_t>(text.begin(), text.end());
+  const Dataset d = make_dataset("csv", p, &assets);
+  REQUIRE(d.n_train() + d.n_test() == 20);  // the file's rows, not p.n
+  REQUIRE(d.n_test() == 5);
+  REQUIRE(d.num_classes == 2);
+  REQUIRE(d.class_names == std::vector<std::string>{"no", "yes"});
+  p.extra["label_column"] = 1;  // the first column as the label: a text column is then a feature
+  REQUIRE_THROWS_WITH(make_dataset("csv", p, &assets), "row 2, column 'label': 'no' is not a number");
+  text = "a,b,label\n";
+  for (int i = 0; i < 20; ++i) text += std::to_string(i) + "," + std::to_string(i * 2) + "," + std::to_string(i % 2) + "\n";
+  assets["csv"] = std::vector<uint8_t>(text.begin(), text.end());  // integers 0..19 in column 1 → 20 classes
+  const Dataset by_first = make_dataset("csv", p, &assets);
+  REQUIRE(by_first.num_classes == 20);
+  REQUIRE(by_first.feature_names[0] == "b");
+  p.extra["label_column"] = 9;
+  REQUIRE_THROWS_WITH(make_dataset("csv", p, &assets), Catch::Contains("column 9 cannot be the label"));
+  REQUIRE_THROWS_WITH(check_dataset_asset("csv", std::vector<uint8_t>{'x', '\n', '1', '\n'}), Catch::Contains("one column"));
 }

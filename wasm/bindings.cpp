@@ -83,6 +83,7 @@ val lab_load(lab::Lab& lab, const std::string& spec) {
   });
 }
 val lab_spec(lab::Lab& lab) { return value_or_error([&] { return val(lab.spec_json()); }); }
+val lab_set_hyper(lab::Lab& lab, const std::string& patch) { return value_or_error([&] { return val(lab.set_hyperparameters(patch)); }); }
 val lab_metrics(lab::Lab& lab) { return value_or_error([&] { return val(lab.metrics_json()); }); }
 val lab_digest(lab::Lab& lab) { return value_or_error([&] { return val(lab.digest()); }); }
 val lab_has_experiment(lab::Lab& lab) { return val(lab.has_experiment()); }
@@ -153,6 +154,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("matmulBench", &lab_matmul_bench)
       .function("load", &lab_load)
       .function("spec", &lab_spec)
+      .function("setHyperparameters", &lab_set_hyper)
       .function("hasExperiment", &lab_has_experiment)
       .function("train", &lab_train)
       .function("metrics", &lab_metrics)

@@ -151,7 +151,7 @@ export function makeApi(M, core, opts = {}) {
       // A dataset read from a file (mnist, …): hand its bytes to the core first if they are at hand.
       let name;
       try { name = JSON.parse(text)?.data?.name; } catch { /* the core reports bad JSON */ }
-      const asset = typeof name === 'string' && assetOf(name);
+      const asset = typeof name === 'string' && name !== 'csv' && assetOf(name);  // csv: the user's, via loadCsv
       if (asset && !core.hasAsset(name)) {
         const bytes = opts.readAssetSync ? opts.readAssetSync(asset) : null;
         if (bytes) unwrap(core.setAsset(name, bytes));
@@ -168,10 +168,31 @@ export function makeApi(M, core, opts = {}) {
       if (typeof name !== 'string') fail(`loadDataset(name): name must be a string (got ${describe(name)})`);
       const asset = assetOf(name);
       if (asset === undefined) fail(`loadDataset: '${name}' is not a known dataset`);
+      if (name === 'csv') fail(`loadDataset: 'csv' is your own table: hand it in with loadCsv(text)`);
       if (!asset || core.hasAsset(name)) return;
       if (!opts.fetchAsset) fail(`loadDataset: this lab cannot fetch data files`);
       const bytes = await opts.fetchAsset(asset);
       unwrap(core.setAsset(name, bytes));
+    },
+    /**
+     * Changes training hyper-parameters from the next step on — optimizer, schedule, batch_size,
+     * regularization — by a patch of the spec, e.g. {optimizer: {lr: 0.01}} or {regularization: {l2: 1e-4}}.
+     * Returns the new spec. Data, model and seed cannot change in a run (use load).
+     */
+    setHyperparameters(patch) {
+      live();
+      if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) fail(`setHyperparameters(patch): patch must be an object like {optimizer: {lr: 0.01}} (got ${describe(patch)})`);
+      return JSON.parse(unwrap(core.setHyperparameters(JSON.stringify(patch))));
+    },
+    /**
+     * Hands in your own table (CSV text: a header row, numeric feature columns, a label column) as the
+     * dataset 'csv'; then load a spec with data {name: 'csv', label_column?: k}. Nothing leaves the
+     * browser. A malformed table throws naming the first bad row and column.
+     */
+    loadCsv(text) {
+      live();
+      if (typeof text !== 'string') fail(`loadCsv(text): text must be a string (got ${describe(text)})`);
+      unwrap(core.setAsset('csv', new TextEncoder().encode(text)));
     },
     /** The current experiment's spec, every field filled in, seed included (an object; JSON.stringify it for text). */
     spec() { live(); return JSON.parse(unwrap(core.spec())); },

@@ -123,3 +123,35 @@ test('file-backed datasets: digits trains from dist/data; unknown names are refu
   assert.ok(m.testAccuracy > 0.8, `digits test accuracy ${m.testAccuracy}`);
   assert.equal(m.confusion.length, 100);
 });
+
+test('hyper-parameters change between steps; data and model cannot', async () => {
+  lab.load(SPIRAL);
+  await lab.train(10);
+  const spec = lab.setHyperparameters({ optimizer: { lr: 0.001 }, regularization: { l2: 0.0001 }, batch_size: 20 });
+  assert.equal(spec.optimizer.lr, 0.001);
+  assert.equal(spec.batch_size, 20);
+  const m = await lab.train(10);
+  assert.equal(m.lr, 0.001);
+  assert.ok(m.regLoss > 0);
+  assert.deepEqual(lab.setHyperparameters({ optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 } }).optimizer.name, 'sgd');
+  assert.throws(() => lab.setHyperparameters({ optimizer: { lr: -1 } }), /spec.optimizer.lr must be a number/);
+  assert.throws(() => lab.setHyperparameters({ data: { n: 50 } }), /data, model and seed need load/);
+  assert.throws(() => lab.setHyperparameters('fast'), /patch must be an object/);
+  assert.equal(lab.spec().optimizer.lr, 0.1);
+});
+
+test('your own CSV table trains; a bad table names the row and column', async () => {
+  assert.throws(() => lab.load({ data: { name: 'csv' }, model: { layers: [{ type: 'dense', units: 2 }] } }), /none is loaded: hand it in first/);
+  let text = 'x1,x2,species\n';
+  for (let i = 0; i < 200; ++i) {
+    const a = (i * 7919) % 200 / 100 - 1, b = (i * 104729) % 200 / 100 - 1;
+    text += `${a},${b},${a + b > 0 ? 'setosa' : 'virginica'}\n`;
+  }
+  lab.loadCsv(text);
+  lab.load({ seed: 3, data: { name: 'csv', test_ratio: 0.25 }, model: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 2 }] },
+    optimizer: { name: 'adam', lr: 0.05 }, batch_size: 10 });
+  const m = await lab.train(300);
+  assert.ok(m.testAccuracy > 0.9, `csv test accuracy ${m.testAccuracy}`);
+  assert.throws(() => lab.loadCsv('a,b\n1,2\n3,oops\n'), /row 3, column 'a': 'oops' is not a number|row 3, column 'b'/);
+  assert.throws(() => lab.loadCsv(7), /text must be a string/);
+});
