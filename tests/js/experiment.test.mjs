@@ -152,6 +152,6 @@ test('your own CSV table trains; a bad table names the row and column', async ()
     optimizer: { name: 'adam', lr: 0.05 }, batch_size: 10 });
   const m = await lab.train(300);
   assert.ok(m.testAccuracy > 0.9, `csv test accuracy ${m.testAccuracy}`);
-  assert.throws(() => lab.loadCsv('a,b\n1,2\n3,oops\n'), /row 3, column 'a': 'oops' is not a number|row 3, column 'b'/);
+  assert.throws(() => lab.loadCsv('a,b\n1,2\noops,3\n'), /row 3, column 'a': 'oops' is not a number/);
   assert.throws(() => lab.loadCsv(7), /text must be a string/);
 });
