@@ -140,6 +140,12 @@ export interface Lab {
   load(spec: string | Spec): { warnings: string[] };
   /** The current spec, every field filled in, seed included. */
   spec(): Spec;
+  /** Changes optimizer / schedule / batch_size / regularization from the next step on; returns the new spec. */
+  setHyperparameters(patch: Partial<Pick<Spec, 'optimizer' | 'schedule' | 'batch_size' | 'regularization'>>): Spec;
+  /** Makes a file-backed dataset (digits, mnist, fashion_mnist) available to load(). */
+  loadDataset(name: string): Promise<void>;
+  /** Hands in your own CSV table as the dataset 'csv'. */
+  loadCsv(text: string): void;
   /** Trains `steps` mini-batch steps; resolves to the metrics, rejects with the cause if the run diverges. */
   train(steps?: number, options?: { evaluate?: boolean }): Promise<Metrics>;
   metrics(): Metrics;
