@@ -57,15 +57,6 @@ Metrics Experiment::metrics() const {
   return metrics_;
 }
 
-void Experiment::set_learning_rate(float lr) {
-  std::lock_guard<std::mutex> l(mu_);
-  OptimizerConfig c = opt_->config();
-  c.lr = lr;
-  validate_optimizer(c);
-  opt_->config().lr = lr;
-  spec_.optimizer.lr = lr;
-}
-
 void Experiment::set_hyperparameters(const Spec& updated) {
   std::lock_guard<std::mutex> l(mu_);
   Spec same = updated;  // everything but the hyper-parameters must stay

@@ -77,8 +77,6 @@ class Experiment {
   // Replace every parameter's values (in params() order, sizes checked before anything changes).
   void set_parameters(const std::vector<std::vector<float>>& values);
 
-  // The learning rate may change between steps (the UI's slider): takes effect from the next step.
-  void set_learning_rate(float lr);
   // New training hyper-parameters from the next step on: optimizer (a new name starts a fresh optimizer
   // state; the same name keeps it), schedule, batch size, L1/L2. Throws std::invalid_argument if
   // `updated` differs in anything else (data, model, seed: those need a new experiment).
