@@ -137,3 +137,29 @@ test('the canvas follows the window size and renders sharp on HiDPI screens', as
     await context.close();
   }
 });
+
+test('the page trains a network through window.lab, on a prefetched image dataset', async () => {
+  const { context, page, problems } = await openPage(browser, srv.url);
+  try {
+    await waitForLab(page);
+    const r = await page.evaluate(async () => {
+      await window.lab.loadDataset('digits');  // the page prefetches it; this waits for it if needed
+      window.lab.load({ seed: 5, data: { name: 'digits', n: 800, test_ratio: 0.25 },
+        model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 10 }] },
+        optimizer: { name: 'adam', lr: 0.01 }, batch_size: 32 });
+      const m = await window.lab.train(300);
+      const d1 = window.lab.digest();
+      // The same spec on one thread: the same weights, bit for bit.
+      window.lab.setThreads(1);
+      window.lab.load(window.lab.spec());
+      await window.lab.train(300);
+      return { acc: m.testAccuracy, d1, d2: window.lab.digest(), threads: window.lab.maxThreads() };
+    });
+    assert.ok(r.acc > 0.8, `digits test accuracy ${r.acc}`);
+    assert.ok(r.threads > 1);
+    assert.equal(r.d1, r.d2);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
