@@ -134,10 +134,10 @@ void matmul_simd128(const MatmulArgs& g, ThreadPool* pool) {
   const int threads = (pool && macs >= kMatmulParallelMinMacs) ? pool->active_threads() : 1;
   // Tile sizes. Each element of C is summed over k in blocks of KC, in k order, whatever tile holds
   // it, so the M×N tiling may adapt to the thread count without changing a single bit of the result:
-  // shrink the tiles until every thread gets at least two.
+  // shrink the tiles until every thread gets at least four (dynamic scheduling then balances them).
   int mc = MC, nc = NC;
   auto tiles = [&] { return (long long)((g.M + mc - 1) / mc) * ((g.N + nc - 1) / nc); };
-  while (threads > 1 && tiles() < 2LL * threads && (nc > 4 * NR || mc > 4 * MR)) {
+  while (threads > 1 && tiles() < 4LL * threads && (nc > 4 * NR || mc > 4 * MR)) {
     if (nc > 4 * NR && (nc >= 4 * mc || mc <= 4 * MR)) nc /= 2;
     else mc /= 2;
   }

@@ -11,10 +11,13 @@ thread_local bool t_inside_pool = false;  // nested parallel_for runs inline
 // µs (a futex; in wasm an Atomics.wait/notify round trip). So threads spin for a while before they
 // sleep: long enough to bridge the gap between two kernels of a training step, short enough not to
 // burn a core when the work stops.
-constexpr auto kSpin = std::chrono::microseconds(100);
+constexpr auto kWorkerSpin = std::chrono::microseconds(200);
+// The caller has nothing else to do while the last tasks finish, and a futex wake-up is slow in wasm
+// (W3 training in wasm still does not scale on 2 threads; see the open note in issue 3).
+constexpr auto kCallerSpin = std::chrono::microseconds(500);
 template <class Pred>
-void spin_while(Pred busy) {
-  const auto until = std::chrono::steady_clock::now() + kSpin;
+void spin_while(Pred busy, std::chrono::microseconds how_long) {
+  const auto until = std::chrono::steady_clock::now() + how_long;
   for (int i = 0; busy(); ++i) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -71,7 +74,7 @@ void ThreadPool::worker_loop(int index) {
     // condition-variable wake-up costs far more than a short spin.
     if (!stop_ && generation_ == seen) {
       lock.unlock();
-      spin_while([&] { return published_.load(std::memory_order_acquire) == seen; });
+      spin_while([&] { return published_.load(std::memory_order_acquire) == seen; }, kWorkerSpin);
       lock.lock();
     }
     wake_.wait(lock, [&] { return stop_ || (generation_ != seen && index < helpers_wanted_); });
@@ -112,7 +115,7 @@ void ThreadPool::parallel_for(size_t n_tasks, const std::function<void(size_t)>&
   run_tasks();
   t_inside_pool = false;
   // The helpers usually finish within microseconds of the caller: spin briefly before sleeping.
-  spin_while([&] { return running_.load(std::memory_order_acquire) > 0; });
+  spin_while([&] { return running_.load(std::memory_order_acquire) > 0; }, kCallerSpin);
   std::exception_ptr err;
   {
     std::unique_lock<std::mutex> lock(mu_);
