@@ -137,11 +137,24 @@ void matmul_simd128(const MatmulArgs& g, ThreadPool* pool) {
   // shrink the tiles until every thread gets at least four (dynamic scheduling then balances them).
   int mc = MC, nc = NC;
   auto tiles = [&] { return (long long)((g.M + mc - 1) / mc) * ((g.N + nc - 1) / nc); };
+  // Split N first: each N-tile packs its own columns of B, while the rows of A can be packed once and
+  // shared (below); split M only when N is exhausted.
   while (threads > 1 && tiles() < 4LL * threads && (nc > 4 * NR || mc > 4 * MR)) {
-    if (nc > 4 * NR && (nc >= 4 * mc || mc <= 4 * MR)) nc /= 2;
+    if (nc > 4 * NR) nc /= 2;
     else mc /= 2;
   }
   const int tiles_n = (g.N + nc - 1) / nc;
+  const int n_kb = (g.K + KC - 1) / KC;
+  // When every tile covers all rows of A (M ≤ mc), pack A once for all of them instead of once per tile.
+  const bool shared_a = threads > 1 && g.M <= mc && tiles_n > 1;
+  thread_local std::vector<float> a_shared;
+  if (shared_a) {
+    a_shared.resize((size_t)n_kb * MC * KC);
+    for (int kb = 0; kb < n_kb; ++kb)
+      pack_a(g, 0, g.M, kb * KC, std::min(KC, g.K - kb * KC), a_shared.data() + (size_t)kb * MC * KC);
+  }
+  // A plain pointer: a lambda does not capture a thread_local, so the workers would see their own.
+  const float* a_all = shared_a ? a_shared.data() : nullptr;
   auto tile = [&](size_t t) {
     // Per-task packing buffers (thread_local: reused across calls, no allocation in steady state).
     thread_local std::vector<float> ap, bp;
@@ -152,11 +165,13 @@ void matmul_simd128(const MatmulArgs& g, ThreadPool* pool) {
     for (int k0 = 0; k0 < g.K; k0 += KC) {
       const int kc = std::min(KC, g.K - k0);
       const bool add = g.accumulate || k0 > 0;
-      pack_a(g, i0, mcur, k0, kc, ap.data());
+      const float* apk = ap.data();
+      if (a_all) apk = a_all + (size_t)(k0 / KC) * MC * KC;
+      else pack_a(g, i0, mcur, k0, kc, ap.data());
       pack_b(g, k0, kc, j0, ncur, bp.data());
       for (int q = 0; q < ncur; q += NR)
         for (int p = 0; p < mcur; p += MR)
-          micro_4x8(kc, ap.data() + (size_t)p * kc, bp.data() + (size_t)q * kc,
+          micro_4x8(kc, apk + (size_t)p * kc, bp.data() + (size_t)q * kc,
                     g.C + (size_t)(i0 + p) * g.ldc + j0 + q, g.ldc, std::min(MR, mcur - p), std::min(NR, ncur - q), add);
     }
   };

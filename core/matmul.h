@@ -36,8 +36,8 @@ void matmul(const Exec& exec, const MatmulArgs& args);
 
 // Tile sizes of matmul_simd128 (exposed for tests that probe tile edges).
 inline constexpr int kMatmulMR = 4, kMatmulNR = 8, kMatmulMC = 64, kMatmulNC = 256, kMatmulKC = 256;
-// Below this many multiply-adds (~25 µs of work) a product runs on the calling thread: handing it to
-// the pool costs more than it saves.
-inline constexpr double kMatmulParallelMinMacs = 1 << 20;
+// Below this many multiply-adds (~100 µs of work) a product runs on the calling thread: handing it to
+// the pool costs more than it saves (measured in wasm: a 2 M-MAC product got slower on 2 threads).
+inline constexpr double kMatmulParallelMinMacs = 1 << 22;
 
 }  // namespace lab

@@ -113,3 +113,36 @@ TEST_CASE("matmul dispatch honours the force-reference switch", "[matmul]") {
   REQUIRE(std::memcmp(ref.data(), via_ref.data(), ref.size() * 4) == 0);
   REQUIRE(std::memcmp(fast.data(), via_fast.data(), fast.size() * 4) == 0);
 }
+
+TEST_CASE("every parallel tiling path is bit-identical to one thread and close to the reference", "[matmul][determinism]") {
+  struct Shape3 { int M, N, K; bool ta, tb; const char* path; };
+  const Shape3 shapes[] = {
+      {64, 520, 300, false, true, "all rows in one tile: A packed once and shared, N split"},
+      {8, 4096, 200, true, false, "a few rows, many columns"},
+      {1000, 9, 600, false, false, "one column tile: M split"},
+      {130, 260, 270, true, true, "both split, edges everywhere"},
+  };
+  for (const auto& s : shapes) {
+    INFO(s.path);
+    REQUIRE((double)s.M * s.N * s.K >= kMatmulParallelMinMacs);  // else the pool is never used
+    Rng rng(s.M + s.N + s.K);
+    std::vector<float> a((size_t)s.M * s.K), b((size_t)s.K * s.N);
+    for (auto& x : a) x = rng.uniform(-1, 1);
+    for (auto& x : b) x = rng.uniform(-1, 1);
+    MatmulArgs g{s.M, s.N, s.K, a.data(), s.ta ? s.M : s.K, s.ta, b.data(), s.tb ? s.K : s.N, s.tb, nullptr, s.N, false};
+    std::vector<float> one((size_t)s.M * s.N), ref((size_t)s.M * s.N);
+    g.C = one.data();
+    matmul_simd128(g, nullptr);
+    g.C = ref.data();
+    matmul_ref(g);
+    for (size_t i = 0; i < ref.size(); ++i) REQUIRE(std::fabs(one[i] - ref[i]) <= reorder_tolerance(s.K));
+    for (int threads : {2, 3, 4, 8}) {
+      ThreadPool pool(threads);
+      std::vector<float> c((size_t)s.M * s.N, -1.0f);
+      g.C = c.data();
+      matmul_simd128(g, &pool);
+      INFO("threads " << threads);
+      REQUIRE(std::memcmp(c.data(), one.data(), c.size() * sizeof(float)) == 0);
+    }
+  }
+}
