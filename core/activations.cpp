@@ -1,5 +1,6 @@
 // activations.cpp — each activation's forward and backward, then the registry.
 #include "activations.h"
+#include "names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -115,8 +116,7 @@ const std::vector<ActivationInfo>& activation_registry() {
 const ActivationInfo& activation(const std::string& name) {
   for (const auto& a : activation_registry())
     if (a.name == name) return a;
-  std::string known;
-  for (const auto& a : activation_registry()) known += (known.empty() ? "" : ", ") + a.name;
+  const std::string known = join_names(activation_registry(), [](const ActivationInfo& a) { return a.name; });
   throw std::invalid_argument("unknown activation '" + name + "' (known: " + known + ")");
 }
 

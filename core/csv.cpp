@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "dataset_internal.h"
+#include "names.h"
 
 namespace lab {
 
@@ -204,8 +205,7 @@ Samples csv_samples(const std::string& text, const std::string& label_column, in
   if (!label_column.empty()) {
     auto it = seen.find(label_column);
     if (it == seen.end()) {
-      std::string names;
-      for (const std::string& h : header) names += (names.empty() ? "" : ", ") + h;
+      const std::string names = join_names(header, [](const std::string& h) { return h; });
       fail("the CSV has no column named '" + label_column + "' (columns: " + names + ")");
     }
     label_idx = it->second;

@@ -14,6 +14,7 @@
 
 #include "dataset.h"
 #include "dataset_internal.h"
+#include "names.h"
 
 namespace lab {
 
@@ -282,8 +283,7 @@ namespace {
 const Entry& entry_of(const std::string& name) {
   for (const Entry& e : entries())
     if (e.info.name == name) return e;
-  std::string known;
-  for (const Entry& e : entries()) known += (known.empty() ? "" : ", ") + e.info.name;
+  const std::string known = join_names(entries(), [](const Entry& e) { return e.info.name; });
   throw std::invalid_argument("unknown dataset '" + name + "' (known: " + known + ")");
 }
 

@@ -5,6 +5,7 @@
 
 #include "rng.h"
 #include "tensor.h"
+#include "names.h"
 
 namespace lab {
 
@@ -24,8 +25,7 @@ void initialize(const std::string& name, Tensor& w, int fan_in, int fan_out, Rng
   else if (name == "uniform") fill_uniform(0.05f);
   else if (name == "zeros") w.zero();
   else {
-    std::string known;
-    for (const auto& n : initializer_names()) known += (known.empty() ? "" : ", ") + n;
+    const std::string known = join_names(initializer_names(), [](const std::string& n) { return n; });
     throw std::invalid_argument("unknown initialiser '" + name + "' (known: " + known + ")");
   }
 }

@@ -4,6 +4,7 @@
 
 #include "activations.h"
 #include "layer_factories.h"
+#include "names.h"
 
 namespace lab {
 
@@ -38,8 +39,7 @@ std::unique_ptr<Layer> make_layer(const LayerSpec& spec) {
   for (const auto& l : layer_registry())
     if (l.type == spec.type) info = &l;
   if (!info) {
-    std::string known;
-    for (const auto& l : layer_registry()) known += (known.empty() ? "" : ", ") + l.type;
+    const std::string known = join_names(layer_registry(), [](const LayerInfo& l) { return l.type; });
     throw std::invalid_argument("unknown layer type '" + spec.type + "' (known: " + known + ")");
   }
   const std::string where = "layer '" + spec.type + "'";

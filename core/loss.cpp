@@ -1,4 +1,5 @@
 #include "loss.h"
+#include "names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -96,8 +97,7 @@ const std::vector<LossInfo>& loss_registry() {
 const LossInfo& loss(const std::string& name) {
   for (const auto& l : loss_registry())
     if (l.name == name) return l;
-  std::string known;
-  for (const auto& l : loss_registry()) known += (known.empty() ? "" : ", ") + l.name;
+  const std::string known = join_names(loss_registry(), [](const LossInfo& l) { return l.name; });
   throw std::invalid_argument("unknown loss '" + name + "' (known: " + known + ")");
 }
 

@@ -1,5 +1,6 @@
 // optimizer.cpp — [SECTION] update rules · [SECTION] registry & validation · [SECTION] schedules
 #include "optimizer.h"
+#include "names.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -164,8 +165,7 @@ void validate_optimizer(const OptimizerConfig& c) {
   bool known = false;
   for (const auto& o : optimizer_registry()) known |= o.name == c.name;
   if (!known) {
-    std::string names;
-    for (const auto& o : optimizer_registry()) names += (names.empty() ? "" : ", ") + o.name;
+    const std::string names = join_names(optimizer_registry(), [](const OptimizerInfo& o) { return o.name; });
     throw std::invalid_argument("unknown optimizer '" + c.name + "' (known: " + names + ")");
   }
   const char* n = c.name.c_str();

@@ -9,6 +9,7 @@
 #include "activations.h"
 #include "init.h"
 #include "loss.h"
+#include "names.h"
 
 namespace lab {
 namespace {
@@ -80,8 +81,7 @@ Spec parse_spec(const std::string& text_in) {
   s.dataset = text(d, "name", "data.name", "spiral");
   const DatasetInfo* info = find_dataset(s.dataset);
   if (!info) {
-    std::string known;
-    for (const auto& x : dataset_registry()) known += (known.empty() ? "" : ", ") + x.name;
+    const std::string known = join_names(dataset_registry(), [](const DatasetInfo& x) { return x.name; });
     bad("data.name", "'" + s.dataset + "' is not a known dataset (known: " + known + ")");
   }
   std::set<std::string> data_known = {"name"};
