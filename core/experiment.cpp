@@ -27,6 +27,30 @@ std::string fmt(float v) {
 Experiment::Experiment(const Spec& spec, const DatasetAssets* assets)
     : spec_(spec), shuffle_rng_(spec.seed, 2), dropout_rng_(spec.seed, 3) {
   data_ = make_dataset(spec.dataset, spec.data, assets);
+  if (!spec.features.empty()) {  // 2-D inputs → the chosen features (the spec checked the names)
+    raw_train_x_ = data_.train_x;
+    raw_test_x_ = data_.test_x;
+    data_.train_x = featurize(raw_train_x_.data(), (int)(raw_train_x_.size() / 2));
+    data_.test_x = featurize(raw_test_x_.data(), (int)(raw_test_x_.size() / 2));
+    data_.input_shape = {(int)spec.features.size()};
+    data_.feature_names = spec.features;
+    for (auto* mask : {&data_.train_mask, &data_.test_mask}) {  // a feature matters if a source does
+      if (mask->empty()) continue;
+      const std::vector<float> m2 = *mask;
+      const size_t n = m2.size() / 2, F = spec.features.size();
+      mask->assign(n * F, 0.0f);
+      for (size_t i = 0; i < n; ++i)
+        for (size_t f = 0; f < F; ++f) {
+          const std::string& name = spec.features[f];
+          const bool uses1 = name.find("x1") != std::string::npos, uses2 = name.find("x2") != std::string::npos;
+          (*mask)[i * F + f] = (uses1 && m2[i * 2] > 0) || (uses2 && m2[i * 2 + 1] > 0) ? 1.0f : 0.0f;
+        }
+    }
+  } else if (data_.input_shape.size() == 1 && data_.input_shape[0] == 2 && find_dataset(spec.dataset) &&
+             find_dataset(spec.dataset)->kind == "2d") {
+    raw_train_x_ = data_.train_x;
+    raw_test_x_ = data_.test_x;
+  }
   if (data_.n_train() == 0) throw std::invalid_argument("spec.data: the training split is empty; use more samples or a smaller test_ratio");
   loss_name_ = spec.loss.empty() ? (data_.task == TaskKind::Classification ? "softmax_cross_entropy" : "mse") : spec.loss;
   const LossInfo& L = loss(loss_name_);
@@ -65,12 +89,16 @@ void Experiment::set_hyperparameters(const Spec& updated) {
   same.batch_size = spec_.batch_size;
   same.l1 = spec_.l1;
   same.l2 = spec_.l2;
+  same.stop = spec_.stop;
   same.warnings.clear();
   Spec mine = spec_;
   mine.warnings.clear();
   if (spec_to_json(same) != spec_to_json(mine))
     throw std::invalid_argument("only the optimizer, schedule, batch_size and regularization can change during a run; "
                                 "data, model and seed need load(spec)");
+  const bool stop_changed = updated.stop.epochs != spec_.stop.epochs || updated.stop.test_loss != spec_.stop.test_loss ||
+                            updated.stop.test_accuracy != spec_.stop.test_accuracy;
+  if (stop_changed) { metrics_.stopped = false; metrics_.stop_reason.clear(); }
   if (updated.optimizer.name != spec_.optimizer.name) {
     opt_ = make_optimizer(updated.optimizer);
   } else {
@@ -82,6 +110,7 @@ void Experiment::set_hyperparameters(const Spec& updated) {
   spec_.batch_size = updated.batch_size;
   spec_.l1 = updated.l1;
   spec_.l2 = updated.l2;
+  spec_.stop = updated.stop;
 }
 
 // [SECTION] one training step ----------------------------------------------------------------------
@@ -95,6 +124,55 @@ void Experiment::train(long long n, const Exec& exec, Job* job) {
     std::lock_guard<std::mutex> l(mu_);
     one_step(exec);
   }
+}
+
+long long Experiment::steps_to_epoch_end() const {
+  std::lock_guard<std::mutex> l(mu_);
+  const long long left = (long long)data_.n_train() - (long long)pos_;
+  return (left + spec_.batch_size - 1) / spec_.batch_size;
+}
+
+bool Experiment::train_until(long long n, const Exec& exec, Job* job) {
+  if (!spec_.stop.any()) {
+    train(n, exec, job);
+    return false;
+  }
+  if (metrics().stopped) return true;
+  long long done = 0;
+  while (done < n) {
+    const long long chunk = std::min(n - done, steps_to_epoch_end());
+    for (long long i = 0; i < chunk; ++i) {
+      if (job) {
+        job->check_cancel();
+        job->set_progress((double)(done + i) / (double)n);
+      }
+      std::lock_guard<std::mutex> l(mu_);
+      one_step(exec);
+    }
+    done += chunk;
+    std::lock_guard<std::mutex> l(mu_);
+    if (pos_ != 0) break;  // n ran out inside an epoch
+    const Spec::Stop& st = spec_.stop;
+    char why[160] = "";
+    if (st.epochs > 0 && epoch_ >= st.epochs) {
+      std::snprintf(why, sizeof why, "reached %d epoch%s", st.epochs, st.epochs == 1 ? "" : "s");
+    } else if (st.test_loss > 0 || st.test_accuracy > 0) {
+      Metrics m = metrics_;
+      evaluate_split(exec, false, m);
+      evaluate_split(exec, true, m);
+      metrics_ = m;
+      if (st.test_loss > 0 && m.test_loss <= st.test_loss)
+        std::snprintf(why, sizeof why, "reached the target test loss %g (%.4g) after epoch %d", st.test_loss, m.test_loss, epoch_);
+      else if (st.test_accuracy > 0 && m.test_accuracy >= st.test_accuracy)
+        std::snprintf(why, sizeof why, "reached the target test accuracy %g (%.4g) after epoch %d", st.test_accuracy, m.test_accuracy, epoch_);
+    }
+    if (why[0]) {
+      metrics_.stopped = true;
+      metrics_.stop_reason = why;
+      return true;
+    }
+  }
+  return false;
 }
 
 // L1/L2 on the weights: adds the penalty's gradient to each weight's gradient; returns the penalty.
@@ -284,6 +362,73 @@ std::vector<float> Experiment::predict(const float* x, int n) {
 std::string Experiment::digest() {
   std::lock_guard<std::mutex> l(mu_);
   return model_->digest();
+}
+
+namespace {
+Param find_param(Model& m, int layer, const std::string& param) {
+  if (layer < 0 || layer >= (int)m.num_layers())
+    throw std::invalid_argument("layer " + std::to_string(layer) + " does not exist (the model has layers 0 to " + std::to_string((int)m.num_layers() - 1) + ")");
+  for (const Param& p : m.layer(layer).params())
+    if (p.name == param) return p;
+  throw std::invalid_argument("layer " + std::to_string(layer) + " (" + m.layer(layer).type() + ") has no parameter '" + param + "'");
+}
+void check_index(const Param& p, int layer, long long index) {
+  if (index < 0 || index >= (long long)p.value->size())
+    throw std::invalid_argument("layer " + std::to_string(layer) + " " + p.name + " has " + std::to_string(p.value->size()) +
+                                " values; index " + std::to_string(index) + " is out of range");
+}
+}  // namespace
+
+float Experiment::set_weight(int layer, const std::string& param, long long index, float value) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!std::isfinite(value)) throw std::invalid_argument("a weight must be a finite number");
+  Param p = find_param(*model_, layer, param);
+  check_index(p, layer, index);
+  const float old = p.value->data()[index];
+  p.value->data()[index] = value;
+  return old;
+}
+
+float Experiment::weight(int layer, const std::string& param, long long index) {
+  std::lock_guard<std::mutex> l(mu_);
+  Param p = find_param(*model_, layer, param);
+  check_index(p, layer, index);
+  return p.value->data()[index];
+}
+
+std::vector<Tensor> Experiment::probe(const float* x, int n) {
+  std::lock_guard<std::mutex> l(mu_);
+  const size_t in = data_.input_size();
+  std::vector<Tensor> out(model_->num_layers());
+  for (size_t i = 0; i < out.size(); ++i) {
+    Shape s = model_->layer_output_shape(i);
+    s.insert(s.begin(), n);
+    out[i].resize(s);
+  }
+  LayerCtx ctx{Exec{nullptr, false}, false, nullptr};
+  Tensor xb;
+  for (int b0 = 0; b0 < n; b0 += kEvalBatch) {
+    const int B = std::min(kEvalBatch, n - b0);
+    Shape bs = data_.input_shape;
+    bs.insert(bs.begin(), B);
+    xb.resize(bs);
+    std::memcpy(xb.data(), x + (size_t)b0 * in, (size_t)B * in * sizeof(float));
+    model_->forward(xb, ctx);
+    for (size_t i = 0; i < out.size(); ++i) {
+      const size_t row = out[i].row_size();
+      std::memcpy(out[i].data() + (size_t)b0 * row, model_->activations(i).data(), (size_t)B * row * sizeof(float));
+    }
+  }
+  return out;
+}
+
+std::vector<float> Experiment::featurize(const float* raw, int n) const {
+  if (spec_.features.empty()) return std::vector<float>(raw, raw + (size_t)n * (raw_train_x_.empty() ? data_.input_size() : 2));
+  const size_t F = spec_.features.size();
+  std::vector<float> out((size_t)n * F);
+  for (int i = 0; i < n; ++i)
+    for (size_t f = 0; f < F; ++f) out[(size_t)i * F + f] = input_feature(spec_.features[f], raw[2 * i], raw[2 * i + 1]);
+  return out;
 }
 
 void Experiment::set_parameters(const std::vector<std::vector<float>>& values) {

@@ -43,6 +43,8 @@ struct Metrics {
   std::vector<float> per_class_accuracy;   // test set
   bool diverged = false;
   std::string diverged_reason;
+  bool stopped = false;       // a stop condition of the spec was met (at the end of an epoch)
+  std::string stop_reason;    // e.g. "reached the target test accuracy 0.95 (0.956) after epoch 12"
 };
 
 // Training stopped because the loss or the gradients became non-finite or exploded. The weights are
@@ -65,6 +67,13 @@ class Experiment {
 
   // Runs n mini-batch steps. job (may be null): progress and cancellation between steps.
   void train(long long n, const Exec& exec, Job* job);
+  // Runs up to n steps, checking the spec's stop conditions at the end of every epoch (evaluating there,
+  // so the result is the same whatever n is). Returns true when a condition was met: training stopped
+  // right after that epoch, and metrics().stopped / stop_reason say why. A run already stopped by a
+  // condition trains no further until the condition changes (set_hyperparameters) or it is reset.
+  bool train_until(long long n, const Exec& exec, Job* job);
+  // Steps left in the current epoch (with the current batch size).
+  long long steps_to_epoch_end() const;
   // Evaluates on the whole train and test sets and stores the result as metrics().
   Metrics evaluate(const Exec& exec);
   Metrics metrics() const;
@@ -76,6 +85,23 @@ class Experiment {
 
   // Replace every parameter's values (in params() order, sizes checked before anything changes).
   void set_parameters(const std::vector<std::vector<float>>& values);
+  // Sets one value: element `index` of parameter `param` ("weight" or "bias") of model layer `layer`
+  // (0-based, activation layers counted; Model::layer). Throws std::invalid_argument naming what is
+  // out of range, or when the value is not finite. Returns the old value.
+  float set_weight(int layer, const std::string& param, long long index, float value);
+  // Reads the same value (same checks).
+  float weight(int layer, const std::string& param, long long index);
+
+  // Every layer's output for n inputs (n, input size): result[i] = Model::activations(i), (n, out_i...).
+  // On the calling thread; inference mode (no dropout).
+  std::vector<Tensor> probe(const float* x, int n);
+
+  // 2-D datasets with spec.data.features: the network's inputs for n raw points (n, 2) → (n, features).
+  // Without features (or for other datasets) a copy of the input.
+  std::vector<float> featurize(const float* raw, int n) const;
+  // The 2-D points before the features were computed (n, 2); empty for other datasets.
+  const std::vector<float>& raw_train_x() const { return raw_train_x_; }
+  const std::vector<float>& raw_test_x() const { return raw_test_x_; }
 
   // New training hyper-parameters from the next step on: optimizer (a new name starts a fresh optimizer
   // state; the same name keeps it), schedule, batch size, L1/L2. Throws std::invalid_argument if
@@ -99,6 +125,7 @@ class Experiment {
   long long step_ = 0;
   int epoch_ = 0;
   Metrics metrics_;
+  std::vector<float> raw_train_x_, raw_test_x_;
   Tensor xb_, dout_;
   std::vector<int> yb_;
   std::vector<float> tb_;

@@ -85,6 +85,43 @@ class Lab {
   // Replaces the current experiment with the file's (spec + weights); throws, leaving it untouched, on a bad file.
   void import_model(const std::vector<uint8_t>& bytes);
 
+  // --- looking inside -------------------------------------------------------------------------------
+  // The current experiment's structure: {task, inputShape, featureNames, classNames, numClasses, outputDim,
+  //  nTrain, nTest, numParams, rawPlane (2-D data: true), layers: [{index, type, outputShape, activation?,
+  //  params: [{name, shape}]}]}. Layer indices are Model::layer's (activation layers counted).
+  std::string info_json() const;
+  // A copy of one parameter tensor's values (its shape: info_json()). Throws std::invalid_argument.
+  std::vector<float> weights(int layer, const std::string& param) const;
+  // Every layer's output for n inputs (n × input size): out[i] has n × (layer i's output size) values.
+  std::vector<std::vector<float>> activations(const std::vector<float>& inputs, int n) const;
+  // Samples of a split ("train" or "test"), rows [start, start + count) clipped to the split: inputs
+  // (count × input size). labels/targets via sample_targets().
+  std::vector<float> samples(const std::string& split, long long start, long long count) const;
+  // Class labels (classification) or targets (regression, count × outputs) of the same rows, as floats.
+  std::vector<float> sample_targets(const std::string& split, long long start, long long count) const;
+
+  // --- the run's history: what makes a shared link replay the same trajectory ---------------------
+  // Every change to a loaded experiment goes through these calls, which record it in the event log with
+  // the step it was made at; load() starts a new log. history_json() =
+  //   {"spec": <the spec as loaded>, "events": [{"at": 120, "set": {...patch}}, {"at": 300, "weight":
+  //    {"layer": 2, "param": "weight", "index": 5, "value": 0.25}}, {"at": 450, "reset": true}],
+  //    "step": <the current step>, "reproducible": true}
+  // "reproducible" is false when the weights came from a model file (import_model) rather than a spec.
+  std::string history_json() const;
+  // Sets one weight or bias (Experiment::set_weight) and logs it. Returns the old value.
+  float set_weight(int layer, const std::string& param, long long index, float value);
+  // Rebuilds the current experiment from its spec as it stands now (hyper-parameter changes kept): the same
+  // seed gives the same initial weights, step 0. Logged.
+  void reset();
+  // Trains with the spec's stop conditions (Experiment::train_until); otherwise like train_async. The
+  // job's result_json is the metrics; metrics.stopped says whether a condition was met.
+  std::shared_ptr<Job> train_until_async(long long steps, bool evaluate = true);
+  // A job that rebuilds a history (history_json() text, e.g. from a link or a file): loads its spec, applies
+  // its events at their steps, and trains up to `step` (-1: the history's own "step"). When it is done
+  // the replayed experiment and its history become current; a bad history fails the job with what is
+  // wrong, and the current experiment stays as it was. Progress goes from 0 to 1.
+  std::shared_ptr<Job> replay_async(const std::string& history_json, long long step = -1);
+
  private:
   ThreadPool pool_;
   bool force_reference_ = false;
@@ -92,6 +129,10 @@ class Lab {
   std::shared_ptr<Experiment> exp_;
   mutable std::mutex assets_mu_;  // held while an experiment is built from assets_
   DatasetAssets assets_;
+  // History of the current experiment (guarded by exp_mu_).
+  std::string base_spec_;
+  std::vector<std::string> events_;  // each one JSON object
+  bool reproducible_ = true;
   JobRunner jobs_;  // declared last: destroyed first, so no job outlives the pool it uses
 };
 

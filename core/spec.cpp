@@ -72,7 +72,7 @@ Spec parse_spec(const std::string& text_in) {
   if (!j.is_object()) throw std::invalid_argument("spec: must be a JSON object, like {\"data\": {...}, \"model\": {...}}");
   Spec s;
   const json empty = json::object();
-  note_unknown(j, {"version", "seed", "data", "model", "loss", "optimizer", "schedule", "batch_size", "regularization"}, "", s.warnings);
+  note_unknown(j, {"version", "seed", "data", "model", "loss", "optimizer", "schedule", "batch_size", "regularization", "stop"}, "", s.warnings);
   s.version = (int)number(j, "version", "version", kSpecVersion, 1, kSpecVersion, true);
   s.seed = (uint64_t)number(j, "seed", "seed", 1, 0, 4294967295.0, true);
 
@@ -84,7 +84,24 @@ Spec parse_spec(const std::string& text_in) {
     const std::string known = join_names(dataset_registry(), [](const DatasetInfo& x) { return x.name; });
     bad("data.name", "'" + s.dataset + "' is not a known dataset (known: " + known + ")");
   }
-  std::set<std::string> data_known = {"name"};
+  std::set<std::string> data_known = {"name", "features"};
+  if (d.contains("features")) {
+    const json& f = d["features"];
+    if (info->kind != "2d") bad("data.features", "only applies to 2-D datasets ('" + s.dataset + "' is not one); remove it");
+    if (!f.is_array() || f.empty() || f.size() > 64)
+      bad("data.features", "must be a non-empty list of feature names (known: " + join_names(input_feature_names(), [](const std::string& x) { return x; }) + ")");
+    for (size_t i = 0; i < f.size(); ++i) {
+      const std::string path = "data.features[" + std::to_string(i) + "]";
+      if (!f[i].is_string()) bad(path, "must be a feature name (got " + describe(f[i]) + ")");
+      const std::string name = f[i].get<std::string>();
+      bool ok = false;
+      for (const auto& k : input_feature_names()) ok |= k == name;
+      if (!ok) bad(path, "'" + name + "' is not a known feature (known: " + join_names(input_feature_names(), [](const std::string& x) { return x; }) + ")");
+      for (const auto& prev : s.features)
+        if (prev == name) bad(path, "'" + name + "' is listed twice");
+      s.features.push_back(name);
+    }
+  }
   for (const auto& p : info->params) {
     data_known.insert(p.name);
     if (!d.contains(p.name)) continue;
@@ -173,7 +190,28 @@ Spec parse_spec(const std::string& text_in) {
   note_unknown(r, {"l1", "l2"}, "regularization", s.warnings);
   s.l1 = (float)number(r, "l1", "regularization.l1", 0, 0, 10, false);
   s.l2 = (float)number(r, "l2", "regularization.l2", 0, 0, 10, false);
+  const json& st = object(j, "stop", "stop", empty);
+  note_unknown(st, {"epochs", "test_loss", "test_accuracy"}, "stop", s.warnings);
+  s.stop.epochs = (int)number(st, "epochs", "stop.epochs", 0, 0, 1e7, true);
+  s.stop.test_loss = (float)number(st, "test_loss", "stop.test_loss", 0, 0, 1e6, false);
+  s.stop.test_accuracy = (float)number(st, "test_accuracy", "stop.test_accuracy", 0, 0, 1, false);
   return s;
+}
+
+const std::vector<std::string>& input_feature_names() {
+  static const std::vector<std::string> names = {"x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"};
+  return names;
+}
+
+float input_feature(const std::string& name, float x1, float x2) {
+  if (name == "x1") return x1;
+  if (name == "x2") return x2;
+  if (name == "x1sq") return x1 * x1;
+  if (name == "x2sq") return x2 * x2;
+  if (name == "x1x2") return x1 * x2;
+  if (name == "sinx1") return std::sin(x1);
+  if (name == "sinx2") return std::sin(x2);
+  throw std::invalid_argument("unknown input feature '" + name + "'");
 }
 
 // The shortest decimal that reads back as the same float (0.03f → 0.03, not 0.0299999993).
@@ -198,6 +236,7 @@ std::string spec_to_json(const Spec& s) {
   d["test_ratio"] = short_float(s.data.test_ratio);
   d["seed"] = s.data.seed;
   for (const auto& [k, v] : s.data.extra) d[k] = v;
+  if (!s.features.empty()) d["features"] = s.features;
   j["data"] = d;
   json layers = json::array();
   for (const auto& l : s.layers) {
@@ -226,6 +265,7 @@ std::string spec_to_json(const Spec& s) {
   j["schedule"] = sj;
   j["batch_size"] = s.batch_size;
   j["regularization"] = {{"l1", short_float(s.l1)}, {"l2", short_float(s.l2)}};
+  j["stop"] = {{"epochs", s.stop.epochs}, {"test_loss", short_float(s.stop.test_loss)}, {"test_accuracy", short_float(s.stop.test_accuracy)}};
   return j.dump();
 }
 

@@ -10,7 +10,9 @@
 //    "data": {"name": "spiral", "n": 500, "noise": 0.1, "test_ratio": 0.5},
 //    "model": {"layers": [{"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 2}]},
 //    "loss": "softmax_cross_entropy", "optimizer": {"name": "sgd", "lr": 0.03},
-//    "schedule": {"name": "constant"}, "batch_size": 10, "regularization": {"l1": 0, "l2": 0}}
+//    "schedule": {"name": "constant"}, "batch_size": 10, "regularization": {"l1": 0, "l2": 0},
+//    "stop": {"epochs": 0, "test_loss": 0, "test_accuracy": 0}}
+// 2-D datasets also take "data": {"features": ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"]}.
 //
 // Defaults: loss softmax_cross_entropy for classification, mse for regression; optimizer sgd lr 0.03;
 // batch_size 10; init glorot_uniform; data.seed = seed.
@@ -40,8 +42,24 @@ struct Spec {
   ScheduleConfig schedule;
   int batch_size = 10;
   float l1 = 0.0f, l2 = 0.0f;
+  // data.features: for 2-D datasets, the inputs the network sees, computed from (x1, x2), in this order
+  // (names: input_feature_names()). Empty: the raw x1, x2 (the same as ["x1", "x2"]).
+  std::vector<std::string> features;
+  // stop: conditions checked at the end of every epoch (so a run stops at the same step everywhere).
+  // 0 = no such condition. epochs: stop after that many passes; test_loss: stop once the test loss is at
+  // or below it; test_accuracy: stop once the test accuracy is at or above it (classification).
+  struct Stop {
+    int epochs = 0;
+    float test_loss = 0.0f, test_accuracy = 0.0f;
+    bool any() const { return epochs > 0 || test_loss > 0 || test_accuracy > 0; }
+  } stop;
   std::vector<std::string> warnings;  // fields that were ignored
 };
+
+// The input features a 2-D spec may ask for: x1, x2, x1sq (x1²), x2sq (x2²), x1x2 (x1·x2), sinx1, sinx2.
+const std::vector<std::string>& input_feature_names();
+// The feature `name` of one point (x1, x2); name must be one of input_feature_names().
+float input_feature(const std::string& name, float x1, float x2);
 
 Spec parse_spec(const std::string& json_text);
 // Canonical JSON: every field written, defaults filled in.

@@ -108,6 +108,42 @@ val lab_set_asset(lab::Lab& lab, const std::string& name, const val& bytes) {
   });
 }
 bool lab_has_asset(lab::Lab& lab, const std::string& name) { return lab.has_asset(name); }
+val lab_train_until(lab::Lab& lab, double steps, bool evaluate) {
+  return job_or_error([&] { return lab.train_until_async((long long)steps, evaluate); });
+}
+val lab_history(lab::Lab& lab) { return value_or_error([&] { return val(lab.history_json()); }); }
+val lab_replay(lab::Lab& lab, const std::string& history, double step) {
+  return job_or_error([&] { return lab.replay_async(history, (long long)step); });
+}
+val lab_reset(lab::Lab& lab) {
+  return value_or_error([&] {
+    lab.reset();
+    return val::object();
+  });
+}
+val lab_set_weight(lab::Lab& lab, int layer, const std::string& param, double index, double value) {
+  return value_or_error([&] { return val(lab.set_weight(layer, param, (long long)index, (float)value)); });
+}
+val lab_info(lab::Lab& lab) { return value_or_error([&] { return val(lab.info_json()); }); }
+val lab_weights(lab::Lab& lab, int layer, const std::string& param) {
+  return value_or_error([&] { return copy_out(lab.weights(layer, param)); });
+}
+val lab_activations(lab::Lab& lab, const val& inputs, int n) {
+  return value_or_error([&] {
+    val out = val::array();
+    int i = 0;
+    for (const auto& a : lab.activations(emscripten::convertJSArrayToNumberVector<float>(inputs), n)) out.set(i++, copy_out(a));
+    return out;
+  });
+}
+val lab_samples(lab::Lab& lab, const std::string& split, double start, double count) {
+  return value_or_error([&] {
+    val o = val::object();
+    o.set("x", copy_out(lab.samples(split, (long long)start, (long long)count)));
+    o.set("y", copy_out(lab.sample_targets(split, (long long)start, (long long)count)));
+    return o;
+  });
+}
 std::string registries() { return lab::registries_json(); }
 
 std::string job_state(const lab::Job& j) { return lab::job_state_name(j.state()); }
@@ -164,5 +200,14 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("exportModelBinary", &lab_export_binary)
       .function("importModel", &lab_import)
       .function("setAsset", &lab_set_asset)
-      .function("hasAsset", &lab_has_asset);
+      .function("hasAsset", &lab_has_asset)
+      .function("trainUntil", &lab_train_until)
+      .function("history", &lab_history)
+      .function("replay", &lab_replay)
+      .function("reset", &lab_reset)
+      .function("setWeight", &lab_set_weight)
+      .function("info", &lab_info)
+      .function("weights", &lab_weights)
+      .function("activations", &lab_activations)
+      .function("samples", &lab_samples);
 }

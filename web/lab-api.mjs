@@ -240,6 +240,87 @@ export function makeApi(M, core, opts = {}) {
       else fail(`importModel(bytes): bytes must be a Uint8Array, an ArrayBuffer or the JSON text (got ${describe(bytes)})`);
       unwrap(core.importModel(u8));
     },
+    // ---- the run's history, editing, looking inside ------------------------------------------------
+    /**
+     * Trains like train(), but obeys the spec's stop conditions ({stop: {epochs, test_loss, test_accuracy}}),
+     * checked at the end of every epoch; the metrics' `stopped`/`stopReason` say when one was met.
+     */
+    async trainUntil(steps = 1, options = {}) {
+      live();
+      checkInt('trainUntil(steps): steps', steps, 0, 1e8);
+      const evaluate = options?.evaluate ?? true;
+      if (typeof evaluate !== 'boolean') fail(`trainUntil(steps, options): options.evaluate must be true or false (got ${describe(evaluate)})`);
+      const job = unwrap(core.trainUntil(steps, evaluate));
+      return finish(job, () => api.metrics());
+    },
+    /** {spec, events, step, reproducible}: the spec as loaded, every change since (with its step), the step now. */
+    history() { live(); return JSON.parse(unwrap(core.history())); },
+    /**
+     * Rebuilds a history (from history(), a link or a file): loads its spec, applies its events at their
+     * steps and trains to `step` (default: the history's own). Resolves to the metrics; the replayed run
+     * becomes current. A bad history rejects and leaves the current experiment as it was.
+     * options.onProgress(fraction) is called while it runs.
+     */
+    async replay(history, options = {}) {
+      live();
+      let text;
+      if (typeof history === 'string') text = history;
+      else if (history !== null && typeof history === 'object' && !Array.isArray(history)) text = JSON.stringify(history);
+      else fail(`replay(history): history must be an object {spec, events, step} or its JSON text (got ${describe(history)})`);
+      const step = options?.step ?? -1;
+      if (step !== -1) checkInt('replay: options.step', step, 0, 1e8);
+      let name;
+      try { name = JSON.parse(text)?.spec?.data?.name; } catch { /* the core reports bad JSON */ }
+      const asset = typeof name === 'string' && name !== 'csv' && assetOf(name);
+      if (asset && !core.hasAsset(name)) {
+        if (opts.readAssetSync) { const b = opts.readAssetSync(asset); if (b) unwrap(core.setAsset(name, b)); }
+        else if (opts.fetchAsset) await api.loadDataset(name);
+      }
+      const job = unwrap(core.replay(text, step));
+      const onProgress = typeof options?.onProgress === 'function' ? options.onProgress : null;
+      if (onProgress) {
+        const t = setInterval(() => { try { if (!job.isDeleted?.()) onProgress(job.progress()); } catch { /* finished */ } }, 100);
+        try { return await finish(job, () => api.metrics()); } finally { clearInterval(t); }
+      }
+      return finish(job, () => api.metrics());
+    },
+    /** Re-initialises the weights from the seed (the spec as it stands now), back to step 0. Logged in history(). */
+    reset() { live(); unwrap(core.reset()); },
+    /**
+     * Sets one value: element `index` of parameter `param` ('weight' or 'bias') of layer `layer` (the
+     * indices of info().layers). Logged in history(), so a shared link replays it. Returns the old value.
+     */
+    setWeight(layer, param, index, value) {
+      live();
+      checkInt('setWeight(layer, param, index, value): layer', layer, 0, 1 << 20);
+      if (param !== 'weight' && param !== 'bias') fail(`setWeight: param must be 'weight' or 'bias' (got ${describe(param)})`);
+      checkInt('setWeight: index', index, 0, Number.MAX_SAFE_INTEGER);
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`setWeight: value must be a finite number (got ${describe(value)})`);
+      return unwrap(core.setWeight(layer, param, index, value));
+    },
+    /** The current network and data: {task, inputShape, featureNames, classNames, nTrain, nTest, numParams, layers: [{index, type, outputShape, params}]}. */
+    info() { live(); return JSON.parse(unwrap(core.info())); },
+    /** A copy of one parameter tensor (row-major; its shape is in info().layers[layer].params). */
+    weights(layer, param = 'weight') {
+      live();
+      checkInt('weights(layer, param): layer', layer, 0, 1 << 20);
+      if (typeof param !== 'string') fail(`weights: param must be 'weight' or 'bias' (got ${describe(param)})`);
+      return unwrap(core.weights(layer, param));
+    },
+    /** Every layer's output for n inputs: an array (one per layer of info().layers) of Float32Arrays (n × that layer's size). */
+    activations(inputs, n) {
+      live();
+      checkInt('activations(inputs, n): n', n, 1, 1 << 20);
+      return unwrap(core.activations(toFloat32('activations: inputs', inputs), n));
+    },
+    /** Rows [start, start + count) of a split: {x: inputs, y: labels (classification) or targets}. */
+    samples(split = 'test', start = 0, count = 16) {
+      live();
+      if (split !== 'train' && split !== 'test') fail(`samples(split, start, count): split must be 'train' or 'test' (got ${describe(split)})`);
+      checkInt('samples: start', start, 0, Number.MAX_SAFE_INTEGER);
+      checkInt('samples: count', count, 0, 1 << 24);
+      return unwrap(core.samples(split, start, count));
+    },
     /** Releases the lab's threads and memory (Node). The page's lab lives as long as the page. */
     close() {
       if (closed) return;
