@@ -2,6 +2,8 @@
 //   neuronlab --version             print the core's version and build
 //   neuronlab selftest              check the SIMD kernels against the reference and across threads
 //   neuronlab bench-matmul [n] [reps] [threads]   matrix-multiply GFLOP/s, 1 thread vs N, as JSON
+//   neuronlab train SPEC.json STEPS [threads]      train, print metrics and digest
+//   neuronlab export-pytorch SPEC.json STEPS OUT.py [threads]   train, then write a runnable PyTorch script
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "dataset.h"
+#include "export_pytorch.h"
 #include "lab.h"
 #include "matmul.h"
 #include "rng.h"
@@ -29,7 +32,10 @@ int usage() {
                "       neuronlab selftest\n"
                "       neuronlab bench-matmul [n=512] [reps=5] [threads=all]\n"
                "       neuronlab train SPEC.json STEPS [threads=all]     train, print metrics and digest\n"
-               "       neuronlab bench-train SPEC.json [seconds=2] [threads=all]   training samples/s (median of 3)\n");
+               "       neuronlab bench-train SPEC.json [seconds=2] [threads=all]   training samples/s (median of 3)\n"
+               "       neuronlab export-pytorch SPEC.json STEPS OUT.py [threads=all]\n"
+               "                 train, then write OUT.py: the network, its weights, loss and optimizer for PyTorch\n"
+               "                 (`python3 OUT.py` checks it against this run)\n");
   return 2;
 }
 
@@ -77,10 +83,9 @@ std::string read_file(const char* path) {
   return ss.str();
 }
 
-int train_cmd(int argc, char** argv, bool bench) {
-  if (argc < 3) return usage();
-  const int threads = argc > 4 ? std::atoi(argv[4]) : lab::ThreadPool::hardware_threads();
-  lab::Lab lab(threads);
+// Loads the spec file into `lab`, with the data files of file-backed datasets. Returns 0, or 2 after
+// printing why it failed.
+int load_spec(lab::Lab& lab, const char* spec_path) {
   try {
     // File-backed datasets (mnist, ...): their .nlds files from $NEURONLAB_DATA, build/data or dist/data.
     const char* env = std::getenv("NEURONLAB_DATA");
@@ -92,11 +97,19 @@ int train_cmd(int argc, char** argv, bool bench) {
         if (probe) lab.set_asset(d.name, [&] { std::string b = read_file((dir + "/" + d.asset).c_str()); return std::vector<uint8_t>(b.begin(), b.end()); }());
       }
     }
-    for (const auto& w : lab.load(read_file(argv[2]))) std::fprintf(stderr, "neuronlab: %s\n", w.c_str());
+    for (const auto& w : lab.load(read_file(spec_path))) std::fprintf(stderr, "neuronlab: %s\n", w.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "neuronlab: %s\n", e.what());
     return 2;
   }
+  return 0;
+}
+
+int train_cmd(int argc, char** argv, bool bench) {
+  if (argc < 3) return usage();
+  const int threads = argc > 4 ? std::atoi(argv[4]) : lab::ThreadPool::hardware_threads();
+  lab::Lab lab(threads);
+  if (int rc = load_spec(lab, argv[2])) return rc;
   if (!bench) {
     auto job = lab.train_async(std::atoll(argv[3]));
     if (wait_job(job)) return 1;
@@ -123,6 +136,33 @@ int train_cmd(int argc, char** argv, bool bench) {
   return 0;
 }
 
+// neuronlab export-pytorch SPEC.json STEPS OUT.py [threads]: trains STEPS steps (no evaluation), writes
+// the script (export_pytorch.h) and prints the digest of the exported weights.
+int export_pytorch_cmd(int argc, char** argv) {
+  if (argc < 5) return usage();
+  const int threads = argc > 5 ? std::atoi(argv[5]) : lab::ThreadPool::hardware_threads();
+  lab::Lab lab(threads);
+  if (int rc = load_spec(lab, argv[2])) return rc;
+  auto job = lab.train_async(std::atoll(argv[3]), false);
+  if (wait_job(job)) return 1;
+  std::string script;
+  try {
+    script = lab::export_pytorch_script(*lab.experiment());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neuronlab: cannot export to PyTorch: %s\n", e.what());
+    return 1;
+  }
+  std::ofstream out(argv[4], std::ios::binary);
+  out << script;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "neuronlab: cannot write %s\n", argv[4]);
+    return 1;
+  }
+  std::printf("wrote %s (%zu bytes)\ndigest %s\n", argv[4], script.size(), lab.digest().c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,6 +177,7 @@ int main(int argc, char** argv) {
   if (cmd == "selftest") return selftest();
   if (cmd == "train") return train_cmd(argc, argv, false);
   if (cmd == "bench-train") return train_cmd(argc, argv, true);
+  if (cmd == "export-pytorch") return export_pytorch_cmd(argc, argv);
   if (cmd == "bench-matmul") {
     const int n = argc > 2 ? std::atoi(argv[2]) : 512, reps = argc > 3 ? std::atoi(argv[3]) : 5;
     const int threads = argc > 4 ? std::atoi(argv[4]) : lab::ThreadPool::hardware_threads();

@@ -12,7 +12,8 @@ target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_OBSO
 target_compile_options(imgui PRIVATE -w)
 
 # UI: reads the core, draws with ImGui; no Emscripten in here.
-add_library(lab_ui STATIC ui/app.cpp ui/ui_probe.cpp)
+file(GLOB LAB_UI_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/ui/*.cpp")
+add_library(lab_ui STATIC ${LAB_UI_SOURCES})
 target_include_directories(lab_ui PUBLIC "${CMAKE_SOURCE_DIR}/ui")
 target_link_libraries(lab_ui PUBLIC lab_core imgui)
 
@@ -31,7 +32,7 @@ else()
   set(_thr "")
 endif()
 
-add_executable(lab_app wasm/main.cpp wasm/platform_html5.cpp wasm/bindings.cpp)
+add_executable(lab_app wasm/main.cpp wasm/platform_html5.cpp wasm/texture_gl.cpp wasm/bindings.cpp)
 target_link_libraries(lab_app PRIVATE lab_ui)
 target_compile_definitions(lab_app PRIVATE LAB_WITH_UI)
 set_target_properties(lab_app PROPERTIES OUTPUT_NAME ${_out} RUNTIME_OUTPUT_DIRECTORY "${LAB_SITE_DIR}")

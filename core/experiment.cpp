@@ -81,7 +81,7 @@ Metrics Experiment::metrics() const {
   return metrics_;
 }
 
-void Experiment::set_hyperparameters(const Spec& updated) {
+long long Experiment::set_hyperparameters(const Spec& updated) {
   std::lock_guard<std::mutex> l(mu_);
   Spec same = updated;  // everything but the hyper-parameters must stay
   same.optimizer = spec_.optimizer;
@@ -111,6 +111,7 @@ void Experiment::set_hyperparameters(const Spec& updated) {
   spec_.l1 = updated.l1;
   spec_.l2 = updated.l2;
   spec_.stop = updated.stop;
+  return step_;
 }
 
 // [SECTION] one training step ----------------------------------------------------------------------
@@ -379,8 +380,9 @@ void check_index(const Param& p, int layer, long long index) {
 }
 }  // namespace
 
-float Experiment::set_weight(int layer, const std::string& param, long long index, float value) {
+float Experiment::set_weight(int layer, const std::string& param, long long index, float value, long long* at) {
   std::lock_guard<std::mutex> l(mu_);
+  if (at) *at = step_;
   if (!std::isfinite(value)) throw std::invalid_argument("a weight must be a finite number");
   Param p = find_param(*model_, layer, param);
   check_index(p, layer, index);

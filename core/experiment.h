@@ -87,8 +87,9 @@ class Experiment {
   void set_parameters(const std::vector<std::vector<float>>& values);
   // Sets one value: element `index` of parameter `param` ("weight" or "bias") of model layer `layer`
   // (0-based, activation layers counted; Model::layer). Throws std::invalid_argument naming what is
-  // out of range, or when the value is not finite. Returns the old value.
-  float set_weight(int layer, const std::string& param, long long index, float value);
+  // out of range, or when the value is not finite. Returns the old value; *at (if given) the step at
+  // which it was set.
+  float set_weight(int layer, const std::string& param, long long index, float value, long long* at = nullptr);
   // Reads the same value (same checks).
   float weight(int layer, const std::string& param, long long index);
 
@@ -106,7 +107,9 @@ class Experiment {
   // New training hyper-parameters from the next step on: optimizer (a new name starts a fresh optimizer
   // state; the same name keeps it), schedule, batch size, L1/L2. Throws std::invalid_argument if
   // `updated` differs in anything else (data, model, seed: those need a new experiment).
-  void set_hyperparameters(const Spec& updated);
+  // Returns the step at which the change took effect (read under the same lock, so a log stays exact
+  // while another thread trains).
+  long long set_hyperparameters(const Spec& updated);
 
  private:
   void one_step(const Exec& exec);

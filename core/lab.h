@@ -85,6 +85,11 @@ class Lab {
   // Replaces the current experiment with the file's (spec + weights); throws, leaving it untouched, on a bad file.
   void import_model(const std::vector<uint8_t>& bytes);
 
+  // What a dataset looks like before an experiment is built on it (data_json: a spec's "data" object):
+  // {task, kind, inputShape, outputDim, numClasses, nTrain}. Builds the dataset once; throws
+  // std::invalid_argument like load() would.
+  std::string describe_dataset(const std::string& data_json) const;
+
   // --- looking inside -------------------------------------------------------------------------------
   // The current experiment's structure: {task, inputShape, featureNames, classNames, numClasses, outputDim,
   //  nTrain, nTest, numParams, rawPlane (2-D data: true), layers: [{index, type, outputShape, activation?,

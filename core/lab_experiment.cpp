@@ -83,8 +83,8 @@ std::string Lab::spec_json() const { return experiment()->spec_json(); }
 std::string Lab::set_hyperparameters(const std::string& patch_json) {
   auto e = experiment();
   const Spec updated = patch_spec(e->spec(), patch_json);
-  e->set_hyperparameters(updated);
-  json ev = {{"at", e->step()}, {"set", json::parse(patch_json)}};
+  const long long at = e->set_hyperparameters(updated);
+  json ev = {{"at", at}, {"set", json::parse(patch_json)}};
   std::lock_guard<std::mutex> l(exp_mu_);
   if (e == exp_) events_.push_back(ev.dump());
   return e->spec_json();
@@ -133,6 +133,30 @@ void Lab::import_model(const std::vector<uint8_t>& bytes) {
   base_spec_ = fresh->spec_json();
   events_.clear();
   reproducible_ = false;
+}
+
+std::string Lab::describe_dataset(const std::string& data_json) const {
+  json d;
+  try {
+    d = json::parse(data_json);
+  } catch (const json::parse_error& e) {
+    throw std::invalid_argument(std::string("data: not valid JSON (") + e.what() + ")");
+  }
+  const Spec spec = parse_spec(json({{"data", d}, {"model", {{"layers", json::array({{{"type", "flatten"}}})}}}}).dump());
+  Dataset ds;
+  {
+    std::lock_guard<std::mutex> a(assets_mu_);
+    ds = make_dataset(spec.dataset, spec.data, &assets_);
+  }
+  const DatasetInfo* info = find_dataset(spec.dataset);
+  json j;
+  j["task"] = ds.task == TaskKind::Classification ? "classification" : "regression";
+  j["kind"] = info ? info->kind : "";
+  j["inputShape"] = spec.features.empty() ? ds.input_shape : std::vector<int>{(int)spec.features.size()};
+  j["outputDim"] = ds.output_dim;
+  j["numClasses"] = ds.num_classes;
+  j["nTrain"] = ds.n_train();
+  return j.dump();
 }
 
 // [SECTION] looking inside -------------------------------------------------------------------------------
@@ -254,8 +278,9 @@ std::string Lab::history_json() const {
 
 float Lab::set_weight(int layer, const std::string& param, long long index, float value) {
   auto e = experiment();
-  const float old = e->set_weight(layer, param, index, value);
-  json ev = {{"at", e->step()}, {"weight", {{"layer", layer}, {"param", param}, {"index", index}, {"value", short_float(value)}}}};
+  long long at = 0;
+  const float old = e->set_weight(layer, param, index, value, &at);
+  json ev = {{"at", at}, {"weight", {{"layer", layer}, {"param", param}, {"index", index}, {"value", short_float(value)}}}};
   std::lock_guard<std::mutex> l(exp_mu_);
   if (e == exp_) events_.push_back(ev.dump());
   return old;

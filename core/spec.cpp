@@ -84,8 +84,10 @@ Spec parse_spec(const std::string& text_in) {
     const std::string known = join_names(dataset_registry(), [](const DatasetInfo& x) { return x.name; });
     bad("data.name", "'" + s.dataset + "' is not a known dataset (known: " + known + ")");
   }
+  bool param_named_features = false;  // e.g. 'random' takes a number of features: its own parameter
+  for (const auto& p : info->params) param_named_features |= p.name == "features";
   std::set<std::string> data_known = {"name", "features"};
-  if (d.contains("features")) {
+  if (d.contains("features") && !param_named_features) {
     const json& f = d["features"];
     if (info->kind != "2d") bad("data.features", "only applies to 2-D datasets ('" + s.dataset + "' is not one); remove it");
     if (!f.is_array() || f.empty() || f.size() > 64)

@@ -1,5 +1,6 @@
-// app.cpp — [SECTION] theme · [SECTION] frame & layout · [SECTION] panels · [SECTION] diagnostics ·
-// [SECTION] status bar · [SECTION] state for tests
+// app.cpp — [SECTION] theme · [SECTION] frame & layout · [SECTION] menus and dialogs · [SECTION] banners and
+// overlays · [SECTION] keyboard · [SECTION] views · [SECTION] diagnostics · [SECTION] status bar ·
+// [SECTION] state for tests
 #include "app.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 
 #include "imgui.h"
+#include "panels.h"
 #include "version.h"
 
 namespace lab::ui {
@@ -37,15 +39,15 @@ bool json_true(const std::string& json, const char* key) {
   return json.find(std::string("\"") + key + "\":true") != std::string::npos;
 }
 
-void empty_panel_text(const char* what_comes) {
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextDisabled("Nothing here yet.");
-  ImGui::TextUnformatted(what_comes);
-  ImGui::PopTextWrapPos();
-}
+// Controls a teacher can hide, with the words the dialog shows.
+const std::pair<const char*, const char*> kHideable[] = {
+    {"data", "dataset choice"}, {"noise", "noise"}, {"ratio", "test ratio"}, {"seed", "seeds"}, {"features", "input features"},
+    {"activation", "activations"}, {"lr", "learning rate"}, {"optimizer", "optimizer"}, {"batch", "batch size"},
+    {"regularization", "regularization"}, {"schedule", "schedule"}, {"stop", "stop conditions"}, {"play", "play / pause"},
+    {"step", "step buttons"}, {"reset", "reset"}, {"csv", "CSV upload"}};
 }  // namespace
 
-App::App(Lab& lab) : lab_(lab) {}
+App::App(Lab& lab, Textures& textures) : lab_(lab), textures_(textures), controller_(lab) {}
 
 // [SECTION] theme -------------------------------------------------------------------------------
 
@@ -69,11 +71,18 @@ void App::frame(const AppInfo& info, double frame_ms) {
   ++frames_;
   if (!theme_applied_) apply_theme();
   poll_jobs();
+  controller_.frame(ImGui::GetTime() * 1000.0);
+  shortcuts();
   menu_bar();
   const float bar_h = ImGui::GetFrameHeight();
-  const float top = ImGui::GetFrameHeight();  // main menu bar height
+  float top = ImGui::GetFrameHeight();  // main menu bar height
+  top += banners_height_;
   panels(top, ImGui::GetIO().DisplaySize.y - bar_h);
+  banners();
   status_bar(bar_h);
+  window_neuron(controller_, textures_);
+  overlays();
+  classroom_dialog();
   if (show_about_) {
     ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f), ImGuiCond_Appearing,
                             ImVec2(0.5f, 0.5f));
@@ -87,8 +96,25 @@ void App::frame(const AppInfo& info, double frame_ms) {
   }
 }
 
+// [SECTION] menus and dialogs ---------------------------------------------------------------------
+
 void App::menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
+  Controller& c = controller_;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Copy link")) { c.copy_link(); show_link_ = true; }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Export experiment…")) c.export_experiment();
+    if (ImGui::MenuItem("Import experiment…")) c.open_file("experiment");
+    ImGui::Separator();
+    if (ImGui::MenuItem("Export model…")) c.export_model();
+    if (ImGui::MenuItem("Import model…")) c.open_file("model");
+    if (ImGui::MenuItem("Export PyTorch script…")) c.export_pytorch();
+    ImGui::Separator();
+    if (!c.classroom.locked("data") && ImGui::MenuItem("Load CSV…")) c.open_file("csv");
+    if (ImGui::MenuItem("Classroom link…")) show_classroom_ = true;
+    ImGui::EndMenu();
+  }
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem("Diagnostics", nullptr, &show_diagnostics_);
     ImGui::Separator();
@@ -103,51 +129,192 @@ void App::menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keyboard shortcuts")) show_shortcuts_ = true;
     if (ImGui::MenuItem("About NeuronLab")) show_about_ = true;
     ImGui::EndMenu();
   }
+  // Always in reach: share.
+  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize("Copy link").x - ImGui::GetStyle().FramePadding.x * 4);
+  if (ImGui::SmallButton("Copy link")) { c.copy_link(); show_link_ = true; }
   ImGui::EndMainMenuBar();
 }
+
+void App::classroom_dialog() {
+  if (show_classroom_) ImGui::OpenPopup("Classroom link");
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 30, 0), ImGuiCond_Appearing);
+  if (!ImGui::BeginPopupModal("Classroom link", &show_classroom_)) return;
+  ImGui::TextWrapped("A link for your students: this experiment, with the controls you tick hidden, optionally the "
+                     "data or the network locked, and your instructions shown on top.");
+  ImGui::SeparatorText("Hide");
+  int i = 0;
+  for (const auto& [id, words] : kHideable) {
+    bool on = std::find(cls_hide_.begin(), cls_hide_.end(), id) != cls_hide_.end();
+    if (i++ % 3) ImGui::SameLine(ImGui::GetFontSize() * 10 * ((i - 1) % 3));
+    if (ImGui::Checkbox(words, &on)) {
+      if (on) cls_hide_.push_back(id);
+      else cls_hide_.erase(std::remove(cls_hide_.begin(), cls_hide_.end(), std::string(id)), cls_hide_.end());
+    }
+  }
+  ImGui::SeparatorText("Lock");
+  for (const char* what : {"data", "network"}) {
+    bool on = std::find(cls_lock_.begin(), cls_lock_.end(), what) != cls_lock_.end();
+    if (std::string(what) == "network") ImGui::SameLine();
+    if (ImGui::Checkbox(what, &on)) {
+      if (on) cls_lock_.push_back(what);
+      else cls_lock_.erase(std::remove(cls_lock_.begin(), cls_lock_.end(), std::string(what)), cls_lock_.end());
+    }
+  }
+  ImGui::SeparatorText("Instructions");
+  ImGui::InputTextMultiline("##instructions", cls_text_, sizeof cls_text_, ImVec2(-FLT_MIN, ImGui::GetFontSize() * 5));
+  if (ImGui::Button("Copy classroom link")) {
+    json s = controller_.share_state();
+    if (!s.is_null()) {
+      s["classroom"] = {{"hide", cls_hide_}, {"lock", cls_lock_}, {"text", std::string(cls_text_)}};
+      controller_.request({"copy_link", "classroom", "", s.dump(), {}});
+      show_link_ = true;
+    }
+    show_classroom_ = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) { show_classroom_ = false; ImGui::CloseCurrentPopup(); }
+  ImGui::EndPopup();
+}
+
+// [SECTION] banners and overlays ------------------------------------------------------------------
+
+void App::banners() {
+  Controller& c = controller_;
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const float top = ImGui::GetFrameHeight();
+  struct Line { std::string text; ImU32 col; int kind; };  // kind: 0 classroom, 1 notice, 2 error
+  std::vector<Line> lines;
+  if (c.classroom.active && !c.classroom.text.empty()) lines.push_back({c.classroom.text, kBlue, 0});
+  if (!c.notice().empty()) lines.push_back({c.notice(), kOrange, 1});
+  if (!c.error().empty()) lines.push_back({c.error(), kVermillion, 2});
+  if (lines.empty()) { banners_height_ = 0; return; }
+  ImGui::SetNextWindowPos(ImVec2(0, top), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(ds.x, 0), ImGuiCond_Always);
+  const ImGuiWindowFlags f = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                             ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing;
+  if (ImGui::Begin("##banners", nullptr, f)) {
+    for (size_t i = 0; i < lines.size(); ++i) {
+      ImGui::PushID((int)i);
+      ImGui::PushStyleColor(ImGuiCol_Text, lines[i].col);
+      ImGui::TextUnformatted(lines[i].kind == 0 ? "Exercise:" : lines[i].kind == 1 ? "Note:" : "Error:");
+      ImGui::PopStyleColor();
+      ImGui::SameLine();
+      ImGui::PushTextWrapPos(ds.x - ImGui::GetFontSize() * 5);
+      ImGui::TextUnformatted(lines[i].text.c_str());
+      ImGui::PopTextWrapPos();
+      if (lines[i].kind) {
+        ImGui::SameLine(ds.x - ImGui::GetFontSize() * 4);
+        if (ImGui::SmallButton("Dismiss")) {
+          if (lines[i].kind == 1) c.set_notice("");
+          else c.clear_error();
+        }
+      }
+      ImGui::PopID();
+    }
+    banners_height_ = ImGui::GetWindowHeight();
+  }
+  ImGui::End();
+}
+
+void App::overlays() {
+  Controller& c = controller_;
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const std::string what = c.progress_text();
+  if (!what.empty()) {  // long jobs: a progress bar that can be cancelled
+    ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 22, 0), ImGuiCond_Always);
+    if (ImGui::Begin("Working", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                             ImGuiWindowFlags_NoSavedSettings)) {
+      ImGui::TextWrapped("%s", what.c_str());
+      ImGui::ProgressBar((float)c.progress(), ImVec2(-FLT_MIN, 0));
+      if (ImGui::Button("Cancel##progress")) c.cancel();
+    }
+    ImGui::End();
+  }
+  if (show_link_) {
+    ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.3f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(ds.x * 0.8f, ImGui::GetFontSize() * 40), 0), ImGuiCond_Appearing);
+    if (ImGui::Begin("Share this experiment", &show_link_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
+      if (c.last_link.empty()) ImGui::TextDisabled("Making the link…");
+      else {
+        ImGui::TextWrapped("The link holds the whole experiment: data, network, hyper-parameters and every change you made, "
+                           "so whoever opens it replays the same run to step %lld (weights digest %s).",
+                           c.view().step, c.view().digest.c_str());
+        static std::string buf;
+        buf = c.last_link;
+        ImGui::InputText("##link", buf.data(), buf.size() + 1, ImGuiInputTextFlags_ReadOnly);
+        ImGui::TextDisabled("%s", c.link_copied ? "Copied to the clipboard." : "Select the text and copy it (the browser refused the clipboard).");
+      }
+    }
+    ImGui::End();
+  }
+  if (show_shortcuts_) {
+    if (ImGui::Begin("Keyboard shortcuts", &show_shortcuts_, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
+      ImGui::TextUnformatted("Space   play / pause");
+      ImGui::TextUnformatted("S       one training step (a mini-batch)");
+      ImGui::TextUnformatted("E       train to the end of the epoch");
+      ImGui::TextUnformatted("R       reset the weights (same seed)");
+      ImGui::TextUnformatted("L       copy the link");
+      ImGui::TextUnformatted("Tab / arrows / Enter   move between and use controls");
+    }
+    ImGui::End();
+  }
+}
+
+// [SECTION] keyboard ------------------------------------------------------------------------------
+
+void App::shortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || ImGui::IsAnyItemActive() || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  Controller& c = controller_;
+  const Classroom& cl = c.classroom;
+  if (ImGui::IsKeyPressed(ImGuiKey_Space, false) && !cl.hidden("play")) c.toggle_play();
+  if (ImGui::IsKeyPressed(ImGuiKey_S, false) && !cl.hidden("step")) c.step_batch();
+  if (ImGui::IsKeyPressed(ImGuiKey_E, false) && !cl.hidden("step")) c.step_epoch();
+  if (ImGui::IsKeyPressed(ImGuiKey_R, false) && !cl.hidden("reset")) c.reset();
+  if (ImGui::IsKeyPressed(ImGuiKey_L, false)) { c.copy_link(); show_link_ = true; }
+}
+
+// [SECTION] layout --------------------------------------------------------------------------------
 
 void App::panels(float top, float bottom) {
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const float h = std::max(1.0f, bottom - top);
-  const float w_data = std::floor(ds.x * 0.24f), w_net = std::floor(ds.x * 0.38f), w_right = ds.x - w_data - w_net;
+  const float w_data = std::floor(ds.x * 0.22f), w_net = std::floor(ds.x * 0.36f), w_right = ds.x - w_data - w_net;
   const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
-  auto place = [&](const char* name, float x, float y, float w, float hh, void (App::*body)()) {
+  auto place = [&](const char* name, float x, float y, float w, float hh, auto body) {
     ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(w, hh), ImGuiCond_Always);
-    if (ImGui::Begin(name, nullptr, fixed)) (this->*body)();
+    if (ImGui::Begin(name, nullptr, fixed)) body();
     ImGui::End();
   };
-  place("Data", 0, top, w_data, h, &App::panel_data);
-  place("Network", w_data, top, w_net, h, &App::panel_network);
-  const float h_train = std::floor(h * 0.36f);
-  const float h_inspect = show_diagnostics_ ? std::floor(h * 0.26f) : h - h_train;
-  place("Training", w_data + w_net, top, w_right, h_train, &App::panel_training);
-  place("Inspect", w_data + w_net, top + h_train, w_right, h_inspect, &App::panel_inspect);
+  place("Data", 0, top, w_data, h, [&] { panel_data(controller_, textures_); });
+  place("Network", w_data, top, w_net, h, [&] { panel_network(controller_, textures_); });
+  const float h_train = std::floor(h * 0.42f);
+  const float h_diag = show_diagnostics_ ? std::floor(h * 0.18f) : 0.0f;
+  place("Training", w_data + w_net, top, w_right, h_train, [&] { panel_training(controller_); });
+  place("Views", w_data + w_net, top + h_train, w_right, h - h_train - h_diag, [&] { panel_views(); });
   if (show_diagnostics_)
-    place("Diagnostics", w_data + w_net, top + h_train + h_inspect, w_right, h - h_train - h_inspect, &App::panel_diagnostics);
+    place("Diagnostics", w_data + w_net, top + h - h_diag, w_right, h_diag, [&] { panel_diagnostics(); });
 }
 
-// [SECTION] panels ------------------------------------------------------------------------------
-// The four panels are honest about being empty until the core engine (datasets, layers, training)
-// lands; they say what will live there.
+// [SECTION] views ---------------------------------------------------------------------------------
 
-void App::panel_data() {
-  empty_panel_text("Datasets will live here: 2-D toy problems (circle, XOR, spiral, ...), digits and MNIST "
-                   "subsets, ground-truth image tasks, and your own CSV, with noise, size, split and seed.");
-}
-void App::panel_network() {
-  empty_panel_text("The network you build will be drawn here: layers and neurons, weights as edges, "
-                   "click to inspect or edit.");
-}
-void App::panel_training() {
-  empty_panel_text("Training controls and live loss / accuracy curves will live here.");
-}
-void App::panel_inspect() {
-  empty_panel_text("Looking inside: attributions, single neurons, circuits, ablation.");
+void App::panel_views() {
+  Controller& c = controller_;
+  const Snapshot& v = c.view();
+  if (v.layers.empty()) {
+    ImGui::TextDisabled("Waiting for the first results…");
+    return;
+  }
+  if (v.plane) view_plane(c, textures_);
+  else view_images(c, textures_);
 }
 
 // [SECTION] diagnostics ---------------------------------------------------------------------------
@@ -228,6 +395,13 @@ void App::status_bar(float height) {
     }
     ImGui::SameLine(0, ImGui::GetFontSize());
     ImGui::Text("%.1f ms/frame (%.0f fps)", frame_ms_, frame_ms_ > 0 ? 1000.0 / frame_ms_ : 0.0);
+    const Snapshot& v = controller_.view();
+    if (!v.digest.empty()) {
+      ImGui::SameLine(0, ImGui::GetFontSize());
+      ImGui::Text("step %lld · weights %s", v.step, v.digest.c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("The weights digest: two people who see the same digest have the same weights, bit for bit.");
+    }
     ImGui::SameLine(0, ImGui::GetFontSize());
     ImGui::PushStyleColor(ImGuiCol_Text, kBlue);
     ImGui::Text("NeuronLab %s", version());
@@ -240,6 +414,7 @@ void App::status_bar(float height) {
 // [SECTION] state for tests ---------------------------------------------------------------------
 
 std::string App::state_json() const {
+  std::string c = controller_.state().dump();
   const BuildInfo b = build_info();
   char buf[512];
   std::snprintf(buf, sizeof buf,
@@ -252,7 +427,7 @@ std::string App::state_json() const {
                 ui_scale_, show_diagnostics_ ? "true" : "false", lab_.force_reference() ? "true" : "false",
                 bench_state_.c_str(), bench_n_);
   std::string s = buf;
-  s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "}}";
+  s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c + "}";
   return s;
 }
 

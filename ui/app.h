@@ -7,8 +7,11 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "controller.h"
 #include "lab.h"
+#include "texture.h"
 
 namespace lab::ui {
 
@@ -19,7 +22,8 @@ struct AppInfo {
 
 class App {
  public:
-  explicit App(Lab& lab);
+  App(Lab& lab, Textures& textures);
+  Controller& controller() { return controller_; }
 
   // Builds this frame's UI. frame_ms: the smoothed frame time the platform measured.
   void frame(const AppInfo& info, double frame_ms);
@@ -33,17 +37,25 @@ class App {
  private:
   void menu_bar();
   void panels(float top, float bottom);
-  void panel_network();
-  void panel_data();
-  void panel_training();
-  void panel_inspect();
+  void panel_views();
   void panel_diagnostics();
+  void banners();
+  void overlays();
+  void shortcuts();
+  void classroom_dialog();
   void status_bar(float height);
   void apply_theme();
   void poll_jobs();
 
   Lab& lab_;
+  Textures& textures_;
+  Controller controller_;
   AppInfo info_;
+  bool show_classroom_ = false, show_link_ = false, show_shortcuts_ = false;
+  float banners_height_ = 0;  // height of the banner strip under the menu (last frame)
+  // The classroom dialog's choices (what the teacher's link will hide and lock).
+  std::vector<std::string> cls_hide_, cls_lock_;
+  char cls_text_[2001] = "";
   double frame_ms_ = 0;
   long long frames_ = 0;
   bool dark_ = true, theme_applied_ = false, show_diagnostics_ = true, show_about_ = false;

@@ -12,6 +12,8 @@ namespace {
 struct ProbeState {
   std::vector<ProbeItem> cur, last;
   std::unordered_map<ImGuiID, size_t> index;
+  // Labels reported before their item is added (tab items in ImGui 1.90 report first), applied in ItemAdd.
+  std::unordered_map<ImGuiID, std::pair<std::string, int>> early;
 };
 ProbeState& probe() {
   static ProbeState s;
@@ -26,7 +28,17 @@ void ui_probe_frame_done() {
   p.last.swap(p.cur);
   p.cur.clear();
   p.index.clear();
+  p.early.clear();
 }
+
+bool begin_combo_probed(const char* label, const char* preview, int flags) {
+  const ImGuiID id = ImGui::GetID(label);
+  const bool open = ImGui::BeginCombo(label, preview, flags);
+  ui_probe_label(id, label);
+  return open;
+}
+
+void ui_probe_label(unsigned id, const char* label) { ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), id, label, 0); }
 
 const std::vector<ProbeItem>& ui_probe_items() { return probe().last; }
 
@@ -42,6 +54,10 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb
     p.cur[it->second] = item;
     return;
   }
+  if (auto e = p.early.find(id); e != p.early.end()) {
+    item.label = e->second.first;
+    item.flags = e->second.second;
+  }
   p.index[id] = p.cur.size();
   p.cur.push_back(std::move(item));
 }
@@ -49,9 +65,13 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
   auto& p = lab::ui::probe();
   auto it = p.index.find(id);
-  if (it == p.index.end() || !label) return;
+  if (!label) return;
   std::string l = label;
   if (auto pos = l.find("##"); pos != std::string::npos) l.resize(pos);
+  if (it == p.index.end()) {
+    p.early[id] = {l, flags};
+    return;
+  }
   p.cur[it->second].label = l;
   p.cur[it->second].flags = flags;
 }

@@ -26,5 +26,9 @@ struct ProbeItem {
 void ui_probe_enable(ImGuiContext* ctx);
 void ui_probe_frame_done();
 const std::vector<ProbeItem>& ui_probe_items();
+// Names an item whose widget reports no label (ImGui 1.90's combos): ui_probe_label(ImGui::GetID("##x"), "Dataset").
+void ui_probe_label(unsigned id, const char* label);
+// ImGui::BeginCombo that the probe can find by its label (the text before "##").
+bool begin_combo_probed(const char* label, const char* preview, int flags = 0);
 
 }  // namespace lab::ui

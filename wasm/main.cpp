@@ -17,8 +17,11 @@
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "platform_html5.h"
+#include "texture_gl.h"
 #include "ui_probe.h"
 #include "version.h"
+
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -28,6 +31,7 @@ constexpr float kFontSizeCss = 15.0f;  // UI font size in CSS pixels at 100 % sc
 // The page's one running app (the browser calls frame() with no context of ours).
 struct Host {
   std::unique_ptr<lab::Lab> lab;
+  lab::web::GlTextures textures;
   std::unique_ptr<lab::ui::App> app;
   lab::ui::AppInfo info;
   float font_raster_scale = 0;  // dpr × ui scale the font atlas was built for
@@ -61,6 +65,20 @@ void ensure_font(float dpr, float ui_scale) {
   ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
+// The UI's requests to the page (copy a link, download, open a file, save state, the live region), handed
+// to boot.mjs's Module.onLabRequest(kind, name, mime, text, bytes).
+void deliver_requests() {
+  auto reqs = g_host->app->controller().take_requests();
+  if (reqs.empty()) return;
+  emscripten::val f = emscripten::val::module_property("onLabRequest");
+  if (f.isUndefined()) return;
+  for (auto& r : reqs) {
+    emscripten::val bytes = r.bytes.empty() ? emscripten::val::null()
+                                            : emscripten::val(emscripten::typed_memory_view(r.bytes.size(), r.bytes.data())).call<emscripten::val>("slice");
+    f(r.kind, r.name, r.mime, r.text, bytes);
+  }
+}
+
 void frame() {
   Host& h = *g_host;
   const float dpr = lab::web::platform_new_frame();
@@ -80,6 +98,7 @@ void frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   lab::web::platform_end_frame();
   lab::ui::ui_probe_frame_done();
+  deliver_requests();
 }
 
 // --- bindings that need the running app (the core's own are in bindings.cpp) ---------------------
@@ -105,6 +124,34 @@ val ui_items() {
 }
 
 std::string app_state() { return g_host ? g_host->app->state_json() : "{}"; }
+
+// The page's answers to the UI's requests, and what it hands the UI at start (a link's state).
+void ui_deliver_file(const std::string& what, const std::string& name, const val& bytes) {
+  if (g_host) g_host->app->controller().deliver_file(what, name, emscripten::convertJSArrayToNumberVector<uint8_t>(bytes));
+}
+void ui_replay(const std::string& history, const std::string& what) {
+  if (g_host) g_host->app->controller().replay(history, what);
+}
+void ui_set_classroom(const std::string& c) {
+  if (!g_host) return;
+  try {
+    g_host->app->controller().set_classroom(nlohmann::json::parse(c));
+  } catch (const std::exception&) {
+    g_host->app->controller().set_classroom(nullptr);
+  }
+}
+void ui_notify(const std::string& text) {
+  if (g_host) g_host->app->controller().set_notice(text);
+}
+void ui_dataset_ready(const std::string& name, const std::string& error) {
+  if (g_host) g_host->app->controller().dataset_ready(name, error);
+}
+void ui_link(const std::string& link, bool copied) {
+  if (!g_host) return;
+  g_host->app->controller().last_link = link;
+  g_host->app->controller().link_copied = copied;
+}
+std::string ui_share_state() { return g_host ? g_host->app->controller().share_state().dump() : "null"; }
 lab::Lab* app_lab() { return g_host ? g_host->lab.get() : nullptr; }
 
 }  // namespace
@@ -113,6 +160,13 @@ EMSCRIPTEN_BINDINGS(neuronlab_app) {
   emscripten::function("uiItems", &ui_items);
   emscripten::function("appState", &app_state);
   emscripten::function("appLab", &app_lab, emscripten::allow_raw_pointers());
+  emscripten::function("uiDeliverFile", &ui_deliver_file);
+  emscripten::function("uiReplay", &ui_replay);
+  emscripten::function("uiSetClassroom", &ui_set_classroom);
+  emscripten::function("uiNotify", &ui_notify);
+  emscripten::function("uiDatasetReady", &ui_dataset_ready);
+  emscripten::function("uiLink", &ui_link);
+  emscripten::function("uiShareState", &ui_share_state);
 }
 
 int main() {
@@ -140,7 +194,7 @@ int main() {
 #else
   g_host->info.mode = "mt";
 #endif
-  g_host->app = std::make_unique<lab::ui::App>(*g_host->lab);
+  g_host->app = std::make_unique<lab::ui::App>(*g_host->lab, g_host->textures);
   EM_ASM({ if (Module['onLabReady']) Module['onLabReady'](); });
   emscripten_set_main_loop(frame, 0, false);
   return 0;

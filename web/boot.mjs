@@ -2,6 +2,9 @@
 // start it, and publish window.lab. Never a blank page: every way this can fail ends in a readable
 // message that says what is missing and what to do.
 import { makeApi } from './lab-api.mjs';
+import { encodeState, loadFromHash } from './url-state.mjs';
+
+const AUTOSAVE_KEY = 'neuronlab.autosave';
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,6 +90,7 @@ async function boot() {
   const ready = new Promise((resolve, reject) => {
     factory({
       onLabReady: resolve,
+      onLabRequest: (...args) => handleRequest(...args),
       onLabFatal: (msg) => { fatal = msg; reject(new Error(msg)); },
       onAbort: (what) => reject(new Error(`the engine stopped (${what})`)),
     }).then((M) => { window.__neuronlabModule = M; }, reject);
@@ -119,6 +123,7 @@ async function boot() {
       state: () => JSON.parse(M.appState()),
     },
   });
+  await openStartState(M);
   document.dispatchEvent(new CustomEvent('neuronlab-ready'));
   // Fetch the file-backed datasets in the background, smallest first, so picking one later is instant.
   const files = window.lab.registries().datasets.filter((d) => d.asset).map((d) => d.name);
@@ -127,6 +132,113 @@ async function boot() {
       try { await window.lab.loadDataset(name); } catch (e) { console.info(`NeuronLab: dataset ${name} not available yet (${e.message})`); }
     }
   })();
+}
+
+// ---- the UI's requests (ui/controller.h Request) ---------------------------------------------------
+let moduleRef = null;
+const linkOf = (state) => `${location.origin}${location.pathname}${encodeState(state)}`;
+
+function saveLocally(text) {
+  try { localStorage.setItem(AUTOSAVE_KEY, text); } catch { /* storage full or refused: the URL still holds it */ }
+}
+
+function download(name, mime, text, bytes) {
+  const blob = new Blob([bytes || text], { type: mime || 'application/octet-stream' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+}
+
+function pickFile(what, accept) {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = accept;
+  input.style.display = 'none';
+  input.addEventListener('change', async () => {
+    const f = input.files && input.files[0];
+    input.remove();
+    if (!f) return;
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    moduleRef.uiDeliverFile(what, f.name, bytes);
+  });
+  document.body.appendChild(input);
+  input.click();
+}
+
+function handleRequest(kind, name, mime, text, bytes) {
+  const M = moduleRef || window.__neuronlabModule;
+  moduleRef = M;
+  try {
+    if (kind === 'live') { $('live').textContent = text; return; }
+    if (kind === 'state') {
+      const state = JSON.parse(text);
+      history.replaceState(null, '', encodeState(state));
+      saveLocally(text);
+      return;
+    }
+    if (kind === 'copy_link') {
+      const url = linkOf(JSON.parse(text));
+      if (name !== 'classroom') { history.replaceState(null, '', encodeState(JSON.parse(text))); saveLocally(text); }
+      const done = (ok) => M.uiLink(url, ok);
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(url).then(() => done(true), () => done(false));
+      else done(false);
+      window.lab.lastLink = url;
+      return;
+    }
+    if (kind === 'download') { download(name, mime, text, bytes); return; }
+    if (kind === 'open_file') { pickFile(name, mime); return; }
+    if (kind === 'fetch_dataset') {
+      window.lab.loadDataset(name).then(() => M.uiDatasetReady(name, ''), (e) => M.uiDatasetReady(name, e.message || String(e)));
+      return;
+    }
+  } catch (e) {
+    console.error(`NeuronLab: request ${kind} failed`, e);
+  }
+}
+
+// ---- what the page opens with: a link's experiment, else the autosaved one, else the default ---------
+async function openStartState(M) {
+  moduleRef = M;
+  const lab = window.lab;
+  const hash = location.hash;
+  const fileBacked = (name) => lab.registries().datasets.some((d) => d.name === name && d.asset && name !== 'csv');
+  if (hash && hash.length > 1) {
+    let result;
+    try {
+      result = await loadFromHash(lab, hash, lab.spec());
+    } catch (e) {
+      M.uiNotify(`This link could not be read (${e.message}); the default lab is shown instead.`);
+      return;
+    }
+    const { state, ignored, loaded } = result;
+    if (ignored.length) {
+      M.uiNotify(`This link had parts that could not be used, so they were left out: ${ignored.join('; ')}.` +
+                 (loaded ? '' : ' The default lab is shown instead.'));
+    }
+    if (state.classroom) M.uiSetClassroom(JSON.stringify(state.classroom));
+    const events = Array.isArray(state.events) ? state.events : [];
+    const step = Number.isInteger(state.step) ? state.step : 0;
+    if (loaded && (events.length || step > 0)) {
+      M.uiReplay(JSON.stringify({ spec: lab.spec(), events, step }), `Opening the shared experiment (replaying ${step} steps)…`);
+    }
+    return;
+  }
+  let saved = null;
+  try { saved = localStorage.getItem(AUTOSAVE_KEY); } catch { /* storage refused */ }
+  if (!saved) return;
+  try {
+    const state = JSON.parse(saved);
+    const name = state?.spec?.data?.name;
+    if (typeof name === 'string' && fileBacked(name)) await lab.loadDataset(name);
+    if (state.classroom) M.uiSetClassroom(JSON.stringify(state.classroom));
+    M.uiReplay(saved, 'Restoring your last experiment…');
+  } catch (e) {
+    M.uiNotify(`Your last experiment could not be restored (${e.message}); starting fresh.`);
+    try { localStorage.removeItem(AUTOSAVE_KEY); } catch { /* ignore */ }
+  }
 }
 
 boot().catch(onBootError);

@@ -1,0 +1,30 @@
+// NeuronLab UI — the panels and views. Each is drawing code over a Controller (controller.h): it reads
+// c.spec(), c.view() (the Snapshot) and c.registries(), and changes things only through the
+// Controller's actions. Each draws into the current ImGui window (the App places the windows), except
+// window_* which open their own.
+//
+// Control ids for classroom mode (Classroom::hidden): every control a teacher may hide checks its id
+// (data, noise, ratio, seed, features, network, activation, lr, optimizer, batch, regularization,
+// schedule, stop, play, step, reset, csv); Classroom::locked("data" / "network") disables editing.
+#pragma once
+#include "controller.h"
+#include "texture.h"
+
+namespace lab::ui {
+
+void panel_data(Controller& c, Textures& tex);      // panel_data.cpp: dataset, its parameters, seed, preview, CSV
+void panel_network(Controller& c, Textures& tex);   // panel_network.cpp: the network graph and layer editor
+void panel_training(Controller& c);                 // panel_training.cpp: play/pause/step/reset, hyper-parameters, curves
+void view_plane(Controller& c, Textures& tex);      // views_plane.cpp: decision surface / fitted surface with the points
+void view_images(Controller& c, Textures& tex);     // views_image.cpp: predictions, confusion, most confused, activations, filters
+void window_neuron(Controller& c, Textures& tex);   // inspector.cpp: the neuron inspector (when c.neuron_open)
+
+// The 2-D plane as a texture (views_plane.cpp): layer < 0 → the network's output (decision surface: class
+// colours blended by probability, or the regression value); else model layer `layer`'s unit `unit`
+// (diverging colours, scaled by the unit's max |value|). Cached per snapshot version; grid×grid pixels.
+ImTextureID plane_texture(Controller& c, Textures& tex, int layer, int unit);
+
+// One sample of an image dataset (C, H, W) as a texture, cached by key + snapshot version.
+ImTextureID sample_texture(Textures& tex, const std::string& key, long long version, const float* chw, int C, int H, int W);
+
+}  // namespace lab::ui
