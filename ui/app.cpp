@@ -296,8 +296,8 @@ void App::panels(float top, float bottom) {
   };
   place("Data", 0, top, w_data, h, [&] { panel_data(controller_, textures_); });
   place("Network", w_data, top, w_net, h, [&] { panel_network(controller_, textures_); });
-  const float h_train = std::floor(h * 0.42f);
-  const float h_diag = show_diagnostics_ ? std::floor(h * 0.18f) : 0.0f;
+  const float h_train = std::floor(h * 0.47f);
+  const float h_diag = show_diagnostics_ ? std::floor(h * 0.13f) : 0.0f;
   place("Training", w_data + w_net, top, w_right, h_train, [&] { panel_training(controller_); });
   place("Views", w_data + w_net, top + h_train, w_right, h - h_train - h_diag, [&] { panel_views(); });
   if (show_diagnostics_)

@@ -166,6 +166,8 @@ bool Controller::load_spec(const json& s) {
 void Controller::after_rebuild() {
   spec_ = json::parse(lab_.spec_json());
   exp_seen_ = lab_.experiment();
+  calibrated_ = false;
+  last_chunk_steps_ = 1;
   curves = Curves{};
   doctor_.clear();
   stop_msg_.clear();
@@ -384,6 +386,7 @@ void Controller::apply_doctor_fix() {
 // [SECTION] jobs and snapshots ---------------------------------------------------------------------
 
 void Controller::frame(double now_ms) {
+  if (now_ms_ > 0) frame_dt_ += (std::clamp(now_ms - now_ms_, 1.0, 500.0) - frame_dt_) * 0.1;
   now_ms_ = now_ms;
   if (job_ && job_->finished()) on_job_done();
   if (job_) return;
@@ -431,8 +434,13 @@ void Controller::frame(double now_ms) {
       steps = step_target_ == 1 ? 1 : std::max(1LL, e->steps_to_epoch_end());
       step_target_ = -1;
     } else {
-      const double target = kThreaded ? kChunkMsThreaded : kChunkMsInline;
-      steps = (long long)std::clamp(target / std::max(chunk_ms_per_step_, 1e-4), 1.0, 200000.0);
+      // Threaded: keep the job thread busy until the next frame looks (a slow frame gets a longer chunk);
+      // inline: short chunks, they run inside the frame.
+      const double target = kThreaded ? std::max(kChunkMsThreaded, frame_dt_ * 0.9) : kChunkMsInline;
+      // A new network starts with one step to measure it; a chunk at most quadruples the last one.
+      steps = calibrated_ ? (long long)std::clamp(target / std::max(chunk_ms_per_step_, 1e-4), 1.0, 200000.0) : 1;
+      steps = std::min(steps, std::max(1LL, last_chunk_steps_ * 4));
+      last_chunk_steps_ = steps;
       if (steps_per_frame_cap > 0) steps = std::min<long long>(steps, steps_per_frame_cap);
     }
     if (steps > 0) {
@@ -453,6 +461,8 @@ void Controller::sync_from_lab() {
   if (e != exp_seen_) {  // loaded or reset through the JS API (or a replay finished)
     spec_ = json::parse(lab_.spec_json());
     exp_seen_ = e;
+    calibrated_ = false;
+    last_chunk_steps_ = 1;
     curves = Curves{};
     refresh_pending_ = true;
     state_changed();
@@ -476,6 +486,8 @@ void Controller::submit_chunk(long long steps, bool single) {
   job_steps_ = steps;
   job_ = lab_.jobs().submit("train", [e, steps, eval, snap, sel, page, prev, lab](Job& job) {
     bool stopped = false;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto took = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
     try {
       stopped = e->train_until(steps, lab->exec(), &job);
     } catch (const TrainingDiverged&) {
@@ -485,7 +497,9 @@ void Controller::submit_chunk(long long steps, bool single) {
       *snap = *compute_snapshot(*e, true, sel, page, prev);  // paused: show the state reached
       throw;
     }
+    const double ms = took();
     *snap = *compute_snapshot(*e, eval || stopped, sel, page, prev);
+    snap->train_ms = ms;
   });
   job_kind_ = "train";
   job_started_ms_ = now_ms_;
@@ -509,7 +523,6 @@ void Controller::on_job_done() {
   const std::string kind = job_kind_;
   job_kind_.clear();
   const Job::State st = job->state();
-  const double ms = now_ms_ - job_started_ms_;
   if (kind == "replay") {
     progress_what_.clear();
     if (st == Job::State::Done) {
@@ -550,8 +563,11 @@ void Controller::on_job_done() {
   job_snapshot_.reset();
   if (snap && !snap->layers.empty()) {
     snap->version = view_->version + 1;
-    if (kind == "train" && st != Job::State::Cancelled && job_steps_ > 0 && ms > 0)
-      chunk_ms_per_step_ = 0.7 * chunk_ms_per_step_ + 0.3 * (ms / (double)job_steps_);
+    if (kind == "train" && st == Job::State::Done && job_steps_ > 0 && snap->train_ms > 0) {
+      const double per = snap->train_ms / (double)job_steps_;
+      chunk_ms_per_step_ = calibrated_ ? 0.5 * chunk_ms_per_step_ + 0.5 * per : per;
+      calibrated_ = true;
+    }
     if (exp_seen_ && lab_.has_experiment() && lab_.experiment() == exp_seen_) {
       view_ = snap;
       if (snap->evaluated && (curves.step.empty() || curves.step.back() < (float)snap->step || snap->step == 0)) {

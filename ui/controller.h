@@ -50,6 +50,7 @@ struct Snapshot {
   int epoch = 0;
   Metrics metrics;
   bool evaluated = false;      // metrics' train/test fields are from this snapshot's step
+  double train_ms = 0;         // how long the chunk's training took (for sizing the next chunk)
   std::string digest;
   std::string task;            // "classification" / "regression"
   int num_classes = 0, output_dim = 0;
@@ -249,6 +250,9 @@ class Controller {
   bool refresh_pending_ = false;
   bool playing_ = false;
   int step_target_ = -1;                  // a step request: 1 one batch, 2 to the end of the epoch
+  double frame_dt_ = 16.7;  // smoothed time between frames
+  bool calibrated_ = false;  // chunk_ms_per_step_ measured on this network
+  long long last_chunk_steps_ = 1;
   double chunk_ms_per_step_ = 0.05, job_started_ms_ = 0, now_ms_ = 0, last_eval_ms_ = -1e9, last_live_ms_ = -1e9;
   bool autosave_due_ = false;
   int selected_ = 0, page_first_ = 0;

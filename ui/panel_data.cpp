@@ -57,13 +57,15 @@ void panel_data(Controller& c, Textures& tex) {
     }
     // The same choice as buttons for the 2-D problems (one click, like the playgrounds).
     int col = 0;
+    const float bw = fs * 5.6f, sp = ImGui::GetStyle().ItemSpacing.x;
+    const int per_row = std::max(1, (int)((ImGui::GetContentRegionAvail().x + sp) / (bw + sp)));
     for (const auto& d : c.registries()["datasets"]) {
       if (d.value("kind", std::string()) != "2d") continue;
       const std::string name = d["name"];
-      if (col++ % 4) ImGui::SameLine();
+      if (col++ % per_row) ImGui::SameLine();
       const bool on = name == current;
       if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-      if (ImGui::Button(name.c_str(), ImVec2(fs * 5.2f, 0)) && !on) c.set_dataset(name);
+      if (ImGui::Button(name.c_str(), ImVec2(bw, 0)) && !on) c.set_dataset(name);
       if (on) ImGui::PopStyleColor();
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", d.value("title", name).c_str());
     }

@@ -85,8 +85,10 @@ void panel_training(Controller& c) {
     ImGui::SameLine();
     float lrf = (float)lr;
     ImGui::SetNextItemWidth(w);
-    if (ImGui::InputFloat("##lr_exact", &lrf, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && lrf > 0)
-      c.set_hyper({{"optimizer", {{"lr", lrf}}}});
+    const ImGuiID lr_id = ImGui::GetID("##lr_exact");
+    const bool lr_entered = ImGui::InputFloat("##lr_exact", &lrf, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue);
+    ui_probe_label(lr_id, "Learning rate value");
+    if (lr_entered && lrf > 0) c.set_hyper({{"optimizer", {{"lr", lrf}}}});
   }
   if (!cl.hidden("optimizer")) {
     const std::string name = opt.value("name", std::string("sgd"));

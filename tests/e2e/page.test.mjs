@@ -24,7 +24,7 @@ test('the shell loads cross-origin isolated, with SIMD and a thread pool', async
     assert.equal(state.version, await page.evaluate(() => window.lab.version()));
     // The four panels and the menu are on screen.
     const windows = new Set(await page.evaluate(() => window.lab.ui.items().map((i) => i.window)));
-    for (const w of ['Data', 'Network', 'Training', 'Inspect', 'Diagnostics']) assert.ok(windows.has(w), `panel ${w} missing`);
+    for (const w of ['Data', 'Network', 'Training', 'Views', 'Diagnostics']) assert.ok(windows.has(w), `panel ${w} missing`);
     await item(page, 'View');
     await item(page, 'Help');
     assert.equal(await page.locator('#loading').isVisible(), false);
