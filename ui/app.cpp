@@ -76,9 +76,9 @@ void App::frame(const AppInfo& info, double frame_ms) {
   menu_bar();
   const float bar_h = ImGui::GetFrameHeight();
   float top = ImGui::GetFrameHeight();  // main menu bar height
+  banners();                            // first: the panels start below them in this same frame
   top += banners_height_;
   panels(top, ImGui::GetIO().DisplaySize.y - bar_h);
-  banners();
   status_bar(bar_h);
   window_neuron(controller_, textures_);
   overlays();
@@ -193,10 +193,20 @@ void App::banners() {
   if (!c.notice().empty()) lines.push_back({c.notice(), kOrange, 1});
   if (!c.error().empty()) lines.push_back({c.error(), kVermillion, 2});
   if (lines.empty()) { banners_height_ = 0; return; }
+  // The height is worked out before drawing, so the panels below move in the same frame (a click read
+  // from this frame's widget positions lands where it should).
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float wrap = ds.x - ImGui::GetFontSize() * 5;
+  float hgt = style.WindowPadding.y * 2;
+  for (const auto& l : lines) {
+    const float lead = ImGui::CalcTextSize("Exercise: ").x + style.ItemSpacing.x;
+    hgt += std::max(ImGui::GetFrameHeight(), ImGui::CalcTextSize(l.text.c_str(), nullptr, false, std::max(10.0f, wrap - lead)).y) + style.ItemSpacing.y;
+  }
+  banners_height_ = std::floor(hgt);
   ImGui::SetNextWindowPos(ImVec2(0, top), ImGuiCond_Always);
-  ImGui::SetNextWindowSize(ImVec2(ds.x, 0), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(ds.x, banners_height_), ImGuiCond_Always);
   const ImGuiWindowFlags f = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                             ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing;
+                             ImGuiWindowFlags_NoFocusOnAppearing;
   if (ImGui::Begin("##banners", nullptr, f)) {
     for (size_t i = 0; i < lines.size(); ++i) {
       ImGui::PushID((int)i);
@@ -216,7 +226,6 @@ void App::banners() {
       }
       ImGui::PopID();
     }
-    banners_height_ = ImGui::GetWindowHeight();
   }
   ImGui::End();
 }
@@ -296,8 +305,8 @@ void App::panels(float top, float bottom) {
   };
   place("Data", 0, top, w_data, h, [&] { panel_data(controller_, textures_); });
   place("Network", w_data, top, w_net, h, [&] { panel_network(controller_, textures_); });
-  const float h_train = std::floor(h * 0.47f);
-  const float h_diag = show_diagnostics_ ? std::floor(h * 0.13f) : 0.0f;
+  const float h_train = std::floor(h * 0.44f);
+  const float h_diag = show_diagnostics_ ? std::floor(h * 0.18f) : 0.0f;
   place("Training", w_data + w_net, top, w_right, h_train, [&] { panel_training(controller_); });
   place("Views", w_data + w_net, top + h_train, w_right, h - h_train - h_diag, [&] { panel_views(); });
   if (show_diagnostics_)
@@ -336,10 +345,12 @@ void App::panel_diagnostics() {
   ImGui::BeginDisabled(lab_.max_threads() <= 1);
   if (ImGui::SliderInt("Threads", &threads, 1, std::max(1, lab_.max_threads()))) lab_.set_threads(threads);
   ImGui::EndDisabled();
+  ImGui::SameLine();
   bool force_ref = lab_.force_reference();
   if (ImGui::Checkbox("Force reference kernels", &force_ref)) lab_.set_force_reference(force_ref);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   ImGui::SliderInt("Matrix size", &bench_n_, 64, 1024);
+  ImGui::SameLine();
   const bool running = bench_job_ != nullptr;
   if (!running) {
     if (ImGui::Button("Run matmul benchmark")) {

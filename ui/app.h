@@ -58,7 +58,7 @@ class App {
   char cls_text_[2001] = "";
   double frame_ms_ = 0;
   long long frames_ = 0;
-  bool dark_ = true, theme_applied_ = false, show_diagnostics_ = true, show_about_ = false;
+  bool dark_ = true, theme_applied_ = false, show_diagnostics_ = false, show_about_ = false;
   float ui_scale_ = 1.0f;
   // Diagnostics: the matmul benchmark
   int bench_n_ = 384, bench_reps_ = 3;

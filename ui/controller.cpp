@@ -352,6 +352,11 @@ void Controller::replay(const std::string& history_json, const std::string& what
 
 std::string Controller::progress_text() const {
   if (!progress_what_.empty()) return progress_what_;
+  // Anything else that takes over half a second gets a progress bar too.
+  if (job_ && now_ms_ - job_started_ms_ > 500) {
+    if (job_kind_ == "load") return "Building the data and the network…";
+    if (job_kind_ == "neuron") return "Profiling the neuron over the test set…";
+  }
   return {};
 }
 

@@ -45,7 +45,7 @@ constexpr ImU32 kInk = IM_COL32(20, 20, 20, 170);  // point outlines: visible on
 
 // Vertices one plane_plot may add (see "Vertex budget" in plots.h), and its markers' approximate cost:
 // an anti-aliased disc of n segments is 2n vertices, a 1-px (texture) outline another 2n.
-constexpr int kPlaneVertexBudget = 7000;  // software GL (SwiftShader) draws ~60k vertices at ~10 fps
+constexpr int kPlaneVertexBudget = 9000;  // software GL (SwiftShader) draws ~60k vertices at ~10 fps
 constexpr int kMarkerCostDetailed = 40, kMarkerCostPlain = 16, kMarkerCostSquare = 8;
 
 constexpr int kMaxTicks = 24;

@@ -64,6 +64,45 @@ export interface Spec {
   schedule?: { name: 'constant' | 'step' | 'cosine'; step_size?: number; gamma?: number; total_steps?: number; min_lr?: number };
   batch_size?: number;
   regularization?: { l1?: number; l2?: number };
+  /** Checked at the end of every epoch; 0 = off. */
+  stop?: { epochs?: number; test_loss?: number; test_accuracy?: number };
+}
+
+/** A change logged in a run's history, with the step it was made at. */
+export type HistoryEvent =
+  | { at: number; set: Partial<Spec> }
+  | { at: number; weight: { layer: number; param: 'weight' | 'bias'; index: number; value: number } }
+  | { at: number; reset: true };
+
+export interface History {
+  spec: Spec;
+  events: HistoryEvent[];
+  step: number;
+  reproducible?: boolean;
+}
+
+export interface LayerInfo {
+  index: number;
+  type: string;
+  outputShape: number[];
+  params: Array<{ name: 'weight' | 'bias'; shape: number[] }>;
+  [setting: string]: unknown;
+}
+
+export interface NetworkInfo {
+  task: 'classification' | 'regression';
+  dataset: string;
+  inputShape: number[];
+  featureNames: string[];
+  classNames: string[];
+  numClasses: number;
+  outputDim: number;
+  nTrain: number;
+  nTest: number;
+  rawPlane: boolean;
+  hasMask: boolean;
+  numParams: number;
+  layers: LayerInfo[];
 }
 
 export interface Metrics {
@@ -85,6 +124,9 @@ export interface Metrics {
   perClassAccuracy: Array<number | null>;
   diverged: boolean;
   divergedReason: string;
+  /** A stop condition of the spec was met (trainUntil). */
+  stopped: boolean;
+  stopReason: string;
 }
 
 /** A widget drawn in the last frame (page only). Coordinates: CSS px from the canvas' top-left corner. */
@@ -157,6 +199,22 @@ export interface Lab {
   exportModel(format: 'json'): string;
   /** Makes a saved model current; a bad file throws and changes nothing. */
   importModel(bytes: Uint8Array | ArrayBuffer | string): void;
+  /** train() that obeys the spec's stop conditions (checked at epoch ends). */
+  trainUntil(steps?: number, options?: { evaluate?: boolean }): Promise<Metrics>;
+  /** The spec as loaded, every change since (with its step), and the step now. */
+  history(): History;
+  /** Rebuilds a history bit for bit (loads, applies its events at their steps, trains to `step`). */
+  replay(history: History | string, options?: { step?: number; onProgress?: (fraction: number) => void }): Promise<Metrics>;
+  /** The weights back to the seed's, step 0 (logged). */
+  reset(): void;
+  /** Sets one weight or bias (logged); returns the old value. */
+  setWeight(layer: number, param: 'weight' | 'bias', index: number, value: number): number;
+  info(): NetworkInfo;
+  weights(layer: number, param?: 'weight' | 'bias'): Float32Array;
+  activations(inputs: Float32Array | ArrayLike<number>, n: number): Float32Array[];
+  samples(split?: 'train' | 'test', start?: number, count?: number): { x: Float32Array; y: Float32Array };
+  /** Page only: the link the last "Copy link" made. */
+  lastLink?: string;
   /** Releases the lab's threads (Node; lets the process exit). Later calls throw. */
   close(): void;
   /** Page only: what is on screen, for tests and automation. */

@@ -81,3 +81,12 @@ export async function pixel(page, x, y) {
     return Array.from(g.getImageData(px, py, 1, 1).data.slice(0, 3));
   }, [png, x, y]);
 }
+
+// Opens the Diagnostics panel (hidden by default) from the View menu.
+export async function showDiagnostics(page) {
+  if ((await page.evaluate(() => window.lab.ui.state().show_diagnostics))) return;
+  await click(page, 'View');
+  await click(page, 'Diagnostics');
+  await page.waitForFunction(() => window.lab.ui.state().show_diagnostics);
+  await nextFrames(page, 2);
+}

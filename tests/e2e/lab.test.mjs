@@ -215,3 +215,46 @@ test('the divergence doctor explains a blow-up and fixes it; shortcuts, inspecto
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('your CSV stays in the page; an exported experiment file imports back to the same digest', async () => {
+  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW, contextOptions: { acceptDownloads: true } });
+  await waitForLab(page, 3);
+  let rows = 'a,b,label\n';
+  for (let i = 0; i < 120; i++) rows += `${(i % 11) / 10},${(i % 7) / 7},${i % 11 > 5 ? 'big' : 'small'}\n`;
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), click(page, 'Load CSV…')]);
+  await chooser.setFiles({ name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(rows) });
+  const c = await until(page, (x) => x.dataset === 'csv' && idle(x) && x.snapshotVersion > 0, 'the CSV dataset');
+  assert.equal(c.spec.model.layers.at(-1).units, 2, 'two classes: big, small');
+  await click(page, 'Step epoch');
+  await until(page, (x) => x.step > 0 && idle(x), 'training on the CSV');
+  const [bad] = await Promise.all([page.waitForEvent('filechooser'), click(page, 'Load CSV…')]);
+  await bad.setFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,label\n1,2,x\n3,abc,y\n') });
+  const e = await until(page, (x) => x.error !== '', 'the CSV error');
+  assert.match(e.error, /bad\.csv: .*row \d+, column 'b': 'abc' is not a number/);
+  assert.equal(e.dataset, 'csv');
+
+  await click(page, 'xor');
+  await until(page, (x) => x.dataset === 'xor' && idle(x), 'xor');
+  await click(page, 'Step epoch');
+  const trained = await until(page, (x) => x.step > 0 && idle(x), 'an epoch of xor');
+  await click(page, 'File');
+  const [download] = await Promise.all([page.waitForEvent('download'), click(page, 'Export experiment…')]);
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  const file = JSON.parse(readFileSync(path, 'utf8'));
+  assert.equal(file.format, 'neuronlab-experiment');
+  assert.equal(file.digest, trained.digest);
+  await click(page, 'Reset');
+  await until(page, (x) => x.step === 0 && idle(x), 'the reset');
+  await click(page, 'File');
+  const [imp] = await Promise.all([page.waitForEvent('filechooser'), click(page, 'Import experiment…')]);
+  await imp.setFiles(path);
+  const back = await until(page, (x) => x.step === trained.step && idle(x), 'the imported experiment');
+  assert.equal(back.digest, trained.digest);
+  assert.match(back.notice, /bit for bit/);
+  await click(page, 'File');
+  const [py] = await Promise.all([page.waitForEvent('download'), click(page, 'Export PyTorch script…')]);
+  assert.match(readFileSync(await py.path(), 'utf8'), /import torch/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { click, item, launch, nextFrames, openPage, pixel, serve, waitForLab } from './helpers.mjs';
+import { click, item, launch, nextFrames, openPage, pixel, serve, showDiagnostics, waitForLab } from './helpers.mjs';
 
 let browser, srv;
 before(async () => { browser = await launch(); srv = await serve(true); });
@@ -24,9 +24,12 @@ test('the shell loads cross-origin isolated, with SIMD and a thread pool', async
     assert.equal(state.version, await page.evaluate(() => window.lab.version()));
     // The four panels and the menu are on screen.
     const windows = new Set(await page.evaluate(() => window.lab.ui.items().map((i) => i.window)));
-    for (const w of ['Data', 'Network', 'Training', 'Views', 'Diagnostics']) assert.ok(windows.has(w), `panel ${w} missing`);
+    for (const w of ['Data', 'Network', 'Training', 'Views']) assert.ok(windows.has(w), `panel ${w} missing`);
     await item(page, 'View');
     await item(page, 'Help');
+    assert.equal(state.show_diagnostics, false, 'Diagnostics opens from the View menu');
+    await showDiagnostics(page);
+    await item(page, 'Threads', 'Diagnostics');
     assert.equal(await page.locator('#loading').isVisible(), false);
     assert.equal(await page.locator('#notice').isVisible(), false);
     mkdirSync('test-results', { recursive: true });
@@ -41,6 +44,7 @@ test('the matmul benchmark runs off the main thread from the UI and is bit-ident
   const { context, page, problems } = await openPage(browser, srv.url);
   try {
     await waitForLab(page);
+    await showDiagnostics(page);
     await click(page, 'Run matmul benchmark');
     // While the job runs, the page keeps drawing frames: the main thread is free.
     await page.waitForFunction(() => window.lab.ui.state().bench.state === 'done', null, { timeout: 60000 });
@@ -87,6 +91,7 @@ test('widgets respond to clicks: threads slider, theme menu, diagnostics toggle'
   const { context, page } = await openPage(browser, srv.url);
   try {
     await waitForLab(page);
+    await showDiagnostics(page);
     // Drag the Threads slider fully left: the lab runs on 1 thread.
     const r = await item(page, 'Threads', 'Diagnostics');
     const box = await page.locator('#canvas').boundingBox();
@@ -98,11 +103,11 @@ test('widgets respond to clicks: threads slider, theme menu, diagnostics toggle'
     assert.equal(await page.evaluate(() => window.lab.threads()), 1);
     assert.equal((await page.evaluate(() => window.lab.ui.state())).threads, 1);
 
-    const before = await pixel(page, 500, 400);  // inside the Network panel
+    const before = await pixel(page, 1080, 640);  // an empty part of the Diagnostics panel
     await click(page, 'View');
     await click(page, 'Light theme');
     assert.equal((await page.evaluate(() => window.lab.ui.state())).theme, 'light');
-    const afterPx = await pixel(page, 500, 400);
+    const afterPx = await pixel(page, 1080, 640);
     assert.ok(afterPx[0] > before[0] + 100, `light panel background expected: ${before} → ${afterPx}`);
 
     await click(page, 'View');
