@@ -136,6 +136,7 @@ async function boot() {
 
 // ---- the UI's requests (ui/controller.h Request) ---------------------------------------------------
 let moduleRef = null;
+let started_ = false;  // the link / autosave has been read: from now on the UI's state may overwrite them
 const linkOf = (state) => `${location.origin}${location.pathname}${encodeState(state)}`;
 
 function saveLocally(text) {
@@ -174,6 +175,7 @@ function handleRequest(kind, name, mime, text, bytes) {
   try {
     if (kind === 'live') { $('live').textContent = text; return; }
     if (kind === 'state') {
+      if (!started_) return;  // the default lab of the first frames must not replace the link being opened
       const state = JSON.parse(text);
       history.replaceState(null, '', encodeState(state));
       saveLocally(text);
@@ -202,7 +204,17 @@ function handleRequest(kind, name, mime, text, bytes) {
 // ---- what the page opens with: a link's experiment, else the autosaved one, else the default ---------
 async function openStartState(M) {
   moduleRef = M;
+  try {
+    await openStartStateInner(M);
+  } finally {
+    started_ = true;
+  }
+}
+
+async function openStartStateInner(M) {
   const lab = window.lab;
+  // The UI builds its first experiment on the job thread: the defaults are that experiment's spec.
+  for (let t = 0; !M.appLab().hasExperiment() && t < 30000; t += 10) await new Promise((r) => setTimeout(r, 10));
   const hash = location.hash;
   const fileBacked = (name) => lab.registries().datasets.some((d) => d.name === name && d.asset && name !== 'csv');
   if (hash && hash.length > 1) {
