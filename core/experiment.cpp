@@ -341,13 +341,13 @@ Metrics Experiment::evaluate(const Exec& exec) {
 
 // [SECTION] prediction and parameters ------------------------------------------------------------------
 
-std::vector<float> Experiment::predict(const float* x, int n) {
-  std::lock_guard<std::mutex> l(mu_);
+// Runs the model in inference mode over n inputs in batches of kEvalBatch; after each forward,
+// take(first row, rows) reads what it needs from the model. The caller holds mu_.
+template <class Take>
+void Experiment::forward_batches(const float* x, int n, Take take) {
   const size_t in = data_.input_size();
-  const int outs = (int)shape_size(model_->output_shape());
-  std::vector<float> out((size_t)n * outs);
   LayerCtx ctx{Exec{nullptr, false}, false, nullptr};
-  Tensor xb;
+  Tensor xb;  // (B, input...)
   for (int b0 = 0; b0 < n; b0 += kEvalBatch) {
     const int B = std::min(kEvalBatch, n - b0);
     Shape bs = data_.input_shape;
@@ -355,8 +355,17 @@ std::vector<float> Experiment::predict(const float* x, int n) {
     xb.resize(bs);
     std::memcpy(xb.data(), x + (size_t)b0 * in, (size_t)B * in * sizeof(float));
     model_->forward(xb, ctx);
-    std::memcpy(out.data() + (size_t)b0 * outs, model_->output().data(), (size_t)B * outs * sizeof(float));
+    take(b0, B);
   }
+}
+
+std::vector<float> Experiment::predict(const float* x, int n) {
+  std::lock_guard<std::mutex> l(mu_);
+  const int outs = (int)shape_size(model_->output_shape());
+  std::vector<float> out((size_t)n * outs);  // (n, outs)
+  forward_batches(x, n, [&](int b0, int B) {
+    std::memcpy(out.data() + (size_t)b0 * outs, model_->output().data(), (size_t)B * outs * sizeof(float));
+  });
   return out;
 }
 
@@ -400,27 +409,18 @@ float Experiment::weight(int layer, const std::string& param, long long index) {
 
 std::vector<Tensor> Experiment::probe(const float* x, int n) {
   std::lock_guard<std::mutex> l(mu_);
-  const size_t in = data_.input_size();
-  std::vector<Tensor> out(model_->num_layers());
+  std::vector<Tensor> out(model_->num_layers());  // out[i]: (n, layer i's output...)
   for (size_t i = 0; i < out.size(); ++i) {
     Shape s = model_->layer_output_shape(i);
     s.insert(s.begin(), n);
     out[i].resize(s);
   }
-  LayerCtx ctx{Exec{nullptr, false}, false, nullptr};
-  Tensor xb;
-  for (int b0 = 0; b0 < n; b0 += kEvalBatch) {
-    const int B = std::min(kEvalBatch, n - b0);
-    Shape bs = data_.input_shape;
-    bs.insert(bs.begin(), B);
-    xb.resize(bs);
-    std::memcpy(xb.data(), x + (size_t)b0 * in, (size_t)B * in * sizeof(float));
-    model_->forward(xb, ctx);
+  forward_batches(x, n, [&](int b0, int B) {
     for (size_t i = 0; i < out.size(); ++i) {
       const size_t row = out[i].row_size();
       std::memcpy(out[i].data() + (size_t)b0 * row, model_->activations(i).data(), (size_t)B * row * sizeof(float));
     }
-  }
+  });
   return out;
 }
 

@@ -115,6 +115,8 @@ class Experiment {
   void one_step(const Exec& exec);
   float regularize();
   void evaluate_split(const Exec& exec, bool test, Metrics& m);
+  template <class Take>
+  void forward_batches(const float* x, int n, Take take);
 
   Spec spec_;
   Dataset data_;
