@@ -407,6 +407,12 @@ float Experiment::weight(int layer, const std::string& param, long long index) {
   return p.value->data()[index];
 }
 
+std::vector<float> Experiment::parameter(int layer, const std::string& param) {
+  std::lock_guard<std::mutex> l(mu_);
+  Param p = find_param(*model_, layer, param);
+  return std::vector<float>(p.value->data(), p.value->data() + p.value->size());
+}
+
 std::vector<Tensor> Experiment::probe(const float* x, int n) {
   std::lock_guard<std::mutex> l(mu_);
   std::vector<Tensor> out(model_->num_layers());  // out[i]: (n, layer i's output...)

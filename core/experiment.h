@@ -92,6 +92,8 @@ class Experiment {
   float set_weight(int layer, const std::string& param, long long index, float value, long long* at = nullptr);
   // Reads the same value (same checks).
   float weight(int layer, const std::string& param, long long index);
+  // A copy of a whole parameter tensor of model layer `layer` (same checks).
+  std::vector<float> parameter(int layer, const std::string& param);
 
   // Every layer's output for n inputs (n, input size): result[i] = Model::activations(i), (n, out_i...).
   // On the calling thread; inference mode (no dropout).

@@ -138,6 +138,7 @@ class Lab {
   std::string base_spec_;
   std::vector<std::string> events_;  // each one JSON object
   bool reproducible_ = true;
+  std::shared_ptr<Job> submit_training(long long steps, bool evaluate, bool until);
   JobRunner jobs_;  // declared last: destroyed first, so no job outlives the pool it uses
 };
 

@@ -92,17 +92,23 @@ std::string Lab::set_hyperparameters(const std::string& patch_json) {
 std::string Lab::metrics_json() const { return metrics_to_json(experiment()->metrics()); }
 std::string Lab::digest() const { return experiment()->digest(); }
 
-std::shared_ptr<Job> Lab::train_async(long long steps, bool evaluate) {
+std::shared_ptr<Job> Lab::train_async(long long steps, bool evaluate) { return submit_training(steps, evaluate, false); }
+std::shared_ptr<Job> Lab::train_until_async(long long steps, bool evaluate) { return submit_training(steps, evaluate, true); }
+
+std::shared_ptr<Job> Lab::submit_training(long long steps, bool evaluate, bool until) {
   if (steps < 0 || steps > 100000000) throw std::invalid_argument("train: steps must be between 0 and 100000000 (got " + std::to_string(steps) + ")");
   auto e = experiment();
-  return jobs_.submit("train", [this, e, steps, evaluate](Job& job) {
+  return jobs_.submit("train", [this, e, steps, evaluate, until](Job& job) {
+    bool stopped = false;
     try {
-      e->train(steps, exec(), &job);
+      if (until) stopped = e->train_until(steps, exec(), &job);
+      else e->train(steps, exec(), &job);
     } catch (const TrainingDiverged&) {
       e->evaluate(exec());  // keep the metrics of the weights we kept; the divergence flag stays set
       throw;
     }
-    if (evaluate) e->evaluate(exec());
+    // A run stopped at a target has just been evaluated at that step.
+    if (evaluate && !(stopped && e->spec().stop.epochs == 0)) e->evaluate(exec());
     job.result_json = metrics_to_json(e->metrics());
   });
 }
@@ -202,16 +208,7 @@ std::string Lab::info_json() const {
   return j.dump();
 }
 
-std::vector<float> Lab::weights(int layer, const std::string& param) const {
-  auto e = experiment();
-  std::lock_guard<std::mutex> l(e->mutex());
-  Model& m = e->model();
-  if (layer < 0 || layer >= (int)m.num_layers())
-    throw std::invalid_argument("layer " + std::to_string(layer) + " does not exist (the model has layers 0 to " + std::to_string((int)m.num_layers() - 1) + ")");
-  for (const Param& p : m.layer(layer).params())
-    if (p.name == param) return std::vector<float>(p.value->data(), p.value->data() + p.value->size());
-  throw std::invalid_argument("layer " + std::to_string(layer) + " (" + m.layer(layer).type() + ") has no parameter '" + param + "'");
-}
+std::vector<float> Lab::weights(int layer, const std::string& param) const { return experiment()->parameter(layer, param); }
 
 std::vector<std::vector<float>> Lab::activations(const std::vector<float>& inputs, int n) const {
   auto e = experiment();
@@ -301,22 +298,6 @@ void Lab::reset() {
   events_.push_back(json({{"at", at}, {"reset", true}}).dump());
 }
 
-std::shared_ptr<Job> Lab::train_until_async(long long steps, bool evaluate) {
-  if (steps < 0 || steps > 100000000) throw std::invalid_argument("train: steps must be between 0 and 100000000 (got " + std::to_string(steps) + ")");
-  auto e = experiment();
-  return jobs_.submit("train", [this, e, steps, evaluate](Job& job) {
-    bool stopped = false;
-    try {
-      stopped = e->train_until(steps, exec(), &job);
-    } catch (const TrainingDiverged&) {
-      e->evaluate(exec());
-      throw;
-    }
-    if (evaluate && !(stopped && e->spec().stop.epochs == 0)) e->evaluate(exec());  // a target stop evaluated already
-    job.result_json = metrics_to_json(e->metrics());
-  });
-}
-
 namespace {
 // Reads and checks a history text before anything is built: {spec, events, step}.
 struct ParsedHistory {
@@ -352,10 +333,8 @@ ParsedHistory parse_history(const std::string& text) {
       const long long a = ev["at"].get<long long>();
       const bool reset = ev.contains("reset"), set = ev.contains("set"), weight = ev.contains("weight");
       if (reset + set + weight != 1) throw std::invalid_argument(path + " must hold exactly one of 'set', 'weight' or 'reset'");
-      if (a < at && !reset) {
-        bool after_reset = i > 0 && h["events"][i - 1].contains("reset");
-        if (!after_reset) throw std::invalid_argument(path + ".at (" + std::to_string(a) + ") is before the previous event's step " + std::to_string(at));
-      }
+      if (a < at && !reset)  // `at` restarts from 0 after a reset
+        throw std::invalid_argument(path + ".at (" + std::to_string(a) + ") is before the previous event's step " + std::to_string(at));
       if (set && !ev["set"].is_object()) throw std::invalid_argument(path + ".set must be an object (a merge patch of the spec)");
       if (weight) {
         const json& w = ev["weight"];

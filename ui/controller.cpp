@@ -446,7 +446,6 @@ void Controller::frame(double now_ms) {
       steps = calibrated_ ? (long long)std::clamp(target / std::max(chunk_ms_per_step_, 1e-4), 1.0, 200000.0) : 1;
       steps = std::min(steps, std::max(1LL, last_chunk_steps_ * 4));
       last_chunk_steps_ = steps;
-      if (steps_per_frame_cap > 0) steps = std::min<long long>(steps, steps_per_frame_cap);
     }
     if (steps > 0) {
       submit_chunk(steps, stepping);
@@ -730,15 +729,7 @@ std::shared_ptr<Snapshot> Controller::compute_snapshot(Experiment& e, bool evalu
       s->confused_x = prev->confused_x;
     }
   }
-  if (!evaluate && prev) {  // keep the last full evaluation's numbers on screen
-    s->metrics.train_loss = prev->metrics.train_loss;
-    s->metrics.test_loss = prev->metrics.test_loss;
-    s->metrics.train_accuracy = prev->metrics.train_accuracy;
-    s->metrics.test_accuracy = prev->metrics.test_accuracy;
-    s->metrics.confusion = prev->metrics.confusion;
-    s->metrics.per_class_accuracy = prev->metrics.per_class_accuracy;
-  }
-  return s;
+  return s;  // without a new evaluation, metrics() still holds the last one's numbers
 }
 
 // [SECTION] neuron reports ---------------------------------------------------------------------------
@@ -748,11 +739,7 @@ void Controller::inspect_neuron(int layer, int unit) {
   neuron_ = NeuronReport{};
   neuron_.layer = layer;
   neuron_.unit = unit;
-  if (busy()) {
-    if (job_kind_ == "train") job_->cancel();
-    pending_neuron_layer_ = layer;
-    pending_neuron_unit_ = unit;
-  }
+  if (busy() && job_kind_ == "train") job_->cancel();  // the report runs when the chunk has stopped
   if (!lab_.has_experiment()) return;
   auto e = lab_.experiment();
   auto rep = std::make_shared<NeuronReport>();

@@ -218,7 +218,6 @@ class Controller {
 
   // Settings the views use.
   bool show_test = true, show_train = true, log_scale = false, discretize = false;
-  int steps_per_frame_cap = 0;  // 0: adaptive
 
   json state() const;  // for tests (lab.ui.state().controller)
   std::string status_sentence() const;  // "Training: step 1200, epoch 48, test accuracy 96.4%."
@@ -246,7 +245,6 @@ class Controller {
   std::shared_ptr<Snapshot> job_snapshot_;
   std::shared_ptr<NeuronReport> job_neuron_;
   NeuronReport neuron_;
-  int pending_neuron_layer_ = -1, pending_neuron_unit_ = -1;
   bool refresh_pending_ = false;
   bool playing_ = false;
   int step_target_ = -1;                  // a step request: 1 one batch, 2 to the end of the epoch

@@ -138,16 +138,7 @@ void panel_data(Controller& c, Textures& tex) {
     ImGui::Checkbox("Train##pv", &c.show_train);
     ImGui::SameLine();
     ImGui::Checkbox("Test##pv", &c.show_test);
-    std::vector<PlotPoint> pts;
-    auto add = [&](const std::vector<float>& xy, const std::vector<int>& lab, const std::vector<float>& t, bool test) {
-      for (size_t i = 0; i < xy.size() / 2; ++i) {
-        PlotPoint p{xy[2 * i], xy[2 * i + 1], i < lab.size() ? lab[i] : -1, 0.0f, test};
-        if (p.cls < 0 && v.output_dim > 0 && i * v.output_dim < t.size()) p.value = std::tanh(t[i * v.output_dim]);
-        pts.push_back(p);
-      }
-    };
-    add(v.train_xy, v.train_label, v.train_t, false);
-    add(v.test_xy, v.test_label, v.test_t, true);
+    const std::vector<PlotPoint> pts = plane_points(v);
     const float side = std::min(ImGui::GetContentRegionAvail().x, std::max(fs * 8, ImGui::GetContentRegionAvail().y - fs * 2));
     plane_plot("data_preview", 0, ImVec2(side, side), v.x0, v.x1, v.y0, v.y1, pts, c.show_train, c.show_test);
     ImGui::TextDisabled("%zu train, %zu test points shown", v.train_xy.size() / 2, v.test_xy.size() / 2);

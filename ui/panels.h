@@ -7,7 +7,10 @@
 // (data, noise, ratio, seed, features, network, activation, lr, optimizer, batch, regularization,
 // schedule, stop, play, step, reset, csv); Classroom::locked("data" / "network") disables editing.
 #pragma once
+#include <vector>
+
 #include "controller.h"
+#include "plots.h"
 #include "texture.h"
 
 namespace lab::ui {
@@ -23,6 +26,10 @@ void window_neuron(Controller& c, Textures& tex);   // inspector.cpp: the neuron
 // colours blended by probability, or the regression value); else model layer `layer`'s unit `unit`
 // (diverging colours, scaled by the unit's max |value|). Cached per snapshot version; grid×grid pixels.
 ImTextureID plane_texture(Controller& c, Textures& tex, int layer, int unit);
+
+// The snapshot's 2-D points (train, then test) for plots.h plane_plot: class colours, or the regression
+// target squashed by tanh for the diverging colours.
+std::vector<PlotPoint> plane_points(const Snapshot& v);
 
 // One sample of an image dataset (C, H, W) as a texture, cached by key + snapshot version.
 ImTextureID sample_texture(Textures& tex, const std::string& key, long long version, const float* chw, int C, int H, int W);

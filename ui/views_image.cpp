@@ -400,19 +400,25 @@ void tab_confusion(Controller& c, Textures& tex, ViewState& st) {
 
 // [SECTION] most confused -----------------------------------------------------------------------------
 
+// The text above both forms of the most-confused list; false when there is nothing to list.
+bool most_confused_header(const Snapshot& v, int n) {
+  if (v.task != "classification") {
+    ImGui::TextDisabled("Mistakes are counted for classification.");
+    return false;
+  }
+  if (n == 0) {
+    ImGui::TextDisabled(v.evaluated || v.step > 0 ? "No mistakes among the test samples checked." : "Waiting for the first results…");
+    return false;
+  }
+  ImGui::TextDisabled("The %d wrong predictions the network is surest of; click one to select it.", n);
+  return true;
+}
+
 void tab_most_confused(Controller& c, Textures& tex) {
   const Snapshot& v = c.view();
   const ImageShape s = image_shape(v.input_shape);
   const int n = confused_count(v, s.size());
-  if (v.task != "classification") {
-    ImGui::TextDisabled("Mistakes are counted for classification.");
-    return;
-  }
-  if (n == 0) {
-    ImGui::TextDisabled(v.evaluated || v.step > 0 ? "No mistakes among the test samples checked." : "Waiting for the first results…");
-    return;
-  }
-  ImGui::TextDisabled("The %d wrong predictions the network is surest of; click one to select it.", n);
+  if (!most_confused_header(v, n)) return;
   if (!ImGui::BeginChild("##confused_grid", ImVec2(0, 0))) {
     ImGui::EndChild();
     return;
@@ -767,15 +773,7 @@ void table_most_confused(Controller& c) {
   const Snapshot& v = c.view();
   const size_t in = shape_count(v.input_shape);
   const int n = confused_count(v, in);
-  if (v.task != "classification") {
-    ImGui::TextDisabled("Mistakes are counted for classification.");
-    return;
-  }
-  if (n == 0) {
-    ImGui::TextDisabled(v.evaluated || v.step > 0 ? "No mistakes among the test samples checked." : "Waiting for the first results…");
-    return;
-  }
-  ImGui::TextDisabled("The %d wrong predictions the network is surest of; click one to select it.", n);
+  if (!most_confused_header(v, n)) return;
   sample_table(c, "confused", n, in, v.confused_x.data(), v.confused_label.data(), nullptr, v.confused_pred.data(),
                v.confused_p.data(), v.confused.data(), 0);
 }

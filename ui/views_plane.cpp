@@ -81,6 +81,21 @@ ImTextureID plane_texture(Controller& c, Textures& tex, int layer, int unit) {
 
 // [SECTION] the decision / fitted surface view --------------------------------------------------------
 
+std::vector<PlotPoint> plane_points(const Snapshot& v) {
+  std::vector<PlotPoint> pts;
+  pts.reserve(v.train_xy.size() / 2 + v.test_xy.size() / 2);
+  auto add = [&](const std::vector<float>& xy, const std::vector<int>& lab, const std::vector<float>& t, bool test) {
+    for (size_t i = 0; i < xy.size() / 2; ++i) {
+      PlotPoint p{xy[2 * i], xy[2 * i + 1], i < lab.size() ? lab[i] : -1, 0.0f, test};
+      if (p.cls < 0 && v.output_dim > 0 && i * v.output_dim < t.size()) p.value = std::tanh(t[i * v.output_dim]);
+      pts.push_back(p);
+    }
+  };
+  add(v.train_xy, v.train_label, v.train_t, false);
+  add(v.test_xy, v.test_label, v.test_t, true);
+  return pts;
+}
+
 void view_plane(Controller& c, Textures& tex) {
   const Snapshot& v = c.view();
   if (!v.plane) {
@@ -96,18 +111,7 @@ void view_plane(Controller& c, Textures& tex) {
     ImGui::SameLine();
     ImGui::TextDisabled("  colour = fitted value (orange −, blue +)");
   }
-  std::vector<PlotPoint> pts;
-  pts.reserve(v.train_xy.size() / 2 + v.test_xy.size() / 2);
-  auto add = [&](const std::vector<float>& xy, const std::vector<int>& lab, const std::vector<float>& t, bool test) {
-    const size_t n = xy.size() / 2;
-    for (size_t i = 0; i < n; ++i) {
-      PlotPoint p{xy[2 * i], xy[2 * i + 1], i < lab.size() ? lab[i] : -1, 0.0f, test};
-      if (p.cls < 0 && v.output_dim > 0 && i * v.output_dim < t.size()) p.value = std::tanh(t[i * v.output_dim]);
-      pts.push_back(p);
-    }
-  };
-  add(v.train_xy, v.train_label, v.train_t, false);
-  add(v.test_xy, v.test_label, v.test_t, true);
+  const std::vector<PlotPoint> pts = plane_points(v);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::max(64.0f, std::min(avail.x, avail.y - ImGui::GetFrameHeightWithSpacing()));
   ImTextureID surf = plane_texture(c, tex, -1, 0);
