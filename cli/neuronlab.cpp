@@ -33,10 +33,21 @@ int usage() {
                "       neuronlab bench-matmul [n=512] [reps=5] [threads=all]\n"
                "       neuronlab train SPEC.json STEPS [threads=all]     train, print metrics and digest\n"
                "       neuronlab bench-train SPEC.json [seconds=2] [threads=all]   training samples/s (median of 3)\n"
-               "       neuronlab export-pytorch SPEC.json STEPS OUT.py [threads=all]\n"
+               "       neuronlab export-pytorch SPEC.json STEPS OUT.py [threads=all] [ATTRIBUTIONS.json]\n"
                "                 train, then write OUT.py: the network, its weights, loss and optimizer for PyTorch\n"
-               "                 (`python3 OUT.py` checks it against this run)\n");
+               "                 (`python3 OUT.py` checks it against this run); ATTRIBUTIONS.json: gradient maps of\n"
+               "                 the first test samples, for tests/attr_pytorch_check.py\n");
   return 2;
+}
+
+std::string floats_json(const std::vector<float>& v) {
+  std::string s = "[";
+  char b[32];
+  for (size_t i = 0; i < v.size(); ++i) {
+    std::snprintf(b, sizeof b, i ? ",%.9g" : "%.9g", v[i]);
+    s += b;
+  }
+  return s + "]";
 }
 
 int wait_job(const std::shared_ptr<lab::Job>& job) {
@@ -136,7 +147,46 @@ int train_cmd(int argc, char** argv, bool bench) {
   return 0;
 }
 
-// neuronlab export-pytorch SPEC.json STEPS OUT.py [threads]: trains STEPS steps (no evaluation), writes
+// Writes the gradient attributions of the first test samples (tests/attr_pytorch_check.py recomputes them
+// with PyTorch autograd on the exported script): {"inputs": [n × d], "targets": [n], "methods": {name: [n × d]}}.
+int attribution_dump(lab::Lab& lab, const char* path) {
+  constexpr int kSamples = 6;
+  const std::vector<std::pair<std::string, std::string>> methods = {
+      {"saliency", R"({"abs": false})"},
+      {"input_x_gradient", "{}"},
+      {"integrated_gradients", R"({"steps": 32, "rule": "gausslegendre"})"},
+      {"integrated_gradients_middle", R"({"steps": 16, "rule": "riemann_middle"})"},
+      {"guided_backprop", "{}"},
+      {"deconvolution", "{}"}};
+  auto e = lab.experiment();
+  const int n = (int)std::min<size_t>(kSamples, e->dataset().n_test());
+  const size_t d = e->dataset().input_size();
+  std::vector<float> x(e->dataset().test_x.begin(), e->dataset().test_x.begin() + (size_t)n * d);
+  std::string out = "{\"inputs\": " + floats_json(x) + ", \"methods\": {";
+  std::string targets;
+  for (size_t m = 0; m < methods.size(); ++m) {
+    std::string name = methods[m].first;
+    const std::string method = name == "integrated_gradients_middle" ? "integrated_gradients" : name;
+    auto job = lab.attribute_async(method, x, n, methods[m].second);
+    if (wait_job(job)) return 1;
+    if (targets.empty()) {
+      const auto p = job->result_json.find("\"targets\":");
+      targets = job->result_json.substr(p + 10, job->result_json.find(']', p) - p - 9);
+    }
+    out += (m ? ", \"" : "\"") + name + "\": " + floats_json(job->result);
+  }
+  out += "}, \"targets\": " + targets + "}\n";
+  std::ofstream f(path, std::ios::binary);
+  f << out;
+  if (!f) {
+    std::fprintf(stderr, "neuronlab: cannot write %s\n", path);
+    return 1;
+  }
+  std::printf("attributions of %d test samples written to %s\n", n, path);
+  return 0;
+}
+
+// neuronlab export-pytorch SPEC.json STEPS OUT.py [threads [ATTRIBUTIONS.json]]: trains STEPS steps (no evaluation), writes
 // the script (export_pytorch.h) and prints the digest of the exported weights.
 int export_pytorch_cmd(int argc, char** argv) {
   if (argc < 5) return usage();
@@ -160,6 +210,7 @@ int export_pytorch_cmd(int argc, char** argv) {
     return 1;
   }
   std::printf("wrote %s (%zu bytes)\ndigest %s\n", argv[4], script.size(), lab.digest().c_str());
+  if (argc > 6) return attribution_dump(lab, argv[6]);
   return 0;
 }
 

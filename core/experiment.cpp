@@ -2,6 +2,8 @@
 // [SECTION] prediction and parameters
 #include "experiment.h"
 
+#include "attribution.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -449,6 +451,28 @@ void Experiment::set_parameters(const std::vector<std::vector<float>>& values) {
       throw std::invalid_argument("parameter " + std::to_string(i) + " (" + ps[i].name + ") has " + std::to_string(values[i].size()) +
                                   " values in the file, the model needs " + std::to_string(ps[i].value->size()));
   for (size_t i = 0; i < ps.size(); ++i) std::copy(values[i].begin(), values[i].end(), ps[i].value->data());
+}
+
+}  // namespace lab
+
+namespace lab {
+
+std::unique_ptr<Model> Experiment::snapshot_model() {
+  std::lock_guard<std::mutex> l(mu_);
+  return attr::clone_model(*model_);
+}
+
+void Experiment::shuffle_train_labels(uint64_t seed) {
+  std::lock_guard<std::mutex> l(mu_);
+  Rng rng(seed, 0x1abe1);
+  const size_t n = data_.n_train();
+  const size_t od = data_.task == TaskKind::Classification ? 0 : (size_t)data_.output_dim;
+  for (size_t i = n; i > 1; --i) {
+    const size_t j = rng.below((uint32_t)i);
+    if (od == 0) std::swap(data_.train_label[i - 1], data_.train_label[j]);
+    else
+      for (size_t k = 0; k < od; ++k) std::swap(data_.train_y[(i - 1) * od + k], data_.train_y[j * od + k]);
+  }
 }
 
 }  // namespace lab

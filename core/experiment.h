@@ -99,6 +99,13 @@ class Experiment {
   // On the calling thread; inference mode (no dropout).
   std::vector<Tensor> probe(const float* x, int n);
 
+  // A deep copy of the model as it is now (taken under the lock): attributions run on it while this
+  // experiment trains on.
+  std::unique_ptr<Model> snapshot_model();
+  // Shuffles the training labels (regression: the target rows) with `seed`, keeping the inputs: the data
+  // randomisation sanity check (attr_eval.h) trains a copy of the experiment on this.
+  void shuffle_train_labels(uint64_t seed);
+
   // 2-D datasets with spec.data.features: the network's inputs for n raw points (n, 2) → (n, features).
   // Without features (or for other datasets) a copy of the input.
   std::vector<float> featurize(const float* raw, int n) const;

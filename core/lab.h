@@ -105,6 +105,22 @@ class Lab {
   // Class labels (classification) or targets (regression, count × outputs) of the same rows, as floats.
   std::vector<float> sample_targets(const std::string& split, long long start, long long count) const;
 
+  // --- attributions (lab_attribution.cpp; the methods: attribution.h, the arena: attr_eval.h) ------------
+  // The method registry as JSON (attr::methods_json()).
+  static std::string attribution_methods_json();
+  // A job attributing n inputs (n × input size) with `method`; options_json: its parameters ({} for the
+  // defaults). Validates method, options and sizes before submitting (std::invalid_argument). The job
+  // runs on a snapshot of the model taken when it starts, with up to 256 training samples as background.
+  // job->result: the maps (n × map size); job->result_json: {"method", "params", "shape" (per sample),
+  //  "delta": [n] | null, "targets": [n], "f": [n], "ms"}.
+  std::shared_ptr<Job> attribute_async(const std::string& method, std::vector<float> inputs, int n,
+                                       const std::string& options_json);
+  // A job running the arena (attr::run_arena) on a snapshot of the current model and its test split;
+  // config_json as attr::parse_arena_config. With "labelRandomisation": true it first trains a copy of the
+  // experiment on shuffled labels for as many steps as the current run has taken (100 to 5000).
+  // job->result_json: the report. Progress 0 → 1; cancellable.
+  std::shared_ptr<Job> arena_async(const std::string& config_json);
+
   // --- the run's history: what makes a shared link replay the same trajectory ---------------------
   // Every change to a loaded experiment goes through these calls, which record it in the event log with
   // the step it was made at; load() starts a new log. history_json() =

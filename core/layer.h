@@ -2,7 +2,7 @@
 //
 // A layer maps a batch x (B, in...) to y (B, out...). Shapes given to output_shape() and build() are
 // per sample (no batch dimension). backward() receives the forward's x and y and the gradient dy, and
-// SETS the parameter gradients (it does not accumulate) and, when dx is non-null, writes dx.
+// SETS the parameter gradients (it does not accumulate; skipped when ctx.param_grads is false) and, when dx is non-null, writes dx.
 //
 //   lab::LayerSpec s{"dense", {{"units", 8}}, {}};
 //   auto layer = lab::make_layer(s);               // throws std::invalid_argument on a bad spec
@@ -29,6 +29,7 @@ struct LayerCtx {
   Exec exec;
   bool training = false;  // dropout is active only when training
   Rng* rng = nullptr;     // for dropout masks (training only)
+  bool param_grads = true;  // false: backward() computes only dx (attributions), parameter gradients untouched
 };
 
 struct Param {

@@ -78,13 +78,15 @@ class Conv2D final : public Layer {
       dcol.resize((size_t)CKK * P);
       for (int b = b0; b < b1; ++b) {
         const float* dyb = dy.data() + (size_t)b * dy.row_size();
-        im2col(x.data() + (size_t)b * x.row_size(), col.data());
-        // dW += dy_b (F, P) · colᵀ (P, CKK)
-        matmul(Exec{nullptr, ctx.exec.force_reference}, {F_, CKK, P, dyb, P, false, col.data(), P, true, pdw, CKK, true});
-        for (int f = 0; f < F_; ++f) {
-          float s = 0;
-          for (int p = 0; p < P; ++p) s += dyb[(size_t)f * P + p];
-          pdb[f] += s;
+        if (ctx.param_grads) {
+          im2col(x.data() + (size_t)b * x.row_size(), col.data());
+          // dW += dy_b (F, P) · colᵀ (P, CKK)
+          matmul(Exec{nullptr, ctx.exec.force_reference}, {F_, CKK, P, dyb, P, false, col.data(), P, true, pdw, CKK, true});
+          for (int f = 0; f < F_; ++f) {
+            float s = 0;
+            for (int p = 0; p < P; ++p) s += dyb[(size_t)f * P + p];
+            pdb[f] += s;
+          }
         }
         if (dx) {
           // dcol (CKK, P) = Wᵀ (CKK, F) · dy_b (F, P);  dx_b = col2im(dcol)
@@ -93,6 +95,7 @@ class Conv2D final : public Layer {
         }
       }
     });
+    if (!ctx.param_grads) return;
     dw_.zero();
     db_.zero();
     for (int c = 0; c < chunks; ++c) {  // fixed order

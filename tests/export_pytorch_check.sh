@@ -4,7 +4,9 @@
 #   - a script's self-check does not print "NeuronLab export check: OK" and exit 0 (the network, weights,
 #     features or activations differ from NeuronLab's beyond the script's named tolerance);
 #   - train_more() does not run, gives a non-finite loss, or does not lower the loss;
-#   - a script with a deliberately wrong activation slope is NOT caught by its check (so the check can fail).
+#   - a script with a deliberately wrong activation slope is NOT caught by its check (so the check can fail);
+#   - NeuronLab's gradient attributions (saliency, grad × input, integrated gradients, guided backprop,
+#     deconvolution) of the run differ from PyTorch autograd's on the exported network.
 # Together the specs use every layer type, every activation, every loss and every optimizer.
 #
 #   tests/export_pytorch_check.sh BUILD/neuronlab WORK_DIR      (ctest: export_pytorch_check)
@@ -63,12 +65,18 @@ write_spec xor_adagrad '{"seed": 8, "data": {"name": "xor", "n": 200},
 
 failures=0
 for name in spiral_features moons_bce bumps_mse cnn_blocks xor_adagrad; do
-  "$NEURONLAB" export-pytorch "$WORK/$name.json" "$STEPS" "$WORK/nl_$name.py" 1 > "$WORK/$name.export.log"
+  "$NEURONLAB" export-pytorch "$WORK/$name.json" "$STEPS" "$WORK/nl_$name.py" 1 "$WORK/$name.attr.json" > "$WORK/$name.export.log"
   # 1. The self-check, as a student would run it.
   if out=$("$PY" "$WORK/nl_$name.py" 2>&1) && grep -q "^NeuronLab export check: OK" <<<"$out"; then
     echo "$name: $out"
   else
     echo "FAIL $name: the exported script's check did not pass:"; echo "$out"; failures=$((failures + 1))
+  fi
+  # 1b. Our gradient attributions of the same run agree with PyTorch autograd's (tests/attr_pytorch_check.py).
+  if out=$("$PY" tests/attr_pytorch_check.py "$WORK/nl_$name.py" "$WORK/$name.attr.json" 2>&1); then
+    echo "$name: $(tail -n1 <<<"$out")"
+  else
+    echo "FAIL $name: attributions differ from PyTorch autograd:"; echo "$out"; failures=$((failures + 1))
   fi
   # 2. Training goes on in PyTorch: finite losses that go down, the step count moves, check() still passes.
   if ! out=$(cd "$WORK" && "$PY" - "nl_$name" "$MORE_STEPS" 2>&1 <<'EOF'

@@ -145,6 +145,13 @@ val lab_samples(lab::Lab& lab, const std::string& split, double start, double co
   });
 }
 std::string registries() { return lab::registries_json(); }
+std::string attribution_methods() { return lab::Lab::attribution_methods_json(); }
+val lab_attribute(lab::Lab& lab, const std::string& method, const val& inputs, int n, const std::string& options) {
+  return job_or_error([&] {
+    return lab.attribute_async(method, emscripten::convertJSArrayToNumberVector<float>(inputs), n, options);
+  });
+}
+val lab_arena(lab::Lab& lab, const std::string& config) { return job_or_error([&] { return lab.arena_async(config); }); }
 
 std::string job_state(const lab::Job& j) { return lab::job_state_name(j.state()); }
 bool job_finished(const lab::Job& j) { return j.finished(); }
@@ -170,6 +177,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
   using namespace emscripten;
   function("buildInfo", &build_info);
   function("registries", &registries);
+  function("attributionMethods", &attribution_methods);
   class_<lab::Job>("Job")
       .smart_ptr<std::shared_ptr<lab::Job>>("JobPtr")
       .function("state", &job_state)
@@ -209,5 +217,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("info", &lab_info)
       .function("weights", &lab_weights)
       .function("activations", &lab_activations)
-      .function("samples", &lab_samples);
+      .function("samples", &lab_samples)
+      .function("attribute", &lab_attribute)
+      .function("arena", &lab_arena);
 }

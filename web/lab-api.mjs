@@ -62,6 +62,21 @@ async function finish(job, take) {
   }
 }
 
+// finish() with progress reports and cancellation through an AbortSignal.
+async function watch(job, { onProgress, signal } = {}, take) {
+  if (onProgress !== undefined && typeof onProgress !== 'function') { job.delete(); fail('options.onProgress must be a function'); }
+  if (signal?.aborted) job.cancel();
+  const abort = () => { try { job.cancel(); } catch { /* already finished */ } };
+  signal?.addEventListener?.('abort', abort);
+  const t = onProgress ? setInterval(() => { try { onProgress(job.progress()); } catch { /* finished */ } }, 100) : null;
+  try {
+    return await finish(job, take);
+  } finally {
+    if (t) clearInterval(t);
+    signal?.removeEventListener?.('abort', abort);
+  }
+}
+
 /**
  * Builds the API object around an instantiated module and its Lab.
  * @param M     the Emscripten module (createNeuronLab / createNeuronLabCore)
@@ -320,6 +335,48 @@ export function makeApi(M, core, opts = {}) {
       checkInt('samples: start', start, 0, Number.MAX_SAFE_INTEGER);
       checkInt('samples: count', count, 0, 1 << 24);
       return unwrap(core.samples(split, start, count));
+    },
+    // ---- attributions --------------------------------------------------------------------------------
+    /**
+     * The attribution methods' registry: [{name, title, family, description, hasDelta, layerOutput,
+     * needsBackground, heavy, params: [{name, kind, default, min, max, choices, help}]}].
+     */
+    methods: () => JSON.parse(M.attributionMethods()),
+    /**
+     * Attributes `input` (one input, or n inputs back to back: n × input size values) with `method`.
+     * options: the method's parameters (see methods(): target, steps, baseline, rule, window, samples,
+     * seed, noise, …) plus onProgress(fraction) and signal (an AbortSignal that cancels the job).
+     * Resolves to a Float32Array of the map (the input's shape; a layer method's: that layer's), with
+     * .shape (per input), .delta (the convergence delta; an array for n > 1; null where the method has
+     * none), .target (the explained output; an array for n > 1), .f, .method, .params, .ms.
+     */
+    async attribute(method, input, options = {}) {
+      live();
+      if (typeof method !== 'string') fail(`attribute(method, input, options): method must be a name from methods() (got ${describe(method)})`);
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) fail(`attribute: options must be an object (got ${describe(options)})`);
+      const { onProgress, signal, ...params } = options;
+      const x = toFloat32('attribute: input', input);
+      const size = JSON.parse(unwrap(core.info())).inputShape.reduce((a, b) => a * b, 1);
+      if (x.length === 0 || x.length % size !== 0) fail(`attribute: input has ${x.length} values; the model takes ${size} per input (or a multiple of it for several inputs)`);
+      const n = x.length / size;
+      const job = unwrap(core.attribute(method, x, n, JSON.stringify(params)));
+      const r = await watch(job, { onProgress, signal }, (j) => ({ map: j.result(), meta: JSON.parse(j.resultJson()) }));
+      const out = r.map;
+      const one = (v) => (v === null || v === undefined ? null : n === 1 ? v[0] : v);
+      Object.assign(out, { shape: r.meta.shape, delta: one(r.meta.delta), target: one(r.meta.targets), f: one(r.meta.f),
+        method: r.meta.method, params: r.meta.params, ms: r.meta.ms });
+      return out;
+    },
+    /**
+     * The attribution arena: runs every method of config.methods (names or {method, options, label}) on
+     * the first config.count test samples and scores them (ground truth, faithfulness, robustness,
+     * sanity, agreement; docs/attributions.md). Resolves to the report object. options: onProgress, signal.
+     */
+    async arena(config = {}, options = {}) {
+      live();
+      if (config === null || typeof config !== 'object' || Array.isArray(config)) fail(`arena(config): config must be an object {methods, count, …} (got ${describe(config)})`);
+      const job = unwrap(core.arena(JSON.stringify(config)));
+      return watch(job, options ?? {}, (j) => JSON.parse(j.resultJson()));
     },
     /** Releases the lab's threads and memory (Node). The page's lab lives as long as the page. */
     close() {

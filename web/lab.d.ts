@@ -213,12 +213,93 @@ export interface Lab {
   weights(layer: number, param?: 'weight' | 'bias'): Float32Array;
   activations(inputs: Float32Array | ArrayLike<number>, n: number): Float32Array[];
   samples(split?: 'train' | 'test', start?: number, count?: number): { x: Float32Array; y: Float32Array };
+  /** The attribution methods' registry (docs/attributions.md). */
+  methods(): AttributionMethod[];
+  /**
+   * The attribution map of `input` (one input, or n back to back) for `method`: the input's shape (layer
+   * methods: the layer's), with the convergence delta where the method has one.
+   */
+  attribute(method: string, input: Float32Array | number[], options?: AttributeOptions): Promise<Attribution>;
+  /** Scores every method on the first test samples: ground truth, faithfulness, sanity, agreement. */
+  arena(config: ArenaConfig, options?: { onProgress?: (fraction: number) => void; signal?: AbortSignal }): Promise<ArenaReport>;
   /** Page only: the link the last "Copy link" made. */
   lastLink?: string;
   /** Releases the lab's threads (Node; lets the process exit). Later calls throw. */
   close(): void;
   /** Page only: what is on screen, for tests and automation. */
   ui?: { items(): UiItem[]; state(): UiState };
+}
+
+export interface AttributionParam {
+  name: string;
+  kind: 'number' | 'integer' | 'choice' | 'boolean';
+  default: number | string | boolean;
+  min?: number;
+  max?: number;
+  choices?: string[];
+  help: string;
+}
+export interface AttributionMethod {
+  name: string;
+  title: string;
+  family: 'gradient' | 'reference' | 'relevance' | 'perturbation' | 'layer' | 'neuron';
+  description: string;
+  hasDelta: boolean;
+  layerOutput: boolean;
+  needsBackground: boolean;
+  heavy: boolean;
+  params: AttributionParam[];
+}
+/** The method's parameters (see methods()), plus progress and cancellation. */
+export interface AttributeOptions {
+  target?: number;
+  seed?: number;
+  noise?: 'none' | 'smoothgrad' | 'smoothgrad_sq' | 'vargrad';
+  nt_samples?: number;
+  stdev?: number;
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+  [param: string]: unknown;
+}
+export interface Attribution extends Float32Array {
+  shape: number[];
+  /** Σa − (f(x) − f(x')); an array for several inputs; null when the method has none. */
+  delta: number | number[] | null;
+  target: number | number[];
+  f: number | number[];
+  method: string;
+  params: Record<string, number | string | boolean>;
+  ms: number;
+}
+export interface ArenaConfig {
+  methods: (string | { method: string; options?: Record<string, unknown>; label?: string })[];
+  count?: number;
+  curveSteps?: number;
+  sensitivitySamples?: number;
+  faithfulnessRuns?: number;
+  groundTruth?: boolean;
+  difull?: boolean;
+  sanity?: boolean;
+  labelRandomisation?: boolean;
+  seed?: number;
+}
+export interface ArenaReport {
+  samples: number;
+  hasMask: boolean;
+  difull: boolean;
+  sanityLayers: string[];
+  methods: {
+    name: string;
+    label: string;
+    params: Record<string, unknown>;
+    ms?: number;
+    error?: string;
+    note?: string;
+    metrics: Record<string, number | null>;
+    curves?: { frac: number[]; deletion: number[]; insertion: number[] };
+    sanity?: number[];
+  }[];
+  agreement: (number | null)[][];
 }
 
 /** Node: loads the built module (dist/node/, from `npm run build`). */
