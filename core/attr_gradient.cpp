@@ -190,14 +190,18 @@ void layer_grad(Run& r, const Tensor& xs, const std::vector<int>& row_targets, i
   }
 }
 
-// Grad-CAM at net layer L, upsampled (nearest) to the input's shape.
+// Grad-CAM at net layer L, upsampled (nearest) to the model's input shape, then carried through any
+// prefix layers (a crop: pasted into its cell) to the net's input.
 Tensor cam(Run& r, const Tensor& x, int L, bool relu) {
   Tensor A, G;
   layer_grad(r, x, r.targets, L, A, G);
+  const int off = r.net.model_offset;
   const Shape& ls = L < 0 ? r.net.input : r.net.shapes[L + 1];
-  const Shape& in = r.net.input;
-  Shape s = x.shape();
+  const Shape& in = L < off ? r.net.input : r.net.shapes[off];
+  Shape s{r.B};
+  s.insert(s.end(), in.begin(), in.end());
   Tensor out(s);
+  const size_t isz = shape_size(in);
   if (ls.size() != 3) {
     if (L >= 0)
       throw std::invalid_argument("grad_cam: layer " + std::to_string(L - r.net.model_offset) + " (" +
@@ -208,7 +212,7 @@ Tensor cam(Run& r, const Tensor& x, int L, bool relu) {
     return out;
   }
   const int C = ls[0], h = ls[1], w = ls[2];
-  const int IC = in.size() == 3 ? in[0] : 1, IH = in.size() == 3 ? in[1] : 1, IW = in.size() == 3 ? in[2] : (int)r.d;
+  const int IC = in.size() == 3 ? in[0] : 1, IH = in.size() == 3 ? in[1] : 1, IW = in.size() == 3 ? in[2] : (int)isz;
   for (int b = 0; b < r.B; ++b) {
     std::vector<double> m(h * w, 0.0);
     for (int c = 0; c < C; ++c) {
@@ -219,7 +223,7 @@ Tensor cam(Run& r, const Tensor& x, int L, bool relu) {
       wc /= (h * w);
       for (int k = 0; k < h * w; ++k) m[k] += wc * a[k];
     }
-    float* o = out.data() + (size_t)b * r.d;
+    float* o = out.data() + (size_t)b * isz;
     for (int c = 0; c < IC; ++c)
       for (int i = 0; i < IH; ++i)
         for (int j = 0; j < IW; ++j) {
@@ -228,7 +232,12 @@ Tensor cam(Run& r, const Tensor& x, int L, bool relu) {
           o[((size_t)c * IH + i) * IW + j] = relu ? std::max(0.0f, v) : v;
         }
   }
-  return out;
+  if (L < off || off == 0) return out;
+  Trace t;  // the prefix layers (e.g. a crop) map the model-input-shaped map back onto the net's input
+  forward_trace(r.net, x, t, off);
+  Tensor back;
+  backward(r.net, t, off - 1, out, 0, Mode::Gradient, back);
+  return back;
 }
 
 }  // namespace
