@@ -113,7 +113,7 @@ struct Params {
 };
 // options_json: a JSON object of parameter values ({} or "" for all defaults). Unknown names, wrong types
 // and out-of-range values throw std::invalid_argument ("integrated_gradients: steps must be an integer in
-// [1, 4096], got 0"). Choices may also be given as a number where the schema says so (none do now).
+// [1, 4096], got 0"). Booleans may be given as true/false or 0/1.
 Params parse_params(const std::string& method, const std::string& options_json);
 Params default_params(const std::string& method);
 // The parameters as JSON (what a result reports it used).

@@ -322,8 +322,25 @@ void App::panel_views() {
     ImGui::TextDisabled("Waiting for the first results…");
     return;
   }
-  if (v.plane) view_plane(c, textures_);
-  else view_images(c, textures_);
+  attributions_.frame(c, ImGui::GetTime() * 1000.0);
+  if (!v.plane) {
+    view_images(c, textures_, &attributions_);
+    return;
+  }
+  if (!ImGui::BeginTabBar("plane_views")) return;
+  if (ImGui::BeginTabItem("Surface")) {
+    view_plane(c, textures_);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Attributions")) {
+    attributions_.tab_attributions(c, textures_);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Arena")) {
+    attributions_.tab_arena(c, textures_);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
 }
 
 // [SECTION] diagnostics ---------------------------------------------------------------------------
@@ -438,7 +455,8 @@ std::string App::state_json() const {
                 ui_scale_, show_diagnostics_ ? "true" : "false", lab_.force_reference() ? "true" : "false",
                 bench_state_.c_str(), bench_n_);
   std::string s = buf;
-  s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c + "}";
+  s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c +
+       ",\"attributions\":" + attributions_.state().dump() + "}";
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "attributions.h"
 #include "controller.h"
 #include "lab.h"
 #include "texture.h"
@@ -50,6 +51,7 @@ class App {
   Lab& lab_;
   Textures& textures_;
   Controller controller_;
+  AttributionViews attributions_;  // the Attributions and Arena views (their methods, results, jobs)
   AppInfo info_;
   bool show_classroom_ = false, show_link_ = false, show_shortcuts_ = false;
   float banners_height_ = 0;  // height of the banner strip under the menu (last frame)

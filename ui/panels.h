@@ -15,11 +15,15 @@
 
 namespace lab::ui {
 
+class AttributionViews;
+
 void panel_data(Controller& c, Textures& tex);      // panel_data.cpp: dataset, its parameters, seed, preview, CSV
 void panel_network(Controller& c, Textures& tex);   // panel_network.cpp: the network graph and layer editor
 void panel_training(Controller& c);                 // panel_training.cpp: play/pause/step/reset, hyper-parameters, curves
 void view_plane(Controller& c, Textures& tex);      // views_plane.cpp: decision surface / fitted surface with the points
-void view_images(Controller& c, Textures& tex);     // views_image.cpp: predictions, confusion, most confused, activations, filters
+// views_image.cpp: predictions, confusion, most confused, activations, filters; with `attr`, also the
+// Attributions and Arena tabs (attributions.h).
+void view_images(Controller& c, Textures& tex, AttributionViews* attr = nullptr);
 void window_neuron(Controller& c, Textures& tex);   // inspector.cpp: the neuron inspector (when c.neuron_open)
 
 // The 2-D plane as a texture (views_plane.cpp): layer < 0 → the network's output (decision surface: class

@@ -600,6 +600,8 @@ PlaneHit plane_plot(const char* id, ImTextureID surface, ImVec2 size, float x0, 
   }
   const ImVec2 pmin(left, top), pmax(right, bottom);
   const Map mx{ax, bx, left, right}, my{ay, by, bottom, top};
+  hit.plot_min = pmin;
+  hit.plot_max = pmax;
 
   dl->PushClipRect(box.min, box.max, true);
   if (surface) dl->AddImage(surface, pmin, pmax);

@@ -92,11 +92,14 @@ struct PlotPoint {
 
 // What the mouse did on a plane_plot this frame. x, y: the mouse in data coordinates (valid when
 // hovered). nearest: index into `points` of the shown point nearest the mouse within ~half a font size
-// of it, else -1. clicked: left click released over the data rectangle this frame.
+// of it, else -1. clicked: left click released over the data rectangle this frame. plot_min/plot_max:
+// the data rectangle on screen (zero-sized when nothing was drawn), so a caller can mark data points on top:
+// screen x = plot_min.x + (x − x0) / (x1 − x0) × (plot_max.x − plot_min.x), y likewise from y1 down.
 struct PlaneHit {
   bool hovered = false, clicked = false;
   float x = 0, y = 0;
   int nearest = -1;
+  ImVec2 plot_min = ImVec2(0, 0), plot_max = ImVec2(0, 0);
 };
 
 // A 2-D plane showing the data rectangle [x0, x1] × [y0, y1] (y up) with ticks on the left and bottom.

@@ -6,7 +6,7 @@
 // Confusion (the test confusion matrix; a click lists that cell's mistakes), Most confused (the wrong
 // predictions the network is surest of), Activations (every layer's output for the selected sample) and
 // Filters (conv kernels; the first dense layer's weights as images). Tables (input shape {F}) get the
-// same tabs as tables of numbers, without Filters.
+// same tabs as tables of numbers, without Filters. Both get Attributions and Arena (attributions.h).
 //
 // Textures are keyed by tile ("pred/7", "act/2/5", ...) and re-uploaded only when the snapshot version
 // changes, at most kUploadsPerFrame a frame (see TileCache).
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "attributions.h"
 #include "imgui.h"
 #include "panels.h"
 #include "plots.h"
@@ -797,7 +798,7 @@ ImTextureID sample_texture(Textures& tex, const std::string& key, long long vers
   });
 }
 
-void view_images(Controller& c, Textures& tex) {
+void view_images(Controller& c, Textures& tex, AttributionViews* attr) {
   static ViewState st;  // one App per page
   const Snapshot& v = c.view();
   if (v.layers.empty() || (v.shown_x.empty() && v.selected_x.empty())) {
@@ -827,6 +828,14 @@ void view_images(Controller& c, Textures& tex) {
   }
   if (image && ImGui::BeginTabItem("Filters")) {
     tab_filters(c, tex);
+    ImGui::EndTabItem();
+  }
+  if (attr && ImGui::BeginTabItem("Attributions")) {
+    attr->tab_attributions(c, tex);
+    ImGui::EndTabItem();
+  }
+  if (attr && ImGui::BeginTabItem("Arena")) {
+    attr->tab_arena(c, tex);
     ImGui::EndTabItem();
   }
   ImGui::EndTabBar();

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 import { startServer } from '../../web/serve.mjs';
 
-export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+// The site the tests serve: dist/ (scripts/build.sh), or another assembled site dir (NEURONLAB_DIST=/path).
+export const DIST = process.env.NEURONLAB_DIST || fileURLToPath(new URL('../../dist', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export async function launch() {
@@ -61,6 +62,19 @@ export async function click(page, label, window) {
   const r = await item(page, label, window);
   const box = await page.locator('#canvas').boundingBox();
   await page.mouse.click(box.x + r.x + r.w / 2, box.y + r.y + r.h / 2);
+  await nextFrames(page, 2);
+}
+
+// Tab items and table headers (ImGui's overlap-allowing widgets) take a press only when the mouse was over
+// them on the previous frame: hover first, then press and release on later frames.
+export async function hoverClick(page, label, window) {
+  const r = await item(page, label, window);
+  const box = await page.locator('#canvas').boundingBox();
+  await page.mouse.move(box.x + r.x + r.w / 2, box.y + r.y + r.h / 2);
+  await nextFrames(page, 2);
+  await page.mouse.down();
+  await nextFrames(page, 1);
+  await page.mouse.up();
   await nextFrames(page, 2);
 }
 
