@@ -19,8 +19,6 @@ namespace lab::ui {
 
 namespace {
 
-constexpr ImU32 kError = IM_COL32(213, 94, 0, 255);  // Okabe–Ito vermillion
-
 // [SECTION] the score columns -----------------------------------------------------------------------------
 
 // One table column: the report's key (metrics.<key>; "ms" is the method's own field), the header, what it
@@ -216,7 +214,7 @@ void ArenaTab::table() {
     for (int col = 1; col < kNumColumns; ++col) {
       if (!ImGui::TableSetColumnIndex(col)) continue;
       if (!err.empty() && col == 1) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kError);
+        ImGui::PushStyleColor(ImGuiCol_Text, kAttrErrorColor);
         ImGui::TextUnformatted("failed");
         ImGui::PopStyleColor();
         ImGui::SetItemTooltip("%s", err.c_str());
@@ -236,7 +234,7 @@ void ArenaTab::table() {
   for (int i : order_) {  // errors in words, under the table
     const std::string err = ms[i].value("error", std::string());
     if (err.empty()) continue;
-    ImGui::PushStyleColor(ImGuiCol_Text, kError);
+    ImGui::PushStyleColor(ImGuiCol_Text, kAttrErrorColor);
     ImGui::TextWrapped("%s: %s", label_of(ms[i]).c_str(), err.c_str());
     ImGui::PopStyleColor();
   }
@@ -385,7 +383,7 @@ void ArenaTab::draw(Controller& c, Textures& tex) {
     ImGui::SetItemTooltip("Stop the arena (training resumes)");
   }
   if (!error_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kError);
+    ImGui::PushStyleColor(ImGuiCol_Text, kAttrErrorColor);
     ImGui::TextWrapped("%s", error_.c_str());
     ImGui::PopStyleColor();
   }

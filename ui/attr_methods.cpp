@@ -18,12 +18,6 @@ namespace {
 
 // [SECTION] registry helpers ----------------------------------------------------------------------
 
-const attr::MethodInfo* find_method(const std::string& name) {
-  for (const attr::MethodInfo& m : attr::method_registry())
-    if (m.name == name) return &m;
-  return nullptr;
-}
-
 const char* family_title(const std::string& f) {
   if (f == "gradient") return "Gradient";
   if (f == "reference") return "Reference (baseline)";
@@ -54,6 +48,12 @@ std::string choice_of(const json& options, const attr::ParamSpec& s) {
 }
 
 }  // namespace
+
+const attr::MethodInfo* find_method(const std::string& name) {
+  for (const attr::MethodInfo& m : attr::method_registry())
+    if (m.name == name) return &m;
+  return nullptr;
+}
 
 const std::vector<std::string>& method_families() {
   static const std::vector<std::string> f = [] {

@@ -23,8 +23,6 @@ namespace lab::ui {
 
 namespace {
 
-constexpr ImU32 kError = IM_COL32(213, 94, 0, 255);  // Okabe–Ito vermillion
-
 // [SECTION] helpers -------------------------------------------------------------------------------------
 
 size_t count_of(const std::vector<int>& s) {
@@ -42,18 +40,20 @@ std::string class_label(const Snapshot& v, int k) {
   return "class " + std::to_string(k);
 }
 
-const attr::MethodInfo* info_of(const std::string& name) {
-  for (const attr::MethodInfo& m : attr::method_registry())
-    if (m.name == name) return &m;
-  return nullptr;
-}
-
 // The per-pixel sum over channels of a (C, H, W) map.
 std::vector<float> channel_sum(const float* m, int C, int H, int W) {
   std::vector<float> out((size_t)H * W, 0.0f);
   for (int c = 0; c < C; ++c)
     for (size_t k = 0; k < out.size(); ++k) out[k] += m[(size_t)c * H * W + k];
   return out;
+}
+
+// The names of a map's n values: the dataset's feature names for an input-shaped map, else "#k".
+std::vector<std::string> value_names(const Snapshot& v, bool layer_output, size_t n) {
+  std::vector<std::string> names;
+  for (size_t k = 0; k < n; ++k)
+    names.push_back(!layer_output && k < v.feature_names.size() ? v.feature_names[k] : "#" + std::to_string(k));
+  return names;
 }
 
 float max_abs(const float* a, size_t n) {
@@ -114,7 +114,7 @@ void mark_point(const PlaneHit& h, float x, float y, float x0, float x1, float y
 void result_caption(const Snapshot& v, const AttrResult& r, size_t row, float wrap_w) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
   if (!r.error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kError);
+    ImGui::PushStyleColor(ImGuiCol_Text, kAttrErrorColor);
     ImGui::TextWrapped("%s", r.error.c_str());
     ImGui::PopStyleColor();
   } else if (r.map.empty()) {
@@ -215,7 +215,7 @@ void AttributionTab::start_run(Controller& c) {
       if (old.label == labels[i] && old.error.empty()) next[i] = old;
     next[i].label = labels[i];
     next[i].method = methods_.items[i].method;
-    const attr::MethodInfo* info = info_of(next[i].method);
+    const attr::MethodInfo* info = find_method(next[i].method);
     next[i].layer_output = info && info->layer_output;
     next[i].stale = true;
     next[i].error.clear();
@@ -226,10 +226,8 @@ void AttributionTab::start_run(Controller& c) {
   run_target_ = -1;
   if (v.plane && v.task == "classification" && v.output_dim > 1 && v.grid > 0 &&
       v.grid_out.size() >= (size_t)v.grid * v.grid * v.output_dim) {
-    const int G = v.grid, K = v.output_dim;
-    const int col = std::clamp((int)((pick_x_ - v.x0) / (v.x1 - v.x0) * G), 0, G - 1);
-    const int row = std::clamp((int)((v.y1 - pick_y_) / (v.y1 - v.y0) * G), 0, G - 1);
-    const float* o = v.grid_out.data() + ((size_t)row * G + col) * K;
+    const int K = v.output_dim;
+    const float* o = v.grid_out.data() + (size_t)plane_cell(pick_x_, pick_y_, v.x0, v.x1, v.y0, v.y1, v.grid) * K;
     run_target_ = (int)(std::max_element(o, o + K) - o);
   }
   pending_.clear();
@@ -450,10 +448,7 @@ void AttributionTab::draw_table_maps(Controller& c) {
     ImGui::TextUnformatted(r.label.c_str());
     const size_t per = count_of(r.shape);
     if (r.error.empty() && per > 0 && r.map.size() >= per) {
-      std::vector<std::string> names;
-      for (size_t k = 0; k < per; ++k)
-        names.push_back(!r.layer_output && k < v.feature_names.size() ? v.feature_names[k] : "#" + std::to_string(k));
-      signed_bars("bars", names, std::vector<float>(r.map.begin(), r.map.begin() + (long)per), 0.0f, group_w);
+      signed_bars("bars", value_names(v, r.layer_output, per), std::vector<float>(r.map.begin(), r.map.begin() + (long)per), 0.0f, group_w);
     }
     result_caption(v, r, 0, group_w);
     ImGui::EndGroup();
@@ -542,16 +537,12 @@ void AttributionTab::draw_plane_maps(Controller& c, Textures& tex) {
                                   run_y1_, {}, false, false);
     if (have) mark_point(h, run_px_, run_py_, run_x0_, run_x1_, run_y0_, run_y1_);
     if (h.hovered && have) {
-      const int col = std::clamp((int)((h.x - run_x0_) / (run_x1_ - run_x0_) * G), 0, G - 1);
-      const int row = std::clamp((int)((run_y1_ - h.y) / (run_y1_ - run_y0_) * G), 0, G - 1);
-      ImGui::SetTooltip("x1 = %.2f, x2 = %.2f\nattribution of feature %zu: %.4g", h.x, h.y, f + 1, r.map[((size_t)row * G + col) * F + f]);
+      const size_t cell = (size_t)plane_cell(h.x, h.y, run_x0_, run_x1_, run_y0_, run_y1_, G);
+      ImGui::SetTooltip("x1 = %.2f, x2 = %.2f\nattribution of feature %zu: %.4g", h.x, h.y, f + 1, r.map[cell * F + f]);
     }
     if (have) {
-      std::vector<std::string> names;
-      for (size_t k = 0; k < F; ++k)
-        names.push_back(!r.layer_output && k < v.feature_names.size() ? v.feature_names[k] : "#" + std::to_string(k));
       const float* picked = r.map.data() + (size_t)G * G * F;
-      signed_bars("picked bars", names, std::vector<float>(picked, picked + F), 0.0f, group_w);
+      signed_bars("picked bars", value_names(v, r.layer_output, F), std::vector<float>(picked, picked + F), 0.0f, group_w);
     }
     result_caption(v, r, (size_t)G * G, group_w);
     ImGui::EndGroup();

@@ -1,8 +1,9 @@
 // NeuronLab UI — the attribution views: which inputs made the network answer what it answered.
 //
 // Two tabs of the Views panel, drawing over a Controller. Every computation is a job on the Lab's job
-// runner (Lab::attribute_async, Lab::arena_async), which runs it on a snapshot of the model while
-// training goes on; the main thread only submits, polls and draws.
+// runner (Lab::attribute_async, Lab::arena_async), on a snapshot of the model; the main thread only
+// submits, polls and draws. The runner's one thread takes jobs in turn: attribution runs fit between
+// training chunks, while an arena holds training until it finishes or is cancelled.
 //   Attributions  the sample — an image or a table row: the Controller's selected test sample (a click in
 //                 the other views selects one, Previous / Next step through the test set); 2-D data: a
 //                 point clicked on the small plane plot — and the chosen methods' maps side by side:
@@ -40,12 +41,17 @@
 #include "imgui.h"
 #include "texture.h"
 
+namespace lab::attr {
+struct MethodInfo;
+}
+
 namespace lab::ui {
 
 using json = nlohmann::json;
 
 inline constexpr double kLiveIntervalMs = 400;  // live re-runs start at least this far apart
 inline constexpr int kPlaneAttrGrid = 24;       // 2-D data: the plane is attributed on G×G points
+inline constexpr ImU32 kAttrErrorColor = IM_COL32(213, 94, 0, 255);  // Okabe–Ito vermillion: a method's error
 
 // [SECTION] methods and their options (attr_methods.cpp) ---------------------------------------------
 
@@ -70,6 +76,8 @@ struct MethodList {
   json to_json() const;  // [{method, options, label}]
 };
 
+// The registry's entry of a method name (nullptr when unknown; attr::method_info throws instead).
+const attr::MethodInfo* find_method(const std::string& name);
 // The registry's methods by family, in registry order (for pickers).
 const std::vector<std::string>& method_families();
 // Draws diverging bars for signed values (one row per value: name, bar left (orange, −) or right (blue, +)

@@ -35,6 +35,11 @@ ImTextureID plane_texture(Controller& c, Textures& tex, int layer, int unit);
 // target squashed by tanh for the diverging colours.
 std::vector<PlotPoint> plane_points(const Snapshot& v);
 
+// The cell of a G×G grid over the plane [x0, x1] × [y0, y1] that holds (x, y), as row × G + col with row 0
+// at the top (y = y1), the order of Snapshot::grid_out; points outside clamp to the border cells
+// (G ≤ 0: 0).
+int plane_cell(float x, float y, float x0, float x1, float y0, float y1, int G);
+
 // One sample of an image dataset (C, H, W) as a texture, cached by key + snapshot version.
 ImTextureID sample_texture(Textures& tex, const std::string& key, long long version, const float* chw, int C, int H, int W);
 

@@ -28,6 +28,13 @@ ImU32 blend(ImU32 a, ImU32 b, float t) {
 }
 }  // namespace
 
+int plane_cell(float x, float y, float x0, float x1, float y0, float y1, int G) {
+  if (G <= 0) return 0;
+  const int col = std::clamp((int)((x - x0) / (x1 - x0) * G), 0, G - 1);
+  const int row = std::clamp((int)((y1 - y) / (y1 - y0) * G), 0, G - 1);
+  return row * G + col;
+}
+
 ImTextureID plane_texture(Controller& c, Textures& tex, int layer, int unit) {
   const Snapshot& v = c.view();
   if (!v.plane || v.grid <= 0) return 0;
@@ -118,10 +125,8 @@ void view_plane(Controller& c, Textures& tex) {
   PlaneHit hit = plane_plot("decision_surface", surf, ImVec2(side, side), v.x0, v.x1, v.y0, v.y1, pts, c.show_train, c.show_test);
   if (hit.hovered) {
     // The network's answer under the mouse.
-    const int G = v.grid, K = v.output_dim;
-    const int col = std::clamp((int)((hit.x - v.x0) / (v.x1 - v.x0) * G), 0, G - 1);
-    const int row = std::clamp((int)((v.y1 - hit.y) / (v.y1 - v.y0) * G), 0, G - 1);
-    const size_t at = ((size_t)row * G + col) * K;
+    const int K = v.output_dim;
+    const size_t at = (size_t)plane_cell(hit.x, hit.y, v.x0, v.x1, v.y0, v.y1, v.grid) * K;
     if (at + K <= v.grid_out.size()) {
       ImGui::BeginTooltip();
       ImGui::Text("x1 = %.2f, x2 = %.2f", hit.x, hit.y);

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 
-import { click, hoverClick, item, launch, nextFrames, openPage, serve, waitForLab } from './helpers.mjs';
+import { click, hoverClick, item, launch, nextFrames, openPage, serve, waitFor, waitForLab } from './helpers.mjs';
 
 const VIEW = { width: 1280, height: 800 };
 const BLOCKS = {
@@ -45,21 +45,24 @@ after(async () => {
 });
 
 const st = (page) => page.evaluate(() => window.lab.ui.state());
-async function until(page, pred, what, timeout = 60000) {
-  const t0 = Date.now();
-  for (;;) {
-    const s = await st(page);
-    if (pred(s.attributions, s.controller)) return s.attributions;
-    if (Date.now() - t0 > timeout) {
-      throw new Error(`timed out waiting for ${what}; attributions: ${JSON.stringify(s.attributions, (k, v) => (k === 'values' ? undefined : v))}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = async (page, pred, what, timeout = 60000) =>
+  (await waitFor(page, st, (s) => pred(s.attributions, s.controller), what, {
+    timeout,
+    show: (s) => `attributions: ${JSON.stringify(s.attributions, (k, v) => (k === 'values' ? undefined : v))}`,
+  })).attributions;
 const idle = (c) => !c.busy && !c.progress;
 // Every result of the maps view is there, for the current run, with a finite map.
 const mapsReady = (m, n) => m.visible && m.results.length === n && m.inFlight === 0 &&
   m.results.every((r) => !r.stale && r.error === '' && r.finite && r.mapSize > 0);
+
+// A new page with `spec` loaded and trained for `steps` steps; waits until the UI shows it (ready(controller)).
+async function openTrained(spec, steps, ready, what) {
+  const opened = await openPage(browser, srv.url, { viewport: VIEW });
+  await waitForLab(opened.page, 3);
+  await opened.page.evaluate(async ([sp, n]) => { window.lab.load(sp); await window.lab.train(n); }, [spec, steps]);
+  await until(opened.page, (a, c) => ready(c) && c.step === steps && idle(c), what);
+  return opened;
+}
 
 async function typeInto(page, label, text, window) {
   await click(page, label, window);
@@ -70,10 +73,8 @@ async function typeInto(page, label, text, window) {
 }
 
 test('images: maps for the chosen methods with their residuals, more methods, other samples, live updates', async () => {
-  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
-  await waitForLab(page, 3);
-  await page.evaluate(async (spec) => { window.lab.load(spec); await window.lab.train(150); }, BLOCKS);
-  await until(page, (a, c) => c.dataset === 'block_patterns' && c.step === 150 && idle(c) && c.snapshotVersion > 0, 'the trained CNN');
+  const { page, context, problems } = await openTrained(BLOCKS, 150, (c) => c.dataset === 'block_patterns' && c.snapshotVersion > 0,
+    'the trained CNN');
 
   await hoverClick(page, 'Attributions');
   let m = (await until(page, (a) => mapsReady(a.maps, 2), 'the two default maps')).maps;
@@ -130,10 +131,8 @@ test('images: maps for the chosen methods with their residuals, more methods, ot
 });
 
 test('the arena scores the methods in a sortable table; a heavy run can be cancelled', async () => {
-  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
-  await waitForLab(page, 3);
-  await page.evaluate(async (spec) => { window.lab.load(spec); await window.lab.train(150); }, BLOCKS);
-  await until(page, (a, c) => c.dataset === 'block_patterns' && c.step === 150 && idle(c) && c.snapshotVersion > 0, 'the trained CNN');
+  const { page, context, problems } = await openTrained(BLOCKS, 150, (c) => c.dataset === 'block_patterns' && c.snapshotVersion > 0,
+    'the trained CNN');
   await hoverClick(page, 'Arena');
   let a = (await until(page, (x) => x.arena.visible, 'the arena tab')).arena;
   assert.equal(a.methods.length, 12, 'the default set');
@@ -195,10 +194,8 @@ test('the arena scores the methods in a sortable table; a heavy run can be cance
 });
 
 test('2-D data: picking a point on the plane re-attributes it; the surface is still the first tab', async () => {
-  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
-  await waitForLab(page, 3);
-  await page.evaluate(async (spec) => { window.lab.load(spec); await window.lab.train(300); }, CIRCLE);
-  await until(page, (a, c) => c.dataset === 'circle' && c.step === 300 && idle(c) && c.plane, 'the trained circle classifier');
+  const { page, context, problems } = await openTrained(CIRCLE, 300, (c) => c.dataset === 'circle' && c.plane,
+    'the trained circle classifier');
   await item(page, 'decision_surface', 'Views');  // the Surface tab is open first
 
   await hoverClick(page, 'Attributions');

@@ -78,6 +78,18 @@ export async function hoverClick(page, label, window) {
   await nextFrames(page, 2);
 }
 
+// Reads read(page) every 100 ms until pred(value) holds, and returns that value. Past `timeout` ms it throws,
+// naming `what` and showing show(value) of the last read.
+export async function waitFor(page, read, pred, what, { timeout = 60000, show = (v) => JSON.stringify(v) } = {}) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await read(page);
+    if (pred(v)) return v;
+    if (Date.now() - t0 > timeout) throw new Error(`timed out waiting for ${what}; ${show(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function nextFrames(page, n = 2) {
   const start = await page.evaluate(() => window.lab.ui.state().frame);
   await page.waitForFunction(([s, k]) => window.lab.ui.state().frame >= s + k, [start, n]);

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 
-import { click, item, launch, nextFrames, openPage, serve, waitForLab } from './helpers.mjs';
+import { click, item, launch, nextFrames, openPage, serve, waitFor, waitForLab } from './helpers.mjs';
 
 const VIEW = { width: 1280, height: 800 };
 let browser, srv;
@@ -25,15 +25,8 @@ after(async () => {
 });
 
 const ctl = (page) => page.evaluate(() => window.lab.ui.state().controller);
-async function until(page, pred, what, timeout = 60000) {
-  const t0 = Date.now();
-  for (;;) {
-    const c = await ctl(page);
-    if (pred(c)) return c;
-    if (Date.now() - t0 > timeout) throw new Error(`timed out waiting for ${what}; controller: ${JSON.stringify({ ...c, spec: undefined })}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (page, pred, what, timeout = 60000) =>
+  waitFor(page, ctl, pred, what, { timeout, show: (c) => `controller: ${JSON.stringify({ ...c, spec: undefined })}` });
 const idle = (c) => !c.busy && !c.progress;
 
 test('a spiral classifier built by clicking reaches 95 %, and its link replays to the same digest', async () => {
