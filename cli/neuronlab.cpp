@@ -13,12 +13,12 @@
 #include <thread>
 #include <vector>
 
-#include "dataset.h"
-#include "export_pytorch.h"
-#include "lab.h"
-#include "matmul.h"
-#include "rng.h"
-#include "version.h"
+#include "data/dataset.h"
+#include "io/export_pytorch.h"
+#include "session/lab.h"
+#include "kernels/matmul.h"
+#include "base/rng.h"
+#include "base/version.h"
 
 #include <algorithm>
 #include <fstream>

@@ -8,11 +8,11 @@ add_library(imgui STATIC
   ${LAB_IMGUI_DIR}/imgui_widgets.cpp ${LAB_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
 target_include_directories(imgui SYSTEM PUBLIC "${LAB_IMGUI_DIR}" "${LAB_IMGUI_DIR}/backends")
 target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_OBSOLETE_FUNCTIONS
-  IMGUI_ENABLE_TEST_ENGINE)  # the hooks only: ui/ui_probe.cpp implements them for tests
+  IMGUI_ENABLE_TEST_ENGINE)  # the hooks only: ui/app/ui_probe.cpp implements them for tests
 target_compile_options(imgui PRIVATE -w)
 
 # UI: reads the core, draws with ImGui; no Emscripten in here.
-file(GLOB LAB_UI_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/ui/*.cpp")
+file(GLOB_RECURSE LAB_UI_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/ui/*.cpp")
 add_library(lab_ui STATIC ${LAB_UI_SOURCES})
 target_include_directories(lab_ui PUBLIC "${CMAKE_SOURCE_DIR}/ui")
 target_link_libraries(lab_ui PUBLIC lab_core imgui)

@@ -33,6 +33,7 @@ echo "build: wasm (single-threaded fallback)"; cmake --build build/wasm-st -j "$
 rm -rf dist.tmp && mkdir -p dist.tmp/node dist.tmp/data
 cp public/* dist.tmp/
 cp web/boot.mjs web/lab-api.mjs web/url-state.mjs web/coi-sw.js dist.tmp/
+mkdir -p dist.tmp/url && cp web/url/*.mjs dist.tmp/url/
 cp build/wasm/site/neuronlab.js build/wasm/site/neuronlab.wasm build/wasm/site/neuronlab.worker.js build/wasm/site/neuronlab.data dist.tmp/
 cp build/wasm-st/site/neuronlab_st.js build/wasm-st/site/neuronlab_st.wasm build/wasm-st/site/neuronlab_st.data dist.tmp/
 cp build/wasm/site/node/* dist.tmp/node/

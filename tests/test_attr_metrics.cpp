@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "attr_metrics.h"
+#include "interp/eval/attr_metrics.h"
 
 using namespace lab::attr::metrics;
 

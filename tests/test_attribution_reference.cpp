@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "attr_net.h"
-#include "attribution.h"
-#include "model.h"
-#include "rng.h"
-#include "thread_pool.h"
+#include "interp/attribution/attr_net.h"
+#include "interp/attribution/attribution.h"
+#include "nn/model.h"
+#include "base/rng.h"
+#include "base/thread_pool.h"
 
 using namespace lab;
 

@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "lab.h"
+#include "session/lab.h"
 
 using namespace lab;
 using json = nlohmann::json;

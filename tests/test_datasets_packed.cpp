@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "lab.h"
-#include "nlds.h"
-#include "rng.h"
+#include "data/dataset.h"
+#include "session/lab.h"
+#include "data/nlds.h"
+#include "base/rng.h"
 
 using namespace lab;
 

@@ -5,11 +5,11 @@
 #include <cstring>
 #include <thread>
 
-#include "experiment.h"
-#include "lab.h"
-#include "model_io.h"
-#include "spec.h"
-#include "thread_pool.h"
+#include "experiment/experiment.h"
+#include "session/lab.h"
+#include "io/model_io.h"
+#include "experiment/spec.h"
+#include "base/thread_pool.h"
 
 using namespace lab;
 

@@ -14,14 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "activations.h"
-#include "experiment.h"
-#include "export_pytorch.h"
-#include "layer.h"
-#include "loss.h"
-#include "optimizer.h"
-#include "spec.h"
-#include "thread_pool.h"
+#include "nn/activations.h"
+#include "experiment/experiment.h"
+#include "io/export_pytorch.h"
+#include "nn/layer.h"
+#include "nn/loss.h"
+#include "optim/optimizer.h"
+#include "experiment/spec.h"
+#include "base/thread_pool.h"
 
 using namespace lab;
 

@@ -24,13 +24,13 @@
 #include <string>
 #include <vector>
 
-#include "activations.h"
-#include "layer.h"
-#include "loss.h"
-#include "model.h"
-#include "optimizer.h"
-#include "rng.h"
-#include "thread_pool.h"
+#include "nn/activations.h"
+#include "nn/layer.h"
+#include "nn/loss.h"
+#include "nn/model.h"
+#include "optim/optimizer.h"
+#include "base/rng.h"
+#include "base/thread_pool.h"
 
 using namespace lab;
 using json = nlohmann::json;

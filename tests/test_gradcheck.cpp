@@ -3,13 +3,13 @@
 
 #include <cstring>
 
-#include "activations.h"
+#include "nn/activations.h"
 #include "gradcheck.h"
-#include "layer.h"
-#include "loss.h"
-#include "model.h"
-#include "rng.h"
-#include "thread_pool.h"
+#include "nn/layer.h"
+#include "nn/loss.h"
+#include "nn/model.h"
+#include "base/rng.h"
+#include "base/thread_pool.h"
 
 using namespace lab;
 using lab::testing::fd_check;

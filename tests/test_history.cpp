@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "lab.h"
+#include "session/lab.h"
 
 using namespace lab;
 using json = nlohmann::json;

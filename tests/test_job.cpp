@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "job.h"
+#include "base/job.h"
 
 using namespace lab;
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <thread>
 
-#include "lab.h"
-#include "version.h"
+#include "session/lab.h"
+#include "base/version.h"
 
 using namespace lab;
 

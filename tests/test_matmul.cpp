@@ -6,9 +6,9 @@
 #include <cstring>
 #include <vector>
 
-#include "matmul.h"
-#include "rng.h"
-#include "thread_pool.h"
+#include "kernels/matmul.h"
+#include "base/rng.h"
+#include "base/thread_pool.h"
 
 using namespace lab;
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "lab.h"
-#include "registry_json.h"
-#include "version.h"
+#include "session/lab.h"
+#include "session/registry_json.h"
+#include "base/version.h"
 
 using emscripten::val;
 

@@ -13,13 +13,13 @@
 #include <memory>
 #include <string>
 
-#include "app.h"
+#include "app/app.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "platform_html5.h"
 #include "texture_gl.h"
-#include "ui_probe.h"
-#include "version.h"
+#include "app/ui_probe.h"
+#include "base/version.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-#include "texture.h"
+#include "app/texture.h"
 
 namespace lab::web {
 

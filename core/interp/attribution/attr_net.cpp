@@ -1,0 +1,444 @@
+// The attribution Net: traces, and the backward passes with their per-layer rules (attr_net.h).
+//
+// [SECTION] Net construction: net_of, the crop prefix (DiFull heads)
+// [SECTION] forward and the gradient / guided / deconvolution backward
+// [SECTION] DeepLIFT (rescale)
+// [SECTION] LRP rules
+#include "interp/attribution/attr_net.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "nn/model.h"
+#include "base/rng.h"
+
+namespace lab::attr {
+
+using detail::Trace;
+
+// ------------------------------------------------------------------------------------------------------
+// [SECTION] Net construction
+// ------------------------------------------------------------------------------------------------------
+namespace {
+
+// (B, C, H, W) → (B, C, h, w): rows [y0, y0+h), columns [x0, x0+w). Backward pastes into zeros.
+class Crop final : public Layer {
+ public:
+  Crop(Shape full, int y0, int x0, int h, int w) : full_(std::move(full)), y0_(y0), x0_(x0), h_(h), w_(w) { in_ = full_; }
+  std::string type() const override { return "crop"; }
+  Shape output_shape(const Shape&) const override { return {full_[0], h_, w_}; }
+  void forward(const Tensor& x, Tensor& y, LayerCtx&) override {
+    const int B = x.dim(0), C = full_[0], H = full_[1], W = full_[2];
+    y.resize({B, C, h_, w_});
+    for (int b = 0; b < B; ++b)
+      for (int c = 0; c < C; ++c)
+        for (int i = 0; i < h_; ++i)
+          std::memcpy(y.data() + (((size_t)b * C + c) * h_ + i) * w_,
+                      x.data() + (((size_t)b * C + c) * H + y0_ + i) * W + x0_, sizeof(float) * w_);
+  }
+  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, LayerCtx&) override {
+    if (!dx) return;
+    const int B = dy.dim(0), C = full_[0], H = full_[1], W = full_[2];
+    (void)x;
+    dx->resize({B, C, H, W});
+    dx->zero();
+    for (int b = 0; b < B; ++b)
+      for (int c = 0; c < C; ++c)
+        for (int i = 0; i < h_; ++i)
+          std::memcpy(dx->data() + (((size_t)b * C + c) * H + y0_ + i) * W + x0_,
+                      dy.data() + (((size_t)b * C + c) * h_ + i) * w_, sizeof(float) * w_);
+  }
+  LayerSpec spec() const override {
+    return {"crop", {{"y0", (double)y0_}, {"x0", (double)x0_}, {"height", (double)h_}, {"width", (double)w_}}, {}};
+  }
+
+ private:
+  Shape full_;
+  int y0_, x0_, h_, w_;
+};
+
+}  // namespace
+
+Net net_of(Model& model, const Exec& exec) {
+  Net n;
+  n.input = model.input_shape();
+  n.exec = exec;
+  n.shapes.push_back(n.input);
+  for (size_t i = 0; i < model.num_layers(); ++i) {
+    n.layers.push_back(&model.layer(i));
+    n.shapes.push_back(model.layer_output_shape(i));
+  }
+  return n;
+}
+
+Net crop_net(Model& model, const Exec& exec, const Shape& full, int y0, int x0) {
+  const Shape& in = model.input_shape();
+  if (in.size() != 3 || full.size() != 3 || full[0] != in[0] || y0 < 0 || x0 < 0 || y0 + in[1] > full[1] ||
+      x0 + in[2] > full[2])
+    throw std::invalid_argument("crop_net: a " + shape_str(in) + " model does not fit at (" + std::to_string(y0) + ", " +
+                                std::to_string(x0) + ") of a " + shape_str(full) + " input");
+  Net n = net_of(model, exec);
+  auto crop = std::make_shared<Crop>(full, y0, x0, in[1], in[2]);
+  n.owned.push_back(crop);
+  n.layers.insert(n.layers.begin(), crop.get());
+  n.shapes.insert(n.shapes.begin(), full);
+  n.input = full;
+  n.model_offset = 1;
+  return n;
+}
+
+namespace detail {
+
+bool is_param_layer(const Layer& l) { return l.type() == "dense" || l.type() == "conv2d"; }
+
+std::string activation_of(const Layer& l) {
+  if (l.type() != "activation") return "";
+  auto s = l.spec();
+  auto it = s.str.find("activation");
+  return it == s.str.end() ? "linear" : it->second;
+}
+
+Tensor rows_of(const Tensor& t, int r0, int r1) {
+  Shape s = t.shape();
+  s[0] = r1 - r0;
+  Tensor out(s);
+  const size_t rs = t.row_size();
+  std::memcpy(out.data(), t.data() + (size_t)r0 * rs, (size_t)(r1 - r0) * rs * sizeof(float));
+  return out;
+}
+
+Tensor repeat(const float* sample, const Shape& shape, int B) {
+  Shape s{B};
+  s.insert(s.end(), shape.begin(), shape.end());
+  Tensor out(s);
+  const size_t n = shape_size(shape);
+  for (int b = 0; b < B; ++b) std::memcpy(out.data() + (size_t)b * n, sample, n * sizeof(float));
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------------
+// [SECTION] forward and the gradient / guided / deconvolution backward
+// ------------------------------------------------------------------------------------------------------
+namespace {
+
+LayerCtx infer_ctx(const Net& net) {
+  LayerCtx ctx;
+  ctx.exec = net.exec;
+  ctx.training = false;
+  ctx.param_grads = false;
+  return ctx;
+}
+
+// The layer's own backward, for the first dy.dim(0) rows of its trace (the trace may hold more rows).
+void plain_backward(Layer& l, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx, LayerCtx& ctx) {
+  const int B = dy.dim(0);
+  if (x.dim(0) == B) {
+    l.backward(x, y, dy, &dx, ctx);
+    return;
+  }
+  Tensor xs = rows_of(x, 0, B), ys = rows_of(y, 0, B);
+  l.backward(xs, ys, dy, &dx, ctx);
+}
+
+}  // namespace
+
+void forward_trace(const Net& net, const Tensor& x, Trace& t, int upto) {
+  const int n = upto < 0 ? (int)net.layers.size() : upto;
+  LayerCtx ctx = infer_ctx(net);
+  t.acts.resize(n + 1);
+  t.acts[0] = x;
+  for (int i = 0; i < n; ++i) net.layers[i]->forward(t.acts[i], t.acts[i + 1], ctx);
+}
+
+void backward(const Net& net, const Trace& t, int top, const Tensor& g, int bottom, Mode mode, Tensor& out) {
+  LayerCtx ctx = infer_ctx(net);
+  Tensor cur = g, next;
+  for (int i = top; i >= bottom; --i) {
+    Layer& l = *net.layers[i];
+    const Tensor& x = t.acts[i];
+    const std::string act = activation_of(l);
+    if (mode != Mode::Gradient && act == "relu") {
+      next.resize(x.shape());
+      for (size_t k = 0; k < cur.size(); ++k) {
+        const float gk = cur.at(k);
+        next.at(k) = mode == Mode::Guided ? (x.at(k) > 0 && gk > 0 ? gk : 0.0f) : std::max(gk, 0.0f);
+      }
+    } else {
+      plain_backward(l, x, t.acts[i + 1], cur, next, ctx);
+    }
+    std::swap(cur, next);
+  }
+  out = std::move(cur);
+}
+
+// ------------------------------------------------------------------------------------------------------
+// [SECTION] DeepLIFT (rescale)
+// ------------------------------------------------------------------------------------------------------
+void deeplift_backward(const Net& net, const Trace& pair, int B, const Tensor& g, Tensor& out, float eps) {
+  LayerCtx ctx = infer_ctx(net);
+  Tensor cur = g, next;
+  for (int i = (int)net.layers.size() - 1; i >= 0; --i) {
+    Layer& l = *net.layers[i];
+    const Tensor& x = pair.acts[i];
+    const Tensor& y = pair.acts[i + 1];
+    const size_t xin = x.row_size(), yout = y.row_size();
+    const std::string act = activation_of(l);
+    if (!act.empty() && act != "linear") {
+      // Δy/Δx where the input moved, else the gradient at x.
+      Tensor grad;
+      plain_backward(l, x, y, cur, grad, ctx);
+      next.resize(grad.shape());
+      for (int b = 0; b < B; ++b) {
+        const float* xa = x.data() + (size_t)b * xin;
+        const float* xr = x.data() + (size_t)(b + B) * xin;
+        const float* ya = y.data() + (size_t)b * yout;
+        const float* yr = y.data() + (size_t)(b + B) * yout;
+        const float* gb = cur.data() + (size_t)b * yout;
+        float* nb = next.data() + (size_t)b * xin;
+        const float* gr = grad.data() + (size_t)b * xin;
+        for (size_t k = 0; k < xin; ++k) {
+          const float dx = xa[k] - xr[k];
+          nb[k] = std::fabs(dx) < eps ? gr[k] : gb[k] * (ya[k] - yr[k]) / dx;
+        }
+        if (act == "softmax") {  // captum: the rescaled gradient minus its mean
+          double s = 0;
+          for (size_t k = 0; k < xin; ++k) s += nb[k];
+          const float mean = (float)(s / (double)xin);
+          for (size_t k = 0; k < xin; ++k) nb[k] -= mean;
+        }
+      }
+    } else if (l.type() == "maxpool2d") {
+      // Each window's Δy goes to the element where max(x, x') is largest (first maximum), as Δy/Δx there.
+      const auto s = l.spec();
+      const int k = (int)s.num.at("size"), st = (int)s.num.at("stride");
+      const Shape& in = net.shapes[i];
+      const Shape& o = net.shapes[i + 1];
+      const int C = in[0], H = in[1], W = in[2], OH = o[1], OW = o[2];
+      Shape sh = x.shape();
+      sh[0] = B;
+      next.resize(sh);
+      next.zero();
+      for (int b = 0; b < B; ++b)
+        for (int c = 0; c < C; ++c) {
+          const float* xa = x.data() + ((size_t)b * C + c) * H * W;
+          const float* xr = x.data() + ((size_t)(b + B) * C + c) * H * W;
+          const float* ya = y.data() + ((size_t)b * C + c) * OH * OW;
+          const float* yr = y.data() + ((size_t)(b + B) * C + c) * OH * OW;
+          const float* gb = cur.data() + ((size_t)b * C + c) * OH * OW;
+          float* nb = next.data() + ((size_t)b * C + c) * H * W;
+          for (int oi = 0; oi < OH; ++oi)
+            for (int oj = 0; oj < OW; ++oj) {
+              int best = (oi * st) * W + oj * st;
+              float bv = -INFINITY;
+              int xbest = best;
+              float xbv = -INFINITY;
+              for (int ki = 0; ki < k; ++ki)
+                for (int kj = 0; kj < k; ++kj) {
+                  const int idx = (oi * st + ki) * W + oj * st + kj;
+                  const float v = std::max(xa[idx], xr[idx]);
+                  if (v > bv) { bv = v; best = idx; }
+                  if (xa[idx] > xbv) { xbv = xa[idx]; xbest = idx; }
+                }
+              const int o_ = oi * OW + oj;
+              const float dx = xa[best] - xr[best];
+              if (std::fabs(dx) < eps) nb[xbest] += gb[o_];  // nothing moved: the gradient
+              else nb[best] += gb[o_] * (ya[o_] - yr[o_]) / dx;
+            }
+        }
+    } else {
+      plain_backward(l, x, y, cur, next, ctx);
+    }
+    std::swap(cur, next);
+  }
+  out = std::move(cur);
+}
+
+// ------------------------------------------------------------------------------------------------------
+// [SECTION] LRP rules
+// ------------------------------------------------------------------------------------------------------
+namespace {
+
+float stab(float z, float eps) { return z + (z >= 0 ? eps : -eps); }
+
+// A copy of a dense/conv layer with its weight and bias replaced by fw(w) and fb(b).
+template <class FW, class FB>
+std::unique_ptr<Layer> modified(Layer& l, const Shape& in, FW fw, FB fb) {
+  LayerSpec s = l.spec();
+  auto m = make_layer(s);
+  Rng rng(0);
+  m->build(in, "zeros", rng);
+  auto src = l.params();
+  auto dst = m->params();
+  for (size_t p = 0; p < src.size(); ++p) {
+    const bool bias = src[p].name == "bias";
+    for (size_t k = 0; k < src[p].value->size(); ++k)
+      dst[p].value->at(k) = bias ? fb(src[p].value->at(k)) : fw(src[p].value->at(k));
+  }
+  return m;
+}
+
+void fwd(Layer& l, const Tensor& x, Tensor& z, LayerCtx& ctx) { l.forward(x, z, ctx); }
+void bwd(Layer& l, const Tensor& x, const Tensor& z, const Tensor& s, Tensor& c, LayerCtx& ctx) {
+  l.backward(x, z, s, &c, ctx);
+}
+
+Tensor map(const Tensor& t, float (*f)(float)) {
+  Tensor o(t.shape());
+  for (size_t i = 0; i < t.size(); ++i) o.at(i) = f(t.at(i));
+  return o;
+}
+float pos(float v) { return v > 0 ? v : 0.0f; }
+float neg(float v) { return v < 0 ? v : 0.0f; }
+float zero(float) { return 0.0f; }
+float one(float) { return 1.0f; }
+float sq(float v) { return v * v; }
+
+void add_to(Tensor& a, const Tensor& b, float scale = 1) {
+  for (size_t i = 0; i < a.size(); ++i) a.at(i) += scale * b.at(i);
+}
+
+// R_in for one dense/conv layer. x (B, in...), z the layer's output (B, out...), R (B, out...).
+void lrp_param_layer(Layer& l, const Shape& in_shape, const Tensor& x, const Tensor& z, const Tensor& R,
+                     const LrpRule& r, Tensor& out, LayerCtx& ctx) {
+  const std::string& n = r.name;
+  const float st = 1e-6f;  // zennit's stabilizer for the non-ε rules
+  out.resize(x.shape());
+  out.zero();
+  Tensor zz, s, c;
+  if (n == "epsilon") {
+    s.resize(z.shape());
+    for (size_t i = 0; i < s.size(); ++i) s.at(i) = R.at(i) / stab(z.at(i), r.epsilon);
+    bwd(l, x, z, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) = x.at(i) * c.at(i);
+    return;
+  }
+  if (n == "alpha_beta" || n == "zplus") {
+    const float alpha = n == "zplus" ? 1.0f : r.alpha, beta = n == "zplus" ? 0.0f : r.beta;
+    const Tensor xp = map(x, pos), xn = map(x, neg);
+    auto lp = modified(l, in_shape, pos, pos), ln0 = modified(l, in_shape, neg, zero);  // W⁺,b⁺ ; W⁻,0
+    auto lnb = modified(l, in_shape, neg, neg), lp0 = modified(l, in_shape, pos, zero);  // W⁻,b⁻ ; W⁺,0
+    // α part: z_α = W⁺x⁺ + W⁻x⁻ + b⁺
+    Tensor za, t;
+    fwd(*lp, xp, za, ctx);
+    fwd(*ln0, xn, t, ctx);
+    add_to(za, t);
+    s.resize(za.shape());
+    for (size_t i = 0; i < s.size(); ++i) s.at(i) = R.at(i) / stab(za.at(i), st);
+    bwd(*lp, xp, za, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) += alpha * xp.at(i) * c.at(i);
+    bwd(*ln0, xn, za, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) += alpha * xn.at(i) * c.at(i);
+    if (beta != 0) {  // β part: z_β = W⁻x⁺ + W⁺x⁻ + b⁻
+      Tensor zb;
+      fwd(*lnb, xp, zb, ctx);
+      fwd(*lp0, xn, t, ctx);
+      add_to(zb, t);
+      for (size_t i = 0; i < s.size(); ++i) s.at(i) = R.at(i) / stab(zb.at(i), st);
+      bwd(*lnb, xp, zb, s, c, ctx);
+      for (size_t i = 0; i < out.size(); ++i) out.at(i) -= beta * xp.at(i) * c.at(i);
+      bwd(*lp0, xn, zb, s, c, ctx);
+      for (size_t i = 0; i < out.size(); ++i) out.at(i) -= beta * xn.at(i) * c.at(i);
+    }
+    return;
+  }
+  if (n == "gamma") {
+    const float g = r.gamma;
+    auto fp = [g](float v) { return v + g * (v > 0 ? v : 0.0f); };
+    auto fn = [g](float v) { return v + g * (v < 0 ? v : 0.0f); };
+    auto lp = modified(l, in_shape, fp, fp), ln = modified(l, in_shape, fn, fn);      // W_p, b_p ; W_n, b_n
+    auto lp0 = modified(l, in_shape, fp, zero), ln0 = modified(l, in_shape, fn, zero);
+    const Tensor xp = map(x, pos), xn = map(x, neg);
+    Tensor a, t;
+    // outputs > 0: z_p = W_p x⁺ + W_n x⁻ + b_p
+    fwd(*lp, xp, a, ctx);
+    fwd(*ln0, xn, t, ctx);
+    add_to(a, t);
+    s.resize(a.shape());
+    for (size_t i = 0; i < s.size(); ++i) s.at(i) = z.at(i) > 0 ? R.at(i) / stab(a.at(i), st) : 0.0f;
+    bwd(*lp, xp, a, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) += xp.at(i) * c.at(i);
+    bwd(*ln0, xn, a, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) += xn.at(i) * c.at(i);
+    // outputs < 0: z_n = W_n x⁺ + W_p x⁻ + b_n
+    fwd(*ln, xp, a, ctx);
+    fwd(*lp0, xn, t, ctx);
+    add_to(a, t);
+    for (size_t i = 0; i < s.size(); ++i) s.at(i) = z.at(i) < 0 ? R.at(i) / stab(a.at(i), st) : 0.0f;
+    bwd(*ln, xp, a, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) += xp.at(i) * c.at(i);
+    bwd(*lp0, xn, a, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) += xn.at(i) * c.at(i);
+    return;
+  }
+  if (n == "w_square" || n == "flat") {
+    auto lw = n == "flat" ? modified(l, in_shape, one, zero) : modified(l, in_shape, sq, sq);
+    Tensor ones(x.shape());
+    for (size_t i = 0; i < ones.size(); ++i) ones.at(i) = 1.0f;
+    fwd(*lw, ones, zz, ctx);
+    s.resize(zz.shape());
+    for (size_t i = 0; i < s.size(); ++i) s.at(i) = R.at(i) / stab(zz.at(i), st);
+    bwd(*lw, ones, zz, s, out, ctx);
+    return;
+  }
+  if (n == "zbox") {
+    auto l0 = modified(l, in_shape, [](float v) { return v; }, zero);
+    auto lp0 = modified(l, in_shape, pos, zero), ln0 = modified(l, in_shape, neg, zero);
+    Tensor lo(x.shape()), hi(x.shape()), t;
+    for (size_t i = 0; i < lo.size(); ++i) { lo.at(i) = r.low; hi.at(i) = r.high; }
+    fwd(*l0, x, zz, ctx);
+    fwd(*lp0, lo, t, ctx);
+    add_to(zz, t, -1);
+    fwd(*ln0, hi, t, ctx);
+    add_to(zz, t, -1);
+    s.resize(zz.shape());
+    for (size_t i = 0; i < s.size(); ++i) s.at(i) = R.at(i) / stab(zz.at(i), st);
+    bwd(*l0, x, zz, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) += x.at(i) * c.at(i);
+    bwd(*lp0, lo, zz, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) -= r.low * c.at(i);
+    bwd(*ln0, hi, zz, s, c, ctx);
+    for (size_t i = 0; i < out.size(); ++i) out.at(i) -= r.high * c.at(i);
+    return;
+  }
+  throw std::invalid_argument("lrp: unknown rule '" + n + "' (known: epsilon, gamma, alpha_beta, zplus, flat, w_square, zbox)");
+}
+
+}  // namespace
+
+void lrp_backward(const Net& net, const Trace& t, const Tensor& R, const std::vector<LrpRule>& rules, Tensor& out) {
+  LayerCtx ctx = infer_ctx(net);
+  Tensor cur = R, next;
+  for (int i = (int)net.layers.size() - 1; i >= 0; --i) {
+    Layer& l = *net.layers[i];
+    const Tensor& x = t.acts[i];
+    const Tensor& y = t.acts[i + 1];
+    if (is_param_layer(l)) {
+      lrp_param_layer(l, net.shapes[i], x, y, cur, rules.at(i), next, ctx);
+    } else if (l.type() == "maxpool2d" || l.type() == "avgpool2d") {
+      Tensor s(y.shape()), c;
+      for (size_t k = 0; k < s.size(); ++k) s.at(k) = cur.at(k) / stab(y.at(k), 1e-9f);
+      l.backward(x, y, s, &c, ctx);
+      next.resize(x.shape());
+      for (size_t k = 0; k < next.size(); ++k) next.at(k) = x.at(k) * c.at(k);
+    } else if (l.type() == "activation") {
+      next = cur;  // relevance passes through activations unchanged
+      next.resize(x.shape());
+    } else {
+      l.backward(x, y, cur, &next, ctx);  // flatten, dropout (inference: identity), crop: reshapes
+    }
+    std::swap(cur, next);
+  }
+  out = std::move(cur);
+}
+
+}  // namespace detail
+
+Tensor forward(const Net& net, const Tensor& x) {
+  Trace t;
+  detail::forward_trace(net, x, t);
+  return std::move(t.acts.back());
+}
+
+}  // namespace lab::attr

@@ -1,0 +1,54 @@
+// Internal to the attribution methods (attr_*.cpp): forward traces and the modified backward passes.
+//
+// A Trace keeps every layer's output for one batch. The backward passes walk the Net from a layer's
+// output gradient down to the input, with one rule per layer kind:
+//   gradient   — the layers' own backward (parameter gradients switched off);
+//   guided     — ReLU layers pass relu(g ⊙ 1[x > 0]) (Springenberg et al.; captum hooks nn.ReLU only,
+//                so other activations keep their gradient);
+//   deconv     — ReLU layers pass relu(g), ignoring the forward mask (Zeiler & Fergus);
+//   deeplift   — the rescale rule on a paired trace (x rows, then reference rows): nonlinear layers
+//                use Δy/Δx, max-pool routes Δ through the argmax of max(x, x'), linear layers their Jacobian;
+//   lrp        — relevance with a rule per dense/conv layer (ε, γ, αβ, z⁺, flat, w², z^B); activations
+//                pass relevance unchanged, pooling uses the ε rule.
+// A backward must follow the forward of the same batch (max-pool remembers its argmax from forward).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "interp/attribution/attribution.h"
+#include "nn/layer.h"
+
+namespace lab::attr::detail {
+
+struct Trace {
+  std::vector<Tensor> acts;  // acts[0] = x (B, input...), acts[i+1] = layers[i]'s output (B, shape_{i+1}...)
+};
+
+// Runs layers [0, upto) (upto < 0: all) in inference mode.
+void forward_trace(const Net& net, const Tensor& x, Trace& t, int upto = -1);
+
+enum class Mode { Gradient, Guided, Deconv };
+// g: (B, shapes[top+1]...) the gradient at layer `top`'s output. Walks down to the input of layer
+// `bottom` (0: the net's input) and writes that gradient to `out` (B, shapes[bottom]...).
+void backward(const Net& net, const Trace& t, int top, const Tensor& g, int bottom, Mode mode, Tensor& out);
+
+// DeepLIFT (rescale) multipliers. `pair` traces 2B rows: rows [0, B) the inputs, [B, 2B) their references.
+// g: (B, outputs) at the net's output. out: (B, input...) the multipliers m (attribution = (x − x') ⊙ m).
+void deeplift_backward(const Net& net, const Trace& pair, int B, const Tensor& g, Tensor& out, float eps);
+
+struct LrpRule {
+  std::string name = "epsilon";  // epsilon, gamma, alpha_beta, zplus, flat, w_square, zbox
+  float epsilon = 1e-6f, gamma = 0.25f, alpha = 1, beta = 0, low = 0, high = 1;
+};
+// R: (B, outputs) the relevance at the output. rules[i]: the rule of layer i (read for dense/conv only).
+// out: (B, input...) the input relevance.
+void lrp_backward(const Net& net, const Trace& t, const Tensor& R, const std::vector<LrpRule>& rules, Tensor& out);
+
+bool is_param_layer(const Layer& l);       // dense, conv2d
+std::string activation_of(const Layer& l);  // the activation layer's function ("" for other layers)
+// Rows [r0, r1) of a batched tensor, as a copy.
+Tensor rows_of(const Tensor& t, int r0, int r1);
+// A batched tensor (B, shape...) with B copies of one sample.
+Tensor repeat(const float* sample, const Shape& shape, int B);
+
+}  // namespace lab::attr::detail

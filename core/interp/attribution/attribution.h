@@ -1,0 +1,145 @@
+// NeuronLab core — input attributions: one registry of methods, each a real computation on the model.
+//
+// Every method answers "how much did each input element contribute to output `target` for this input?"
+// and returns a map the shape of the input (layer methods: the shape of the chosen layer's output).
+// Families: gradient (saliency, grad×input, integrated gradients, guided backprop, deconvolution,
+// Grad-CAM, guided Grad-CAM), reference (DeepLIFT, DeepLIFT-SHAP, GradientSHAP), relevance propagation
+// (LRP rules and composites), perturbation (occlusion, feature ablation/permutation, Shapley sampling,
+// KernelSHAP, LIME), layer and neuron methods. Any method can be wrapped in a noise tunnel (SmoothGrad,
+// SmoothGrad², VarGrad) through the common parameter `noise`.
+//
+//   lab::attr::Net net = lab::attr::net_of(model, exec);           // borrows the model's layers
+//   lab::attr::Params p = lab::attr::parse_params("integrated_gradients", R"({"steps": 64, "target": 3})");
+//   lab::attr::Result r = lab::attr::attribute(net, p, x);   // x: (B, input...)
+//   r.map;     // (B, input...) attributions
+//   r.delta;   // B convergence deltas Σa − (f(x) − f(x')) (empty for methods without one)
+//
+// Conventions (captum's unless stated; docs/attributions.md lists every choice):
+// - target: the output column explained; −1 (default) = the predicted class (argmax; output 0 for a
+//   single-output model). f is that output's raw value (the logit), never a softmax probability.
+// - relu'(0) = 0, as in PyTorch.
+// - The convergence delta is Σa − (f(x) − f(x')) for every method that has one (LRP: x' is "nothing",
+//   f(x') = 0, so delta = ΣR − f(x); captum reports the opposite sign for LRP only).
+// - Integrated gradients' "riemann_trapezoid" is the correct trapezoid rule (weights sum to 1);
+//   "riemann_trapezoid_captum" reproduces captum's weights (sum 1 − 1/n) for parity checks.
+// - Randomness (noise tunnel, sampling methods, random baselines) comes from Params::seed only, so the
+//   same call gives the same map; results do not depend on the thread count or on internal batching.
+//
+// Errors: an unknown method or parameter, a value out of range, a layer index that does not exist, a
+// method that cannot apply (Grad-CAM's layer without a spatial output, a background-based method without
+// background data) → std::invalid_argument with a message for the user. A cancelled job → JobCancelled.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/exec.h"
+#include "base/tensor.h"
+
+namespace lab {
+
+class Job;
+class Layer;
+class Model;
+
+namespace attr {
+
+// --- the network seen by the methods ------------------------------------------------------------------
+// A stack of layers (borrowed, not owned), applied in order. Layers keep per-call state (max-pool argmax,
+// conv buffers), so one Net must be used by one thread at a time; clone the model to attribute while it
+// trains (Model::clone). `prefix` layers (owned) run before the model's, e.g. the crop of a DiFull head.
+struct Net {
+  Shape input;                                  // per-sample input shape
+  std::vector<Layer*> layers;                   // in order
+  std::vector<Shape> shapes;                    // shapes[0] = input, shapes[i+1] = layers[i]'s output
+  std::vector<std::shared_ptr<Layer>> owned;    // layers this Net owns (prefixes)
+  int model_offset = 0;                         // index in `layers` of the model's first layer
+  Exec exec;
+  size_t out_size() const { return shape_size(shapes.back()); }
+  size_t in_size() const { return shape_size(input); }
+};
+Net net_of(Model& model, const Exec& exec);
+// A Net that first crops the per-sample input (C, H, W) to rows [y0, y0+h) and columns [x0, x0+w), then runs
+// `model` (whose input must be (C, h, w)). Its input shape is `full` (C, H, W). Every method run on it
+// attributes the whole input; the gradient and the relevance are zero outside the crop (DiFull's heads).
+Net crop_net(Model& model, const Exec& exec, const Shape& full, int y0, int x0);
+
+// --- the registry -------------------------------------------------------------------------------------
+struct ParamSpec {
+  enum Kind { Number, Integer, Choice, Boolean };
+  std::string name;
+  Kind kind;
+  double def = 0, min = 0, max = 0;        // Number / Integer / Boolean (0/1)
+  std::vector<std::string> choices;        // Choice; def_choice is one of them
+  std::string def_choice;
+  std::string help;
+};
+
+struct MethodInfo {
+  std::string name;         // "integrated_gradients"
+  std::string title;        // "Integrated Gradients"
+  std::string family;       // "gradient", "reference", "relevance", "perturbation", "layer", "neuron"
+  std::string description;  // one sentence for the UI's tooltip
+  std::vector<ParamSpec> params;  // the method's own parameters; the common ones (common_params) apply too
+  bool has_delta = false;         // reports a convergence delta
+  bool layer_output = false;      // the map has the shape of a layer's output, not of the input
+  bool needs_background = false;  // reads reference samples (Context::background)
+  bool heavy = false;             // many forward passes per input: the UI shows progress
+};
+
+// Parameters every method takes: target, seed, noise (none/smoothgrad/smoothgrad_sq/vargrad),
+// nt_samples, stdev (absolute; 0 = 0.15 × the input's value range).
+const std::vector<ParamSpec>& common_params();
+const std::vector<MethodInfo>& method_registry();
+const MethodInfo& method_info(const std::string& name);  // throws std::invalid_argument naming the known ones
+// The registry as JSON: [{name, title, family, description, hasDelta, layerOutput, needsBackground, heavy,
+//   params: [{name, kind: "number"|"integer"|"choice"|"boolean", default, min, max, choices, help}]}]
+// (common parameters included in each method's list).
+std::string methods_json();
+
+// A method's parameters after validation: every parameter of the schema present (defaults filled in).
+struct Params {
+  std::string method;
+  std::map<std::string, double> num;        // Number / Integer / Boolean
+  std::map<std::string, std::string> str;   // Choice
+  double get(const std::string& k) const;   // throws std::logic_error on a name not in the schema
+  int geti(const std::string& k) const { return (int)get(k); }
+  const std::string& choice(const std::string& k) const;
+  uint64_t seed() const { return (uint64_t)get("seed"); }
+};
+// options_json: a JSON object of parameter values ({} or "" for all defaults). Unknown names, wrong types
+// and out-of-range values throw std::invalid_argument ("integrated_gradients: steps must be an integer in
+// [1, 4096], got 0"). Booleans may be given as true/false or 0/1.
+Params parse_params(const std::string& method, const std::string& options_json);
+Params default_params(const std::string& method);
+// The parameters as JSON (what a result reports it used).
+std::string params_json(const Params& p);
+
+// --- running a method ---------------------------------------------------------------------------------
+struct Context {
+  const Tensor* background = nullptr;  // reference samples (N, input...): data-mean baseline, SHAP baselines,
+                                       // permutation values, the uniform baseline's range; null if none
+  Job* job = nullptr;                  // progress and cancellation (may be null)
+  double progress_lo = 0, progress_hi = 1;  // the share of job progress this call reports into
+  size_t max_batch_floats = 1u << 23;  // activation floats one internal batch may hold (memory bound)
+  const std::vector<int>* targets = nullptr;  // per-sample targets (B values), overriding Params "target"
+};
+
+struct Result {
+  Tensor map;                 // (B, shape...) — the input's shape, or the layer's (layer methods)
+  Shape shape;                // per-sample shape of the map
+  std::vector<float> delta;   // B convergence deltas, or empty
+  std::vector<int> targets;   // the target actually explained, per sample
+  std::vector<float> f;       // f(x) per sample (the explained output's value)
+};
+
+// x: (B, input...) with B >= 1. See the header comment for conventions and errors.
+Result attribute(const Net& net, const Params& p, const Tensor& x, const Context& ctx = {});
+
+// Outputs (B, outputs) of the Net for x (inference mode); a helper the evaluation uses.
+Tensor forward(const Net& net, const Tensor& x);
+
+}  // namespace attr
+}  // namespace lab

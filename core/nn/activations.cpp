@@ -1,0 +1,123 @@
+// activations.cpp — each activation's forward and backward, then the registry.
+#include "nn/activations.h"
+#include "base/names.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace lab {
+namespace {
+
+template <class F>
+void map1(const float* x, float* y, int rows, int cols, F f) {
+  const size_t n = (size_t)rows * cols;
+  for (size_t i = 0; i < n; ++i) y[i] = f(x[i]);
+}
+// dx = dy * g(x, y)
+template <class G>
+void map_grad(const float* x, const float* y, const float* dy, float* dx, int rows, int cols, G g) {
+  const size_t n = (size_t)rows * cols;
+  for (size_t i = 0; i < n; ++i) dx[i] = dy[i] * g(x[i], y[i]);
+}
+
+constexpr float kLeakySlope = 0.01f, kEluAlpha = 1.0f, kSoftplusThreshold = 20.0f;
+constexpr float kInvSqrt2 = 0.70710678118654752f, kInvSqrt2Pi = 0.39894228040143268f;
+
+// linear
+void linear_f(const float* x, float* y, int r, int c) { map1(x, y, r, c, [](float v) { return v; }); }
+void linear_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float, float) { return 1.0f; });
+}
+// relu
+void relu_f(const float* x, float* y, int r, int c) { map1(x, y, r, c, [](float v) { return v > 0 ? v : 0.0f; }); }
+void relu_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float v, float) { return v > 0 ? 1.0f : 0.0f; });
+}
+// leaky relu
+void leaky_f(const float* x, float* y, int r, int c) { map1(x, y, r, c, [](float v) { return v > 0 ? v : kLeakySlope * v; }); }
+void leaky_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float v, float) { return v > 0 ? 1.0f : kLeakySlope; });
+}
+// elu
+void elu_f(const float* x, float* y, int r, int c) { map1(x, y, r, c, [](float v) { return v > 0 ? v : kEluAlpha * std::expm1(v); }); }
+void elu_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float v, float out) { return v > 0 ? 1.0f : out + kEluAlpha; });
+}
+// tanh
+void tanh_f(const float* x, float* y, int r, int c) { map1(x, y, r, c, [](float v) { return std::tanh(v); }); }
+void tanh_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float, float out) { return 1.0f - out * out; });
+}
+// sigmoid
+float sigmoid1(float v) { return v >= 0 ? 1.0f / (1.0f + std::exp(-v)) : std::exp(v) / (1.0f + std::exp(v)); }
+void sigmoid_f(const float* x, float* y, int r, int c) { map1(x, y, r, c, sigmoid1); }
+void sigmoid_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float, float out) { return out * (1.0f - out); });
+}
+// gelu (exact)
+void gelu_f(const float* x, float* y, int r, int c) {
+  map1(x, y, r, c, [](float v) { return 0.5f * v * (1.0f + std::erf(v * kInvSqrt2)); });
+}
+void gelu_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float v, float) {
+    return 0.5f * (1.0f + std::erf(v * kInvSqrt2)) + v * kInvSqrt2Pi * std::exp(-0.5f * v * v);
+  });
+}
+// softplus
+void softplus_f(const float* x, float* y, int r, int c) {
+  map1(x, y, r, c, [](float v) { return v > kSoftplusThreshold ? v : std::log1p(std::exp(v)); });
+}
+void softplus_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float v, float) { return v > kSoftplusThreshold ? 1.0f : sigmoid1(v); });
+}
+// softmax along each row (max subtracted for stability)
+void softmax_f(const float* x, float* y, int rows, int cols) {
+  for (int i = 0; i < rows; ++i) {
+    const float* xr = x + (size_t)i * cols;
+    float* yr = y + (size_t)i * cols;
+    float m = xr[0];
+    for (int j = 1; j < cols; ++j) m = std::max(m, xr[j]);
+    float s = 0;
+    for (int j = 0; j < cols; ++j) s += (yr[j] = std::exp(xr[j] - m));
+    const float inv = 1.0f / s;
+    for (int j = 0; j < cols; ++j) yr[j] *= inv;
+  }
+}
+// dx_j = y_j (dy_j - Σ_k dy_k y_k)
+void softmax_b(const float*, const float* y, const float* dy, float* dx, int rows, int cols) {
+  for (int i = 0; i < rows; ++i) {
+    const float* yr = y + (size_t)i * cols;
+    const float* g = dy + (size_t)i * cols;
+    float dot = 0;
+    for (int j = 0; j < cols; ++j) dot += g[j] * yr[j];
+    float* d = dx + (size_t)i * cols;
+    for (int j = 0; j < cols; ++j) d[j] = yr[j] * (g[j] - dot);
+  }
+}
+
+}  // namespace
+
+const std::vector<ActivationInfo>& activation_registry() {
+  static const std::vector<ActivationInfo> reg = {
+      {"linear", "Linear", linear_f, linear_b},
+      {"relu", "ReLU", relu_f, relu_b},
+      {"leaky_relu", "Leaky ReLU (0.01)", leaky_f, leaky_b},
+      {"elu", "ELU", elu_f, elu_b},
+      {"tanh", "tanh", tanh_f, tanh_b},
+      {"sigmoid", "Sigmoid", sigmoid_f, sigmoid_b},
+      {"gelu", "GELU", gelu_f, gelu_b},
+      {"softplus", "Softplus", softplus_f, softplus_b},
+      {"softmax", "Softmax", softmax_f, softmax_b},
+  };
+  return reg;
+}
+
+const ActivationInfo& activation(const std::string& name) {
+  for (const auto& a : activation_registry())
+    if (a.name == name) return a;
+  const std::string known = join_names(activation_registry(), [](const ActivationInfo& a) { return a.name; });
+  throw std::invalid_argument("unknown activation '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace lab

@@ -1,0 +1,88 @@
+// NeuronLab core — layers: one interface, one registry (name → factory + parameter schema).
+//
+// A layer maps a batch x (B, in...) to y (B, out...). Shapes given to output_shape() and build() are
+// per sample (no batch dimension). backward() receives the forward's x and y and the gradient dy, and
+// SETS the parameter gradients (it does not accumulate; skipped when ctx.param_grads is false) and, when dx is non-null, writes dx.
+//
+//   lab::LayerSpec s{"dense", {{"units", 8}}, {}};
+//   auto layer = lab::make_layer(s);               // throws std::invalid_argument on a bad spec
+//   lab::Shape out = layer->output_shape({2});     // {8}; throws when the input does not fit
+//   layer->build({2}, "glorot_uniform", rng);
+//   layer->forward(x, y, ctx);  layer->backward(x, y, dy, &dx, ctx);
+//
+// Parameters use PyTorch's layouts: dense weight (out, in), conv weight (F, C, KH, KW), so weights and
+// golden fixtures move between the two without transposes.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/exec.h"
+#include "base/tensor.h"
+
+namespace lab {
+
+class Rng;
+
+struct LayerCtx {
+  Exec exec;
+  bool training = false;  // dropout is active only when training
+  Rng* rng = nullptr;     // for dropout masks (training only)
+  bool param_grads = true;  // false: backward() computes only dx (attributions), parameter gradients untouched
+};
+
+struct Param {
+  std::string name;   // "weight" or "bias"
+  Tensor* value;
+  Tensor* grad;
+  bool regularised;   // L1/L2 apply to weights, not biases
+};
+
+// A layer's configuration as it appears in an experiment spec.
+struct LayerSpec {
+  std::string type;
+  std::map<std::string, double> num;       // e.g. units, filters, kernel, stride, padding, rate
+  std::map<std::string, std::string> str;  // e.g. activation, init
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  virtual std::string type() const = 0;
+  virtual Shape output_shape(const Shape& in) const = 0;
+  // Allocates and initialises parameters for the per-sample input shape `in` (init: initialiser name).
+  virtual void build(const Shape& in, const std::string& init, Rng& rng) { in_ = in; (void)init; (void)rng; }
+  virtual void forward(const Tensor& x, Tensor& y, LayerCtx& ctx) = 0;
+  virtual void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, LayerCtx& ctx) = 0;
+  virtual std::vector<Param> params() { return {}; }
+  virtual LayerSpec spec() const = 0;
+  const Shape& input_shape() const { return in_; }
+
+ protected:
+  Shape in_;
+};
+
+struct LayerParamSpec {
+  std::string name;
+  bool integer;
+  double min, max, def;
+  bool required;
+  std::string help;
+};
+
+struct LayerInfo {
+  std::string type;
+  std::string title;
+  std::string description;
+  std::vector<LayerParamSpec> params;                           // numeric parameters
+  std::vector<std::string> string_params;                       // e.g. {"activation"}
+  std::unique_ptr<Layer> (*make)(const LayerSpec& validated);   // after schema validation
+};
+
+const std::vector<LayerInfo>& layer_registry();
+// Validates `spec` against its schema (unknown type, unknown or out-of-range parameter → a readable
+// std::invalid_argument) and builds the layer, unbuilt.
+std::unique_ptr<Layer> make_layer(const LayerSpec& spec);
+
+}  // namespace lab

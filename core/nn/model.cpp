@@ -1,0 +1,111 @@
+#include "nn/model.h"
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "base/rng.h"
+
+namespace lab {
+
+Model::Model(Shape input, const std::vector<LayerSpec>& specs, const std::string& init, Rng& rng)
+    : input_(std::move(input)), specs_(specs) {
+  if (input_.empty()) throw std::invalid_argument("model: the input shape is empty");
+  for (int d : input_)
+    if (d < 1) throw std::invalid_argument("model: the input shape " + shape_str(input_) + " has a dimension below 1");
+  if (specs.empty()) throw std::invalid_argument("model: needs at least one layer");
+  shapes_.push_back(input_);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const LayerSpec& s = specs[i];
+    try {
+      LayerSpec core = s;
+      std::string act, layer_init = init;
+      if (auto it = core.str.find("init"); it != core.str.end()) {
+        layer_init = it->second;
+        core.str.erase(it);
+      }
+      if (core.type != "activation")
+        if (auto it = core.str.find("activation"); it != core.str.end()) {
+          act = it->second;
+          core.str.erase(it);
+        }
+      auto layer = make_layer(core);
+      Shape out = layer->output_shape(shapes_.back());
+      if (shape_size(out) == 0) throw std::invalid_argument("its output would be empty");
+      layer->build(shapes_.back(), layer_init, rng);
+      layers_.push_back(std::move(layer));
+      shapes_.push_back(out);
+      if (!act.empty() && act != "linear") {
+        auto a = make_layer({"activation", {}, {{"activation", act}}});
+        shapes_.push_back(a->output_shape(out));
+        a->build(out, layer_init, rng);
+        layers_.push_back(std::move(a));
+      }
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("layer " + std::to_string(i + 1) + " (" + s.type + "): " + e.what());
+    }
+  }
+  acts_.resize(layers_.size() + 1);
+}
+
+void Model::forward(const Tensor& x, LayerCtx& ctx) {
+  acts_[0].resize(x.shape());
+  std::memcpy(acts_[0].data(), x.data(), x.size() * sizeof(float));
+  for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->forward(acts_[i], acts_[i + 1], ctx);
+}
+
+void Model::backward(const Tensor& dout, LayerCtx& ctx, bool want_input_grad) {
+  const Tensor* dy = &dout;
+  Tensor* bufs[2] = {&grad_a_, &grad_b_};
+  for (size_t k = layers_.size(); k-- > 0;) {
+    Tensor* dx = k > 0 ? bufs[k % 2] : (want_input_grad ? &dx_ : nullptr);
+    layers_[k]->backward(acts_[k], acts_[k + 1], *dy, dx, ctx);
+    dy = dx;
+  }
+}
+
+std::unique_ptr<Model> Model::clone() {
+  Rng rng(0);  // the initial values are overwritten below
+  auto m = std::make_unique<Model>(input_, specs_, "zeros", rng);
+  auto src = params();
+  auto dst = m->params();
+  if (src.size() != dst.size()) throw std::logic_error("Model::clone: parameter lists differ");
+  for (size_t i = 0; i < src.size(); ++i) {
+    if (src[i].value->size() != dst[i].value->size()) throw std::logic_error("Model::clone: parameter sizes differ");
+    std::memcpy(dst[i].value->data(), src[i].value->data(), src[i].value->size() * sizeof(float));
+  }
+  return m;
+}
+
+std::vector<Param> Model::params() {
+  std::vector<Param> all;
+  for (auto& l : layers_)
+    for (auto& p : l->params()) all.push_back(p);
+  return all;
+}
+
+size_t Model::num_params() {
+  size_t n = 0;
+  for (auto& p : params()) n += p.value->size();
+  return n;
+}
+
+std::string Model::digest() {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  auto eat = [&](const void* data, size_t n) {
+    const unsigned char* b = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001b3ULL;
+  };
+  for (auto& p : params()) {
+    for (int d : p.value->shape()) {
+      const int32_t v = d;
+      eat(&v, sizeof v);
+    }
+    eat(p.value->data(), p.value->size() * sizeof(float));  // little-endian on every target we build
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
+  return buf;
+}
+
+}  // namespace lab

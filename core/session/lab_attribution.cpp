@@ -1,0 +1,89 @@
+// Lab: attributions and the arena as jobs, on a snapshot of the current model (lab.h).
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "interp/eval/attr_eval.h"
+#include "interp/attribution/attribution.h"
+#include "session/lab.h"
+#include "nn/model.h"
+
+namespace lab {
+
+namespace {
+constexpr int kBackgroundRows = 256;  // training samples handed to the methods as background
+
+Tensor background_of(const Dataset& d) {
+  const int n = (int)std::min<size_t>(kBackgroundRows, d.n_train());
+  Shape s{n};
+  s.insert(s.end(), d.input_shape.begin(), d.input_shape.end());
+  Tensor t(s);
+  std::memcpy(t.data(), d.train_x.data(), t.size() * sizeof(float));
+  return t;
+}
+}  // namespace
+
+std::string Lab::attribution_methods_json() { return attr::methods_json(); }
+
+std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector<float> inputs, int n,
+                                          const std::string& options_json) {
+  const attr::Params p = attr::parse_params(method, options_json);
+  auto e = experiment();
+  const size_t in = e->dataset().input_size();
+  if (n < 1 || n > 100000) throw std::invalid_argument("attribute: n must be between 1 and 100000 (got " + std::to_string(n) + ")");
+  if (inputs.size() != (size_t)n * in)
+    throw std::invalid_argument("attribute: " + std::to_string(n) + " inputs of " + std::to_string(in) + " values need " +
+                                std::to_string((size_t)n * in) + " numbers, got " + std::to_string(inputs.size()));
+  return jobs_.submit("attribute", [this, e, p, inputs = std::move(inputs), n](Job& job) {
+    auto model = e->snapshot_model();
+    const attr::Net net = attr::net_of(*model, exec());
+    const Tensor bg = background_of(e->dataset());
+    Shape s{n};
+    s.insert(s.end(), net.input.begin(), net.input.end());
+    Tensor x(s);
+    std::memcpy(x.data(), inputs.data(), inputs.size() * sizeof(float));
+    attr::Context ctx;
+    ctx.background = &bg;
+    ctx.job = &job;
+    const auto t0 = std::chrono::steady_clock::now();
+    attr::Result r = attr::attribute(net, p, x, ctx);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    job.result.assign(r.map.data(), r.map.data() + r.map.size());
+    nlohmann::json j{{"method", p.method}, {"params", nlohmann::json::parse(attr::params_json(p))}, {"shape", r.shape},
+                     {"targets", r.targets}, {"f", r.f}, {"ms", ms}};
+    j["delta"] = r.delta.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.delta);
+    job.result_json = j.dump();
+  });
+}
+
+std::shared_ptr<Job> Lab::arena_async(const std::string& config_json) {
+  bool label_rand = false;
+  attr::ArenaConfig cfg = attr::parse_arena_config(config_json, &label_rand);
+  auto e = experiment();
+  if (e->dataset().n_test() == 0) throw std::invalid_argument("arena: this experiment has no test split to evaluate on");
+  return jobs_.submit("arena", [this, e, cfg, label_rand](Job& job) mutable {
+    auto model = e->snapshot_model();
+    std::unique_ptr<Experiment> shuffled;
+    if (label_rand) {
+      cfg.label_randomised = [&]() -> Model* {
+        {
+          std::lock_guard<std::mutex> a(assets_mu_);
+          shuffled = std::make_unique<Experiment>(e->spec(), &assets_);
+        }
+        shuffled->shuffle_train_labels(cfg.seed + 1);
+        const long long steps = std::clamp<long long>(e->step(), 100, 5000);
+        try {
+          shuffled->train(steps, exec(), &job);
+        } catch (const TrainingDiverged&) {
+          return nullptr;  // the shuffled run blew up: no comparison (the report has no labelRandomisation)
+        }
+        return &shuffled->model();
+      };
+    }
+    job.result_json = attr::run_arena(*model, e->dataset(), cfg, exec(), &job);
+  });
+}
+
+}  // namespace lab

@@ -1,0 +1,463 @@
+// app.cpp — [SECTION] theme · [SECTION] frame & layout · [SECTION] menus and dialogs · [SECTION] banners and
+// overlays · [SECTION] keyboard · [SECTION] views · [SECTION] diagnostics · [SECTION] status bar ·
+// [SECTION] state for tests
+#include "app/app.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "imgui.h"
+#include "panels/panels.h"
+#include "base/version.h"
+
+namespace lab::ui {
+
+namespace {
+// Okabe–Ito colour-blind-safe palette (used for accents and result colours).
+constexpr ImU32 kBlue = IM_COL32(0, 114, 178, 255), kOrange = IM_COL32(230, 159, 0, 255),
+                kGreen = IM_COL32(0, 158, 115, 255), kVermillion = IM_COL32(213, 94, 0, 255);
+
+std::string json_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '"' || c == '\\') { o += '\\'; o += c; }
+    else if ((unsigned char)c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
+    else o += c;
+  }
+  return o;
+}
+
+// Reads a number field out of the flat JSON the bench job writes.
+double json_number(const std::string& json, const char* key) {
+  std::string k = std::string("\"") + key + "\":";
+  auto p = json.find(k);
+  return p == std::string::npos ? 0.0 : std::atof(json.c_str() + p + k.size());
+}
+bool json_true(const std::string& json, const char* key) {
+  return json.find(std::string("\"") + key + "\":true") != std::string::npos;
+}
+
+// Controls a teacher can hide, with the words the dialog shows.
+const std::pair<const char*, const char*> kHideable[] = {
+    {"data", "dataset choice"}, {"noise", "noise"}, {"ratio", "test ratio"}, {"seed", "seeds"}, {"features", "input features"},
+    {"activation", "activations"}, {"lr", "learning rate"}, {"optimizer", "optimizer"}, {"batch", "batch size"},
+    {"regularization", "regularization"}, {"schedule", "schedule"}, {"stop", "stop conditions"}, {"play", "play / pause"},
+    {"step", "step buttons"}, {"reset", "reset"}, {"csv", "CSV upload"}};
+}  // namespace
+
+App::App(Lab& lab, Textures& textures) : lab_(lab), textures_(textures), controller_(lab) {}
+
+// [SECTION] theme -------------------------------------------------------------------------------
+
+void App::apply_theme() {
+  ImGuiStyle& st = ImGui::GetStyle();
+  st = ImGuiStyle();
+  if (dark_) ImGui::StyleColorsDark(&st);
+  else ImGui::StyleColorsLight(&st);
+  st.WindowRounding = 4.0f;
+  st.FrameRounding = 3.0f;
+  st.WindowBorderSize = 1.0f;
+  st.ScaleAllSizes(ui_scale_);  // the platform re-rasterises the font at ui_scale() × device pixel ratio
+  theme_applied_ = true;
+}
+
+// [SECTION] frame & layout -----------------------------------------------------------------------
+
+void App::frame(const AppInfo& info, double frame_ms) {
+  info_ = info;
+  frame_ms_ = frame_ms;
+  ++frames_;
+  if (!theme_applied_) apply_theme();
+  poll_jobs();
+  controller_.frame(ImGui::GetTime() * 1000.0);
+  shortcuts();
+  menu_bar();
+  const float bar_h = ImGui::GetFrameHeight();
+  float top = ImGui::GetFrameHeight();  // main menu bar height
+  banners();                            // first: the panels start below them in this same frame
+  top += banners_height_;
+  panels(top, ImGui::GetIO().DisplaySize.y - bar_h);
+  status_bar(bar_h);
+  window_neuron(controller_, textures_);
+  overlays();
+  classroom_dialog();
+  if (show_about_) {
+    ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    if (ImGui::Begin("About NeuronLab", &show_about_, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
+      ImGui::Text("NeuronLab %s", version());
+      ImGui::TextUnformatted("A neural-network laboratory that runs entirely in your browser.");
+      ImGui::TextUnformatted("C++ core compiled to WebAssembly (SIMD, threads); UI drawn with Dear ImGui.");
+      ImGui::TextUnformatted("Nothing you do here leaves your browser.");
+    }
+    ImGui::End();
+  }
+}
+
+// [SECTION] menus and dialogs ---------------------------------------------------------------------
+
+void App::menu_bar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  Controller& c = controller_;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Copy link")) { c.copy_link(); show_link_ = true; }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Export experiment…")) c.export_experiment();
+    if (ImGui::MenuItem("Import experiment…")) c.open_file("experiment");
+    ImGui::Separator();
+    if (ImGui::MenuItem("Export model…")) c.export_model();
+    if (ImGui::MenuItem("Import model…")) c.open_file("model");
+    if (ImGui::MenuItem("Export PyTorch script…")) c.export_pytorch();
+    ImGui::Separator();
+    if (!c.classroom.locked("data") && ImGui::MenuItem("Load CSV…")) c.open_file("csv");
+    if (ImGui::MenuItem("Classroom link…")) show_classroom_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    ImGui::MenuItem("Diagnostics", nullptr, &show_diagnostics_);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Dark theme", nullptr, dark_)) { dark_ = true; theme_applied_ = false; }
+    if (ImGui::MenuItem("Light theme", nullptr, !dark_)) { dark_ = false; theme_applied_ = false; }
+    ImGui::Separator();
+    for (float s : {0.75f, 1.0f, 1.25f, 1.5f, 2.0f}) {
+      char label[32];
+      std::snprintf(label, sizeof label, "UI scale %d%%", (int)(s * 100 + 0.5f));
+      if (ImGui::MenuItem(label, nullptr, ui_scale_ == s)) { ui_scale_ = s; theme_applied_ = false; }
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keyboard shortcuts")) show_shortcuts_ = true;
+    if (ImGui::MenuItem("About NeuronLab")) show_about_ = true;
+    ImGui::EndMenu();
+  }
+  // Always in reach: share.
+  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize("Copy link").x - ImGui::GetStyle().FramePadding.x * 4);
+  if (ImGui::SmallButton("Copy link")) { c.copy_link(); show_link_ = true; }
+  ImGui::EndMainMenuBar();
+}
+
+void App::classroom_dialog() {
+  if (show_classroom_) ImGui::OpenPopup("Classroom link");
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 30, 0), ImGuiCond_Appearing);
+  if (!ImGui::BeginPopupModal("Classroom link", &show_classroom_)) return;
+  ImGui::TextWrapped("A link for your students: this experiment, with the controls you tick hidden, optionally the "
+                     "data or the network locked, and your instructions shown on top.");
+  ImGui::SeparatorText("Hide");
+  int i = 0;
+  for (const auto& [id, words] : kHideable) {
+    bool on = std::find(cls_hide_.begin(), cls_hide_.end(), id) != cls_hide_.end();
+    if (i++ % 3) ImGui::SameLine(ImGui::GetFontSize() * 10 * ((i - 1) % 3));
+    if (ImGui::Checkbox(words, &on)) {
+      if (on) cls_hide_.push_back(id);
+      else cls_hide_.erase(std::remove(cls_hide_.begin(), cls_hide_.end(), std::string(id)), cls_hide_.end());
+    }
+  }
+  ImGui::SeparatorText("Lock");
+  for (const char* what : {"data", "network"}) {
+    bool on = std::find(cls_lock_.begin(), cls_lock_.end(), what) != cls_lock_.end();
+    if (std::string(what) == "network") ImGui::SameLine();
+    if (ImGui::Checkbox(what, &on)) {
+      if (on) cls_lock_.push_back(what);
+      else cls_lock_.erase(std::remove(cls_lock_.begin(), cls_lock_.end(), std::string(what)), cls_lock_.end());
+    }
+  }
+  ImGui::SeparatorText("Instructions");
+  ImGui::InputTextMultiline("##instructions", cls_text_, sizeof cls_text_, ImVec2(-FLT_MIN, ImGui::GetFontSize() * 5));
+  if (ImGui::Button("Copy classroom link")) {
+    json s = controller_.share_state();
+    if (!s.is_null()) {
+      s["classroom"] = {{"hide", cls_hide_}, {"lock", cls_lock_}, {"text", std::string(cls_text_)}};
+      controller_.request({"copy_link", "classroom", "", s.dump(), {}});
+      show_link_ = true;
+    }
+    show_classroom_ = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) { show_classroom_ = false; ImGui::CloseCurrentPopup(); }
+  ImGui::EndPopup();
+}
+
+// [SECTION] banners and overlays ------------------------------------------------------------------
+
+void App::banners() {
+  Controller& c = controller_;
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const float top = ImGui::GetFrameHeight();
+  struct Line { std::string text; ImU32 col; int kind; };  // kind: 0 classroom, 1 notice, 2 error
+  std::vector<Line> lines;
+  if (c.classroom.active && !c.classroom.text.empty()) lines.push_back({c.classroom.text, kBlue, 0});
+  if (!c.notice().empty()) lines.push_back({c.notice(), kOrange, 1});
+  if (!c.error().empty()) lines.push_back({c.error(), kVermillion, 2});
+  if (lines.empty()) { banners_height_ = 0; return; }
+  // The height is worked out before drawing, so the panels below move in the same frame (a click read
+  // from this frame's widget positions lands where it should).
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float wrap = ds.x - ImGui::GetFontSize() * 5;
+  float hgt = style.WindowPadding.y * 2;
+  for (const auto& l : lines) {
+    const float lead = ImGui::CalcTextSize("Exercise: ").x + style.ItemSpacing.x;
+    hgt += std::max(ImGui::GetFrameHeight(), ImGui::CalcTextSize(l.text.c_str(), nullptr, false, std::max(10.0f, wrap - lead)).y) + style.ItemSpacing.y;
+  }
+  banners_height_ = std::floor(hgt);
+  ImGui::SetNextWindowPos(ImVec2(0, top), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(ds.x, banners_height_), ImGuiCond_Always);
+  const ImGuiWindowFlags f = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                             ImGuiWindowFlags_NoFocusOnAppearing;
+  if (ImGui::Begin("##banners", nullptr, f)) {
+    for (size_t i = 0; i < lines.size(); ++i) {
+      ImGui::PushID((int)i);
+      ImGui::PushStyleColor(ImGuiCol_Text, lines[i].col);
+      ImGui::TextUnformatted(lines[i].kind == 0 ? "Exercise:" : lines[i].kind == 1 ? "Note:" : "Error:");
+      ImGui::PopStyleColor();
+      ImGui::SameLine();
+      ImGui::PushTextWrapPos(ds.x - ImGui::GetFontSize() * 5);
+      ImGui::TextUnformatted(lines[i].text.c_str());
+      ImGui::PopTextWrapPos();
+      if (lines[i].kind) {
+        ImGui::SameLine(ds.x - ImGui::GetFontSize() * 4);
+        if (ImGui::SmallButton("Dismiss")) {
+          if (lines[i].kind == 1) c.set_notice("");
+          else c.clear_error();
+        }
+      }
+      ImGui::PopID();
+    }
+  }
+  ImGui::End();
+}
+
+void App::overlays() {
+  Controller& c = controller_;
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const std::string what = c.progress_text();
+  if (!what.empty()) {  // long jobs: a progress bar that can be cancelled
+    ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 22, 0), ImGuiCond_Always);
+    if (ImGui::Begin("Working", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                             ImGuiWindowFlags_NoSavedSettings)) {
+      ImGui::TextWrapped("%s", what.c_str());
+      ImGui::ProgressBar((float)c.progress(), ImVec2(-FLT_MIN, 0));
+      if (ImGui::Button("Cancel##progress")) c.cancel();
+    }
+    ImGui::End();
+  }
+  if (show_link_) {
+    ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.3f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(ds.x * 0.8f, ImGui::GetFontSize() * 40), 0), ImGuiCond_Appearing);
+    if (ImGui::Begin("Share this experiment", &show_link_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
+      if (c.last_link.empty()) ImGui::TextDisabled("Making the link…");
+      else {
+        ImGui::TextWrapped("The link holds the whole experiment: data, network, hyper-parameters and every change you made, "
+                           "so whoever opens it replays the same run to step %lld (weights digest %s).",
+                           c.view().step, c.view().digest.c_str());
+        static std::string buf;
+        buf = c.last_link;
+        ImGui::InputText("##link", buf.data(), buf.size() + 1, ImGuiInputTextFlags_ReadOnly);
+        ImGui::TextDisabled("%s", c.link_copied ? "Copied to the clipboard." : "Select the text and copy it (the browser refused the clipboard).");
+      }
+    }
+    ImGui::End();
+  }
+  if (show_shortcuts_) {
+    if (ImGui::Begin("Keyboard shortcuts", &show_shortcuts_, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
+      ImGui::TextUnformatted("Space   play / pause");
+      ImGui::TextUnformatted("S       one training step (a mini-batch)");
+      ImGui::TextUnformatted("E       train to the end of the epoch");
+      ImGui::TextUnformatted("R       reset the weights (same seed)");
+      ImGui::TextUnformatted("L       copy the link");
+      ImGui::TextUnformatted("Tab / arrows / Enter   move between and use controls");
+    }
+    ImGui::End();
+  }
+}
+
+// [SECTION] keyboard ------------------------------------------------------------------------------
+
+void App::shortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || ImGui::IsAnyItemActive() || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  Controller& c = controller_;
+  const Classroom& cl = c.classroom;
+  if (ImGui::IsKeyPressed(ImGuiKey_Space, false) && !cl.hidden("play")) c.toggle_play();
+  if (ImGui::IsKeyPressed(ImGuiKey_S, false) && !cl.hidden("step")) c.step_batch();
+  if (ImGui::IsKeyPressed(ImGuiKey_E, false) && !cl.hidden("step")) c.step_epoch();
+  if (ImGui::IsKeyPressed(ImGuiKey_R, false) && !cl.hidden("reset")) c.reset();
+  if (ImGui::IsKeyPressed(ImGuiKey_L, false)) { c.copy_link(); show_link_ = true; }
+}
+
+// [SECTION] layout --------------------------------------------------------------------------------
+
+void App::panels(float top, float bottom) {
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const float h = std::max(1.0f, bottom - top);
+  const float w_data = std::floor(ds.x * 0.22f), w_net = std::floor(ds.x * 0.36f), w_right = ds.x - w_data - w_net;
+  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
+  auto place = [&](const char* name, float x, float y, float w, float hh, auto body) {
+    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(w, hh), ImGuiCond_Always);
+    if (ImGui::Begin(name, nullptr, fixed)) body();
+    ImGui::End();
+  };
+  place("Data", 0, top, w_data, h, [&] { panel_data(controller_, textures_); });
+  place("Network", w_data, top, w_net, h, [&] { panel_network(controller_, textures_); });
+  const float h_train = std::floor(h * 0.44f);
+  const float h_diag = show_diagnostics_ ? std::floor(h * 0.18f) : 0.0f;
+  place("Training", w_data + w_net, top, w_right, h_train, [&] { panel_training(controller_); });
+  place("Views", w_data + w_net, top + h_train, w_right, h - h_train - h_diag, [&] { panel_views(); });
+  if (show_diagnostics_)
+    place("Diagnostics", w_data + w_net, top + h - h_diag, w_right, h_diag, [&] { panel_diagnostics(); });
+}
+
+// [SECTION] views ---------------------------------------------------------------------------------
+
+void App::panel_views() {
+  Controller& c = controller_;
+  const Snapshot& v = c.view();
+  if (v.layers.empty()) {
+    ImGui::TextDisabled("Waiting for the first results…");
+    return;
+  }
+  attributions_.frame(c, ImGui::GetTime() * 1000.0);
+  if (!v.plane) {
+    view_images(c, textures_, &attributions_);
+    return;
+  }
+  if (!ImGui::BeginTabBar("plane_views")) return;
+  if (ImGui::BeginTabItem("Surface")) {
+    view_plane(c, textures_);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Attributions")) {
+    attributions_.tab_attributions(c, textures_);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Arena")) {
+    attributions_.tab_arena(c, textures_);
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
+// [SECTION] diagnostics ---------------------------------------------------------------------------
+
+void App::poll_jobs() {
+  if (!bench_job_ || !bench_job_->finished()) return;
+  bench_state_ = job_state_name(bench_job_->state());
+  if (bench_job_->state() == Job::State::Done) bench_result_json_ = bench_job_->result_json;
+  bench_error_ = bench_job_->error();
+  bench_job_.reset();
+}
+
+void App::panel_diagnostics() {
+  const BuildInfo b = build_info();
+  ImGui::Text("Build: %s, SIMD %s, %s", b.compiler.c_str(), b.simd ? "on" : "off",
+              b.threads_enabled ? "threads" : "single-threaded");
+  int threads = lab_.threads();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  ImGui::BeginDisabled(lab_.max_threads() <= 1);
+  if (ImGui::SliderInt("Threads", &threads, 1, std::max(1, lab_.max_threads()))) lab_.set_threads(threads);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  bool force_ref = lab_.force_reference();
+  if (ImGui::Checkbox("Force reference kernels", &force_ref)) lab_.set_force_reference(force_ref);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  ImGui::SliderInt("Matrix size", &bench_n_, 64, 1024);
+  ImGui::SameLine();
+  const bool running = bench_job_ != nullptr;
+  if (!running) {
+    if (ImGui::Button("Run matmul benchmark")) {
+      bench_job_ = lab_.matmul_bench_async(bench_n_, bench_reps_);
+      bench_state_ = "running";
+      bench_error_.clear();
+      poll_jobs();  // a single-threaded build has already finished it
+    }
+  } else {
+    if (ImGui::Button("Cancel")) bench_job_->cancel();
+    ImGui::SameLine();
+    ImGui::ProgressBar((float)bench_job_->progress(), ImVec2(-1, 0));
+  }
+  if (!bench_result_json_.empty()) {
+    const std::string& r = bench_result_json_;
+    ImGui::Text("%d×%d×%d: %.1f GFLOP/s on 1 thread, %.1f on %d (×%.2f)", (int)json_number(r, "n"), (int)json_number(r, "n"),
+                (int)json_number(r, "n"), json_number(r, "gflops_1"), json_number(r, "gflops_n"), (int)json_number(r, "threads"),
+                json_number(r, "speedup"));
+    const bool same = json_true(r, "bit_identical");
+    ImGui::PushStyleColor(ImGuiCol_Text, same ? kGreen : kVermillion);
+    ImGui::TextUnformatted(same ? "1 thread and N threads: bit-identical" : "1 thread and N threads DIFFER");
+    ImGui::PopStyleColor();
+  }
+  if (!bench_error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kVermillion);
+    ImGui::TextWrapped("Benchmark failed: %s", bench_error_.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+// [SECTION] status bar --------------------------------------------------------------------------
+
+void App::status_bar(float height) {
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(0, ds.y - height), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(ds.x, height), ImGuiCond_Always);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ImGui::GetStyle().FramePadding.x, ImGui::GetStyle().FramePadding.y));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
+  const ImGuiWindowFlags f = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                             ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+  if (ImGui::Begin("##status", nullptr, f)) {
+    const BuildInfo b = build_info();
+    ImGui::PushStyleColor(ImGuiCol_Text, b.simd ? kGreen : kOrange);
+    ImGui::Text("SIMD %s", b.simd ? "on" : "off");
+    ImGui::PopStyleColor();
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    if (b.threads_enabled) {
+      ImGui::Text("threads %d of %d in the pool", lab_.threads(), lab_.max_threads());
+    } else {
+      ImGui::PushStyleColor(ImGuiCol_Text, kOrange);
+      ImGui::TextUnformatted("single-threaded fallback");
+      ImGui::PopStyleColor();
+    }
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    ImGui::Text("%.1f ms/frame (%.0f fps)", frame_ms_, frame_ms_ > 0 ? 1000.0 / frame_ms_ : 0.0);
+    const Snapshot& v = controller_.view();
+    if (!v.digest.empty()) {
+      ImGui::SameLine(0, ImGui::GetFontSize());
+      ImGui::Text("step %lld · weights %s", v.step, v.digest.c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("The weights digest: two people who see the same digest have the same weights, bit for bit.");
+    }
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    ImGui::PushStyleColor(ImGuiCol_Text, kBlue);
+    ImGui::Text("NeuronLab %s", version());
+    ImGui::PopStyleColor();
+  }
+  ImGui::End();
+  ImGui::PopStyleVar(2);
+}
+
+// [SECTION] state for tests ---------------------------------------------------------------------
+
+std::string App::state_json() const {
+  std::string c = controller_.state().dump();
+  const BuildInfo b = build_info();
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"frame\":%lld,\"frame_ms\":%.3f,\"mode\":\"%s\",\"dpr\":%.3f,\"display_w\":%.1f,\"display_h\":%.1f,\"simd\":%s,\"threads_enabled\":%s,"
+                "\"threads\":%d,\"max_threads\":%d,\"version\":\"%s\",\"theme\":\"%s\",\"ui_scale\":%.2f,"
+                "\"show_diagnostics\":%s,\"force_reference\":%s,\"bench\":{\"state\":\"%s\",\"n\":%d,\"error\":\"",
+                frames_, frame_ms_, json_escape(info_.mode).c_str(), info_.dpr, ImGui::GetIO().DisplaySize.x, ImGui::GetIO().DisplaySize.y,
+                b.simd ? "true" : "false",
+                b.threads_enabled ? "true" : "false", lab_.threads(), lab_.max_threads(), version(), dark_ ? "dark" : "light",
+                ui_scale_, show_diagnostics_ ? "true" : "false", lab_.force_reference() ? "true" : "false",
+                bench_state_.c_str(), bench_n_);
+  std::string s = buf;
+  s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c +
+       ",\"attributions\":" + attributions_.state().dump() + "}";
+  return s;
+}
+
+}  // namespace lab::ui

@@ -1,0 +1,71 @@
+// NeuronLab UI — the app shell: menu bar, the Network / Data / Training / Inspect panels, the
+// Diagnostics window and the status bar. Reads the core (a lab::Lab); the core never sees the UI.
+//
+// The platform layer (wasm/) owns the window, input and GL; each frame it calls
+//   ImGui::NewFrame(); app.frame(); ImGui::Render();
+// App never blocks: heavy work is submitted as a lab::Job and polled in later frames.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "views/attributions.h"
+#include "state/controller.h"
+#include "session/lab.h"
+#include "app/texture.h"
+
+namespace lab::ui {
+
+struct AppInfo {
+  std::string mode;   // "mt" (threads) or "st" (single-threaded fallback)
+  float dpr = 1.0f;   // device pixel ratio, for the status bar
+};
+
+class App {
+ public:
+  App(Lab& lab, Textures& textures);
+  Controller& controller() { return controller_; }
+
+  // Builds this frame's UI. frame_ms: the smoothed frame time the platform measured.
+  void frame(const AppInfo& info, double frame_ms);
+
+  // The app's state as a JSON object (for tests and the JS API's lab.ui.state()).
+  std::string state_json() const;
+
+  bool dark_theme() const { return dark_; }
+  float ui_scale() const { return ui_scale_; }
+
+ private:
+  void menu_bar();
+  void panels(float top, float bottom);
+  void panel_views();
+  void panel_diagnostics();
+  void banners();
+  void overlays();
+  void shortcuts();
+  void classroom_dialog();
+  void status_bar(float height);
+  void apply_theme();
+  void poll_jobs();
+
+  Lab& lab_;
+  Textures& textures_;
+  Controller controller_;
+  AttributionViews attributions_;  // the Attributions and Arena views (their methods, results, jobs)
+  AppInfo info_;
+  bool show_classroom_ = false, show_link_ = false, show_shortcuts_ = false;
+  float banners_height_ = 0;  // height of the banner strip under the menu (last frame)
+  // The classroom dialog's choices (what the teacher's link will hide and lock).
+  std::vector<std::string> cls_hide_, cls_lock_;
+  char cls_text_[2001] = "";
+  double frame_ms_ = 0;
+  long long frames_ = 0;
+  bool dark_ = true, theme_applied_ = false, show_diagnostics_ = false, show_about_ = false;
+  float ui_scale_ = 1.0f;
+  // Diagnostics: the matmul benchmark
+  int bench_n_ = 384, bench_reps_ = 3;
+  std::shared_ptr<Job> bench_job_;
+  std::string bench_state_ = "idle", bench_result_json_, bench_error_;
+};
+
+}  // namespace lab::ui

@@ -1,0 +1,244 @@
+// panel_training.cpp — the Training panel: [SECTION] run controls · [SECTION] hyper-parameters ·
+// [SECTION] stop conditions · [SECTION] numbers and curves · [SECTION] the divergence doctor
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "imgui.h"
+#include "panels/panels.h"
+#include "widgets/plots.h"
+#include "app/ui_probe.h"
+
+namespace lab::ui {
+
+namespace {
+constexpr ImU32 kVermillion = IM_COL32(213, 94, 0, 255), kGreen = IM_COL32(0, 158, 115, 255), kBlue = IM_COL32(0, 114, 178, 255),
+                kOrange = IM_COL32(230, 159, 0, 255);
+
+const char* kLearningRates[] = {"0.00001", "0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"};
+const char* kRegRates[] = {"0", "0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"};
+
+// A compact "value" combo for a list of numbers written as text; returns the value picked.
+bool number_combo(const char* label, double current, const char* const* items, int n, double* out) {
+  char preview[32];
+  std::snprintf(preview, sizeof preview, "%g", current);
+  bool changed = false;
+  if (begin_combo_probed(label, preview)) {
+    for (int i = 0; i < n; ++i) {
+      const double v = std::atof(items[i]);
+      if (ImGui::Selectable(items[i], std::fabs(v - current) <= 1e-12 * std::max(1.0, std::fabs(v)))) {
+        *out = v;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+void text_colored(ImU32 col, const char* fmt, const std::string& s) {
+  ImGui::PushStyleColor(ImGuiCol_Text, col);
+  ImGui::TextWrapped(fmt, s.c_str());
+  ImGui::PopStyleColor();
+}
+}  // namespace
+
+void panel_training(Controller& c) {
+  const json spec = c.spec();  // a copy: an edit below replaces the controller's
+  if (!spec.is_object()) {
+    ImGui::TextDisabled("Loading…");
+    return;
+  }
+  const Classroom& cl = c.classroom;
+  const float fs = ImGui::GetFontSize();
+
+  // [SECTION] run controls -------------------------------------------------------------------------
+  if (!cl.hidden("play")) {
+    if (ImGui::Button(c.playing() ? "Pause" : "Play", ImVec2(fs * 4.5f, 0))) c.toggle_play();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
+    ImGui::SameLine();
+  }
+  if (!cl.hidden("step")) {
+    if (ImGui::Button("Step batch")) c.step_batch();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch step (S)");
+    ImGui::SameLine();
+    if (ImGui::Button("Step epoch")) c.step_epoch();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train to the end of this epoch");
+    ImGui::SameLine();
+  }
+  if (!cl.hidden("reset")) {
+    if (ImGui::Button("Reset")) c.reset();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to the initial weights of seed %d (R)", spec.value("seed", 1));
+  }
+  const Snapshot& v = c.view();
+  ImGui::Text("Step %lld · epoch %d", v.step, v.epoch);
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", c.playing() ? "training…" : "paused");
+
+  // [SECTION] hyper-parameters ----------------------------------------------------------------------
+  const json& opt = spec["optimizer"];
+  const float w = fs * 7.5f;
+  if (!cl.hidden("lr")) {
+    double lr = opt.value("lr", 0.03), picked = lr;
+    ImGui::SetNextItemWidth(w);
+    if (number_combo("Learning rate", lr, kLearningRates, IM_ARRAYSIZE(kLearningRates), &picked)) c.set_hyper({{"optimizer", {{"lr", picked}}}});
+    ImGui::SameLine();
+    float lrf = (float)lr;
+    ImGui::SetNextItemWidth(w);
+    const ImGuiID lr_id = ImGui::GetID("##lr_exact");
+    const bool lr_entered = ImGui::InputFloat("##lr_exact", &lrf, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue);
+    ui_probe_label(lr_id, "Learning rate value");
+    if (lr_entered && lrf > 0) c.set_hyper({{"optimizer", {{"lr", lrf}}}});
+  }
+  if (!cl.hidden("optimizer")) {
+    const std::string name = opt.value("name", std::string("sgd"));
+    ImGui::SetNextItemWidth(w);
+    if (begin_combo_probed("Optimizer", name.c_str())) {
+      for (const auto& o : c.registries()["optimizers"]) {
+        const std::string n = o["name"];
+        if (ImGui::Selectable(o.value("title", n).c_str(), n == name) && n != name)
+          // A new optimizer starts from its own defaults (null removes the old one's settings in the merge patch).
+          c.set_hyper({{"optimizer", {{"name", n}, {"lr", opt.value("lr", 0.03)}, {"momentum", nullptr}, {"nesterov", nullptr},
+                                      {"beta1", nullptr}, {"beta2", nullptr}, {"eps", nullptr}, {"alpha", nullptr},
+                                      {"weight_decay", nullptr}}}});
+      }
+      ImGui::EndCombo();
+    }
+    if (name == "sgd") {
+      ImGui::SameLine();
+      float mom = opt.value("momentum", 0.0f);
+      ImGui::SetNextItemWidth(w * 0.8f);
+      if (ImGui::SliderFloat("Momentum", &mom, 0.0f, 0.99f, "%.2f") ) c.set_hyper({{"optimizer", {{"momentum", mom}}}});
+    }
+  }
+  if (!cl.hidden("batch")) {
+    int batch = spec.value("batch_size", 10);
+    ImGui::SetNextItemWidth(w);
+    if (ImGui::InputInt("Batch size", &batch, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) && batch >= 1) c.set_hyper({{"batch_size", batch}});
+    if (ImGui::IsItemDeactivatedAfterEdit() && batch >= 1 && batch != spec.value("batch_size", 10)) c.set_hyper({{"batch_size", batch}});
+  }
+  if (!cl.hidden("regularization")) {
+    const json& r = spec["regularization"];
+    const double l1 = r.value("l1", 0.0), l2 = r.value("l2", 0.0);
+    const int kind = l1 > 0 ? 1 : l2 > 0 ? 2 : 0;
+    static const char* kinds[] = {"None", "L1", "L2"};
+    ImGui::SetNextItemWidth(w);
+    int k = kind;
+    static int chosen_kind = 0;  // keeps "L2" selected while the rate is still 0
+    if (kind != 0) chosen_kind = kind;
+    k = kind != 0 ? kind : chosen_kind;
+    const ImGuiID reg_id = ImGui::GetID("Regularization");
+    const bool reg_changed = ImGui::Combo("Regularization", &k, kinds, 3);
+    ui_probe_label(reg_id, "Regularization");
+    if (reg_changed) {
+      chosen_kind = k;
+      const double rate = std::max(l1, l2) > 0 ? std::max(l1, l2) : 0.001;
+      c.set_hyper({{"regularization", {{"l1", k == 1 ? rate : 0.0}, {"l2", k == 2 ? rate : 0.0}}}});
+    }
+    if (k != 0) {
+      ImGui::SameLine();
+      double rate = std::max(l1, l2), picked = rate;
+      ImGui::SetNextItemWidth(w * 0.8f);
+      if (number_combo("Rate", rate, kRegRates, IM_ARRAYSIZE(kRegRates), &picked))
+        c.set_hyper({{"regularization", {{"l1", k == 1 ? picked : 0.0}, {"l2", k == 2 ? picked : 0.0}}}});
+    }
+  }
+  if (!cl.hidden("schedule")) {
+    const json& sc = spec["schedule"];
+    const std::string name = sc.value("name", std::string("constant"));
+    ImGui::SetNextItemWidth(w);
+    if (begin_combo_probed("Schedule", name.c_str())) {
+      for (const auto& o : c.registries()["schedules"]) {
+        const std::string n = o.is_string() ? o.get<std::string>() : o.value("name", std::string());
+        if (ImGui::Selectable(n.c_str(), n == name) && n != name) c.set_hyper({{"schedule", {{"name", n}}}});
+      }
+      ImGui::EndCombo();
+    }
+  }
+
+  // [SECTION] stop conditions -------------------------------------------------------------------------
+  if (!cl.hidden("stop") && ImGui::TreeNode("Stop when…")) {
+    const json& st = spec["stop"];
+    int epochs = st.value("epochs", 0);
+    float loss = st.value("test_loss", 0.0f), acc = st.value("test_accuracy", 0.0f) * 100.0f;
+    ImGui::SetNextItemWidth(w);
+    if (ImGui::InputInt("epochs (0 = never)", &epochs, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) && epochs >= 0)
+      c.set_hyper({{"stop", {{"epochs", epochs}}}});
+    ImGui::SetNextItemWidth(w);
+    if (ImGui::InputFloat("test loss ≤ (0 = off)", &loss, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && loss >= 0)
+      c.set_hyper({{"stop", {{"test_loss", loss}}}});
+    if (c.view().task == "classification") {
+      ImGui::SetNextItemWidth(w);
+      if (ImGui::InputFloat("test accuracy ≥ % (0 = off)", &acc, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && acc >= 0 && acc <= 100)
+        c.set_hyper({{"stop", {{"test_accuracy", acc / 100.0f}}}});
+    }
+    ImGui::TextDisabled("Checked at the end of every epoch.");
+    ImGui::TreePop();
+  }
+  if (!c.stop_message().empty()) text_colored(kGreen, "Stopped: %s", c.stop_message());
+
+  // [SECTION] the divergence doctor -----------------------------------------------------------------
+  if (!c.doctor().empty()) {
+    ImGui::Separator();
+    text_colored(kVermillion, "%s", c.doctor());
+    char fix[96];
+    std::snprintf(fix, sizeof fix, "Use learning rate %g and reset", c.doctor_suggested_lr());
+    if (ImGui::Button(fix)) c.apply_doctor_fix();
+    ImGui::SameLine();
+    if (ImGui::Button("Dismiss")) c.clear_doctor();
+    ImGui::TextDisabled("The weights shown are those before the step that failed.");
+    ImGui::Separator();
+  }
+
+  // [SECTION] numbers and curves ------------------------------------------------------------------
+  const Metrics& m = v.metrics;
+  auto show = [](float x, const char* f) {
+    if (std::isfinite(x)) ImGui::Text(f, x);
+    else ImGui::TextDisabled("–");
+  };
+  if (ImGui::BeginTable("numbers", 3, ImGuiTableFlags_SizingStretchSame)) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn(); ImGui::TextDisabled(" ");
+    ImGui::TableNextColumn(); ImGui::TextDisabled("train");
+    ImGui::TableNextColumn(); ImGui::TextDisabled("test");
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn(); ImGui::TextUnformatted("loss");
+    ImGui::TableNextColumn(); show(m.train_loss, "%.4f");
+    ImGui::TableNextColumn(); show(m.test_loss, "%.4f");
+    if (v.task == "classification") {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn(); ImGui::TextUnformatted("accuracy");
+      ImGui::TableNextColumn(); show(m.train_accuracy * 100, "%.1f%%");
+      ImGui::TableNextColumn(); show(m.test_accuracy * 100, "%.1f%%");
+    } else {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn(); ImGui::TextUnformatted("RMSE");
+      ImGui::TableNextColumn(); show(m.train_rmse, "%.4f");
+      ImGui::TableNextColumn(); show(m.test_rmse, "%.4f");
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn(); ImGui::TextUnformatted("R²");
+      ImGui::TableNextColumn(); show(m.train_r2, "%.4f");
+      ImGui::TableNextColumn(); show(m.test_r2, "%.4f");
+    }
+    ImGui::EndTable();
+  }
+  if (m.reg_loss > 0) ImGui::TextDisabled("regularization penalty %.4g (not in the loss above)", m.reg_loss);
+
+  ImGui::Checkbox("Log scale", &c.log_scale);
+  const Controller::Curves& cv = c.curves;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const bool cls = v.task == "classification";
+  const float h_left = ImGui::GetContentRegionAvail().y;
+  const float ch = std::max(fs * 5, std::min(fs * 10, (h_left - fs * 2) / (cls ? 2.0f : 1.0f)));
+  std::vector<Series> loss_series = {{"train loss", cv.step, cv.train_loss, kBlue}, {"test loss", cv.step, cv.test_loss, kOrange}};
+  line_chart("loss_chart", loss_series, ImVec2(avail, ch), c.log_scale, "step");
+  if (cls) {
+    std::vector<float> tr(cv.train_acc), te(cv.test_acc);
+    for (auto& x : tr) x *= 100;
+    for (auto& x : te) x *= 100;
+    std::vector<Series> acc_series = {{"train accuracy %", cv.step, tr, kBlue}, {"test accuracy %", cv.step, te, kOrange}};
+    line_chart("accuracy_chart", acc_series, ImVec2(avail, ch), false, "step");
+  }
+}
+
+}  // namespace lab::ui
