@@ -503,7 +503,7 @@ TEST_CASE("attribution: every registered method runs on an MLP and a CNN; errors
     CHECK_THROWS_WITH(run(mlp, method, opt, x), Catch::Contains(what));
   };
   err("nope", "{}", "unknown attribution method 'nope'");
-  err("integrated_gradients", R"({"steps": 0})", "steps must be an integer in [1, 4096], got 0");
+  err("integrated_gradients", R"({"steps": 0})", "steps must be an integer between 1 and 4096 (got 0)");
   err("integrated_gradients", R"({"steps": 2.5})", "steps must be an integer");
   err("integrated_gradients", R"({"stepz": 3})", "unknown parameter 'stepz'");
   err("integrated_gradients", R"({"rule": "simpson"})", "rule must be one of");

@@ -31,7 +31,7 @@ constexpr int kMinGlyphDistance = 16;
 
 DatasetParams defaults_of(const DatasetInfo& info) {
   DatasetParams p;
-  for (const DatasetParamSpec& s : info.params) {
+  for (const ParamSpec& s : info.params) {
     if (s.name == "n") p.n = (int)s.def;
     else if (s.name == "noise") p.noise = (float)s.def;
     else if (s.name == "test_ratio") p.test_ratio = (float)s.def;
@@ -160,19 +160,19 @@ TEST_CASE("the dataset registry lists every dataset with a complete schema", "[d
     REQUIRE(!info.description.empty());
     REQUIRE((info.kind == "2d" || info.kind == "image" || info.kind == "table"));
     std::set<std::string> params;
-    for (const DatasetParamSpec& s : info.params) {
+    for (const ParamSpec& s : info.params) {
       INFO(s.name);
       REQUIRE(params.insert(s.name).second);
       REQUIRE(s.min <= s.def);
       REQUIRE(s.def <= s.max);
       REQUIRE(!s.help.empty());
-      if (s.integer) REQUIRE(s.def == std::floor(s.def));
+      if (s.kind == ParamSpec::Integer) REQUIRE(s.def == std::floor(s.def));
     }
     for (const char* core : {"n", "noise", "test_ratio", "seed"}) REQUIRE(params.count(core) == 1);
-    for (const DatasetParamSpec& s : info.params) {
-      if (s.name == "test_ratio") REQUIRE((s.min == 0.0 && s.max == 0.9 && s.def == 0.5 && !s.integer));
-      if (s.name == "seed") REQUIRE((s.min == 0.0 && s.max == 4294967295.0 && s.integer));
-      if (s.name == "n") REQUIRE((s.integer && s.min >= 2));
+    for (const ParamSpec& s : info.params) {
+      if (s.name == "test_ratio") REQUIRE((s.min == 0.0 && s.max == 0.9 && s.def == 0.5 && s.kind == ParamSpec::Number));
+      if (s.name == "seed") REQUIRE((s.min == 0.0 && s.max == 4294967295.0 && s.kind == ParamSpec::Integer));
+      if (s.name == "n") REQUIRE((s.kind == ParamSpec::Integer && s.min >= 2));
     }
   }
   REQUIRE(find_dataset("sprial") == nullptr);
@@ -266,47 +266,47 @@ TEST_CASE("make_dataset rejects bad names and parameters with readable messages"
 
   DatasetParams bad = p;
   bad.noise = 3.0f;
-  REQUIRE_THROWS_WITH(make_dataset("spiral", bad), "dataset 'spiral': noise must be between 0 and 1 (got 3)");
+  REQUIRE_THROWS_WITH(make_dataset("spiral", bad), "dataset 'spiral': noise must be a number between 0 and 1 (got 3)");
   bad = p;
   bad.noise = -0.5f;
-  REQUIRE_THROWS_WITH(make_dataset("circle", bad), "dataset 'circle': noise must be between 0 and 1 (got -0.5)");
+  REQUIRE_THROWS_WITH(make_dataset("circle", bad), "dataset 'circle': noise must be a number between 0 and 1 (got -0.5)");
   bad = p;
   bad.noise = std::nanf("");
   REQUIRE_THROWS_AS(make_dataset("circle", bad), std::invalid_argument);
   bad = p;
   bad.n = 5;
-  REQUIRE_THROWS_WITH(make_dataset("circle", bad), "dataset 'circle': n must be between 10 and 100000 (got 5)");
+  REQUIRE_THROWS_WITH(make_dataset("circle", bad), "dataset 'circle': n must be an integer between 10 and 100000 (got 5)");
   bad.n = 100001;
-  REQUIRE_THROWS_WITH(make_dataset("circle", bad), "dataset 'circle': n must be between 10 and 100000 (got 100001)");
+  REQUIRE_THROWS_WITH(make_dataset("circle", bad), "dataset 'circle': n must be an integer between 10 and 100000 (got 100001)");
   bad.n = 20000;
   REQUIRE_THROWS_WITH(make_dataset("block_patterns", bad),
-                      "dataset 'block_patterns': n must be between 10 and 10000 (got 20000)");
+                      "dataset 'block_patterns': n must be an integer between 10 and 10000 (got 20000)");
   bad = p;
   bad.test_ratio = 0.95f;
-  REQUIRE_THROWS_WITH(make_dataset("xor", bad), "dataset 'xor': test_ratio must be between 0 and 0.9 (got 0.95)");
+  REQUIRE_THROWS_WITH(make_dataset("xor", bad), "dataset 'xor': test_ratio must be a number between 0 and 0.9 (got 0.95)");
   bad = p;
   bad.seed = 4294967296ull;
   REQUIRE_THROWS_WITH(make_dataset("xor", bad),
-                      "dataset 'xor': seed must be between 0 and 4294967295 (got 4294967296)");
+                      "dataset 'xor': seed must be an integer between 0 and 4294967295 (got 4294967296)");
   bad = p;
   bad.extra["classes"] = 3;
   REQUIRE_THROWS_WITH(make_dataset("spiral", bad),
-                      "dataset 'spiral': unknown extra parameter 'classes' (this dataset has none)");
+                      "dataset 'spiral': unknown parameter 'classes' (it takes none)");
   bad = p;
   bad.extra["arms"] = 3;
-  REQUIRE_THROWS_WITH(make_dataset("blobs", bad), "dataset 'blobs': unknown extra parameter 'arms' (known: classes)");
+  REQUIRE_THROWS_WITH(make_dataset("blobs", bad), "dataset 'blobs': unknown parameter 'arms' (known: classes)");
   bad = p;
   bad.extra["noise"] = 0.1;  // a core parameter is not an extra
-  REQUIRE_THROWS_WITH(make_dataset("blobs", bad), "dataset 'blobs': unknown extra parameter 'noise' (known: classes)");
+  REQUIRE_THROWS_WITH(make_dataset("blobs", bad), "dataset 'blobs': unknown parameter 'noise' (known: classes)");
   bad = p;
   bad.extra["classes"] = 3.5;
-  REQUIRE_THROWS_WITH(make_dataset("blobs", bad), "dataset 'blobs': classes must be a whole number (got 3.5)");
+  REQUIRE_THROWS_WITH(make_dataset("blobs", bad), "dataset 'blobs': classes must be an integer (got 3.5)");
   bad.extra["classes"] = 7;
   REQUIRE_THROWS_WITH(make_dataset("spiral_multi", bad),
-                      "dataset 'spiral_multi': classes must be between 3 and 5 (got 7)");
+                      "dataset 'spiral_multi': classes must be an integer between 3 and 5 (got 7)");
   bad.extra["classes"] = 1;
   REQUIRE_THROWS_WITH(make_dataset("block_patterns", bad),
-                      "dataset 'block_patterns': classes must be between 2 and 10 (got 1)");
+                      "dataset 'block_patterns': classes must be an integer between 2 and 10 (got 1)");
 
   // The boundaries themselves are accepted (compared in float: 0.9f is not "above 0.9").
   DatasetParams edge = p;

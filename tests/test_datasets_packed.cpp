@@ -327,7 +327,7 @@ TEST_CASE("a data file that does not fit its dataset is refused with a readable 
   REQUIRE_THROWS_WITH(check_dataset_asset("mnist", a["mnist"]), Catch::StartsWith("dataset 'mnist': mnist.nlds: truncated"));
   REQUIRE_NOTHROW(check_dataset_asset("mnist", fake_file(200, 1, 28, 28)));
   // The schema still applies before the file is read.
-  REQUIRE_THROWS_WITH(make_dataset("mnist", params(5), &a), "dataset 'mnist': n must be between 10 and 8500 (got 5)");
+  REQUIRE_THROWS_WITH(make_dataset("mnist", params(5), &a), "dataset 'mnist': n must be an integer between 10 and 8500 (got 5)");
 }
 
 TEST_CASE("a data file's samples come out as [0, 1] floats, class-balanced and split by test_ratio", "[datasets]") {
@@ -486,7 +486,7 @@ TEST_CASE("the packed data files of the build hold what their datasets promise",
     const DatasetInfo* info = find_dataset(r.name);
     REQUIRE(info);
     double n_max = 0, n_def = 0;
-    for (const DatasetParamSpec& s : info->params)
+    for (const ParamSpec& s : info->params)
       if (s.name == "n") n_max = s.max, n_def = s.def;
     REQUIRE(im.count == (uint32_t)n_max);  // the registry's maximum n is what the file holds
     REQUIRE(im.class_names == r.class_names);

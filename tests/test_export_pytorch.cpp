@@ -313,7 +313,7 @@ TEST_CASE("export_pytorch: every activation, loss, optimizer and schedule of the
       {R"({"name": "step", "step_size": 50, "gamma": 0.5})", "    return LR * 0.5 ** (step // 50)"},
       {R"({"name": "cosine", "total_steps": 300, "min_lr": 0.001})", "    f = min(step, 300) / 300"},
   };
-  CHECK(std::size(schedules) == schedule_names().size());
+  CHECK(std::size(schedules) == schedule_registry().size());
   for (const auto& [config, expected] : schedules) {
     INFO(config);
     Experiment e(parse_spec(spec_with(kFeatures, std::string("{\"schedule\": ") + config + "}")));

@@ -96,18 +96,12 @@ std::vector<LayerSpec> specs_of(const json& layers) {
   return specs;
 }
 
+// The fixture lists every field of every optimizer; each optimizer takes its own (its registry entry's).
 OptimizerConfig config_of(const json& c) {
-  OptimizerConfig o;
-  o.name = c.at("name").get<std::string>();
-  o.lr = c.at("lr").get<float>();
-  o.momentum = c.at("momentum").get<float>();
-  o.nesterov = c.at("nesterov").get<bool>();
-  o.beta1 = c.at("beta1").get<float>();
-  o.beta2 = c.at("beta2").get<float>();
-  o.eps = c.at("eps").get<float>();
-  o.alpha = c.at("alpha").get<float>();
-  o.weight_decay = c.at("weight_decay").get<float>();
-  return o;
+  const std::string name = c.at("name").get<std::string>();
+  json fields = json::object();
+  for (const ParamSpec& p : optimizer_registry().at(name).params) fields[p.name] = c.at(p.name);
+  return optimizer_config(name, fields);
 }
 
 // The fixture's batch and targets, kept alive for lab::Targets' pointers.
@@ -218,7 +212,7 @@ void check_fixture(const std::string& name, Exec exec, const std::string& mode) 
       m.forward(b.x, ctx);
       losses.push_back(loss.compute(m.output(), b.targets(), &dout));
       m.backward(dout, ctx, false);
-      opt->step(m.params(), cfg.lr);
+      opt->step(m.params(), cfg.lr());
     }
     compare(what + " losses", losses.data(), losses.size(), o.at("losses"), kStepLossTol);
     compare_params(what + " after " + std::to_string(steps) + " steps", m, o.at("params"), false, kStepsTol);
@@ -239,8 +233,8 @@ TEST_CASE("golden: fixtures cover every layer type, activation, loss and optimiz
     for (const auto& o : fx.at("optimizers")) optimizers.insert(o.at("config").at("name").get<std::string>());
   }
   for (const auto& l : layer_registry()) {
-    INFO("layer type " << l.type << " has no golden fixture");
-    CHECK(layers.count(l.type));
+    INFO("layer type " << l.name << " has no golden fixture");
+    CHECK(layers.count(l.name));
   }
   for (const auto& a : activation_registry()) {
     INFO("activation " << a.name << " has no golden fixture");

@@ -167,13 +167,13 @@ TEST_CASE("gradient check: a whole CNN, through the model's backward", "[gradche
 TEST_CASE("model spec errors name the layer", "[model]") {
   Rng rng(1);
   CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 0}}, {}}}, "glorot_uniform", rng),
-                    "layer 1 (dense): layer 'dense': units must be between 1 and 65536 (got 0)");
+                    "layer 1 (dense): layer 'dense': units must be an integer between 1 and 65536 (got 0)");
   CHECK_THROWS_WITH(Model({1, 4, 4}, {{"conv2d", {{"filters", 2}, {"kernel", 5}}, {}}}, "glorot_uniform", rng),
                     Catch::Contains("layer 1 (conv2d): conv2d: a 5×5 kernel does not fit the input (1, 4, 4)"));
   CHECK_THROWS_WITH(Model({1, 4, 4}, {{"dense", {{"units", 2}}, {}}}, "glorot_uniform", rng),
                     Catch::Contains("add a flatten layer"));
   CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}}, {{"activation", "swish"}}}}, "glorot_uniform", rng),
-                    Catch::Contains("unknown activation 'swish'"));
+                    Catch::Contains("activation must be one of linear, relu"));
   CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}, {"width", 3}}, {}}}, "glorot_uniform", rng),
                     Catch::Contains("unknown parameter 'width'"));
   CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}}, {{"init", "magic"}}}}, "glorot_uniform", rng),

@@ -35,20 +35,20 @@ struct Entry {
 };
 
 // The four parameters every dataset has, then the dataset's extras.
-std::vector<DatasetParamSpec> schema(int n_max, int n_def, double noise_def, const std::string& noise_help,
-                                     std::vector<DatasetParamSpec> extras = {}) {
-  std::vector<DatasetParamSpec> s = {
-      {"n", (double)kMinSamples, (double)n_max, (double)n_def, true, "number of samples (train + test)"},
-      {"noise", 0.0, 1.0, noise_def, false, noise_help},
-      {"test_ratio", 0.0, 0.9, 0.5, false, "fraction of the samples held out for testing"},
-      {"seed", 0.0, kMaxSeed, 1.0, true, "random seed: the same seed gives the same data"},
+std::vector<ParamSpec> schema(int n_max, int n_def, double noise_def, const std::string& noise_help,
+                              std::vector<ParamSpec> extras = {}) {
+  std::vector<ParamSpec> s = {
+      with_url(integer("n", n_def, kMinSamples, n_max, "number of samples (train + test)"), "n"),
+      with_url(number("noise", noise_def, 0.0, 1.0, noise_help), "noise"),
+      with_url(number("test_ratio", 0.5, 0.0, 0.9, "fraction of the samples held out for testing"), "test"),
+      integer("seed", 1.0, 0.0, kMaxSeed, "random seed: the same seed gives the same data"),
   };
   for (auto& e : extras) s.push_back(std::move(e));
   return s;
 }
 
 Entry entry_2d(const char* name, const char* title, const char* description, TaskKind task, double noise_def,
-               const char* noise_help, GenerateFn fn, std::vector<DatasetParamSpec> extras = {}) {
+               const char* noise_help, GenerateFn fn, std::vector<ParamSpec> extras = {}) {
   return {{name, title, description, task, "2d", schema(kMax2dSamples, 500, noise_def, noise_help, std::move(extras))},
           fn};
 }
@@ -65,8 +65,8 @@ Entry entry_packed(const char* name, const char* title, const char* description,
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> table = [] {
     const auto C = TaskKind::Classification, R = TaskKind::Regression;
-    const DatasetParamSpec arms{"classes", 3, 5, 3, true, "number of spiral arms (one class each)"};
-    const DatasetParamSpec blobs{"classes", 3, 5, 3, true, "number of clusters (one class each)"};
+    const ParamSpec arms = integer("classes", 3, 3, 5, "number of spiral arms (one class each)");
+    const ParamSpec blobs = integer("classes", 3, 3, 5, "number of clusters (one class each)");
     std::vector<Entry> t = {
         entry_2d("circle", "Circle", "A disk of one class inside a ring of the other.", C, 0.0,
                  "each coordinate moves by up to ±5·noise (uniform); labels stay", generate_circle),
@@ -97,19 +97,19 @@ const std::vector<Entry>& entries() {
           "28×28 images with a class pattern in the top or bottom half and a fixed decoy pattern in the other.",
           C, "image",
           schema(kMaxImageSamples, 2000, 0.1, "Gaussian pixel noise, standard deviation noise",
-                 {{"classes", 2, 10, 10, true, "number of classes (one pattern each)"}})},
+                 {integer("classes", 10, 2, 10, "number of classes (one pattern each)")})},
          generate_block_patterns},
         {{"random", "Random features (benchmarks)",
           "Uniform random features in [-1, 1) with random labels: nothing to learn but memorisation.", C, "table",
           schema(kMax2dSamples, 1000, 0.0, "unused",
-                 {{"features", 1, 100000, 64, true, "features per sample"},
-                  {"classes", 2, 1000, 10, true, "number of classes"}})},
+                 {integer("features", 64, 1, 100000, "features per sample"),
+                  integer("classes", 10, 2, 1000, "number of classes")})},
          generate_random},
         {{"random_images", "Random images (benchmarks)",
           "Uniform random pixels in [-1, 1) with random labels, of any image shape.", C, "image",
           schema(kMaxImageSamples, 1000, 0.0, "unused",
-                 {{"channels", 1, 64, 1, true, "image channels"}, {"height", 1, 512, 28, true, "image height"},
-                  {"width", 1, 512, 28, true, "image width"}, {"classes", 2, 1000, 10, true, "number of classes"}})},
+                 {integer("channels", 1, 1, 64, "image channels"), integer("height", 28, 1, 512, "image height"),
+                  integer("width", 28, 1, 512, "image width"), integer("classes", 10, 2, 1000, "number of classes")})},
          generate_random_images},
         entry_packed("digits", "Handwritten digits (8×8)",
                      "scikit-learn's 1797 handwritten digits 0-9 as 8×8 images (UCI optical digits).", kDigitsSamples,
@@ -124,7 +124,7 @@ const std::vector<Entry>& entries() {
           "A table you load yourself: numeric feature columns and a label column. It never leaves your browser.", C,
           "table",
           schema(1000000, 1000, 0.0, "unused (n too: the file has the rows it has)",
-                 {{"label_column", 0, 10000, 0, true, "the label's column: 1 = the first, 0 = the last"}}),
+                 {integer("label_column", 0, 0, 10000, "the label's column: 1 = the first, 0 = the last")}),
           "user.csv"},
          nullptr,
          load_csv},
@@ -138,94 +138,46 @@ const std::vector<Entry>& entries() {
 
 // [SECTION] lookup -------------------------------------------------------------------------------
 
-const std::vector<DatasetInfo>& dataset_registry() {
-  static const std::vector<DatasetInfo> infos = [] {
+const Registry<DatasetInfo>& dataset_registry() {
+  static const Registry<DatasetInfo> reg = [] {
     std::vector<DatasetInfo> v;
     for (const Entry& e : entries()) v.push_back(e.info);
-    return v;
+    return Registry<DatasetInfo>("dataset", std::move(v));
   }();
-  return infos;
+  return reg;
 }
 
-const DatasetInfo* find_dataset(const std::string& name) {
-  for (const DatasetInfo& d : dataset_registry())
-    if (d.name == name) return &d;
-  return nullptr;
-}
+const DatasetInfo* find_dataset(const std::string& name) { return dataset_registry().find(name); }
 
 // [SECTION] parameter validation -----------------------------------------------------------------
 namespace {
-
-// Whole numbers print without a decimal point ("3", "4294967295"), others with 6 significant digits.
-std::string format_number(double v) {
-  char buf[64];
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-const DatasetParamSpec& spec_of(const DatasetInfo& info, const std::string& name) {
-  for (const DatasetParamSpec& s : info.params)
-    if (s.name == name) return s;
-  throw std::logic_error("dataset '" + info.name + "': schema has no parameter '" + name + "'");
-}
-
-[[noreturn]] void fail(const DatasetInfo& info, const std::string& what) {
-  throw std::invalid_argument("dataset '" + info.name + "': " + what);
-}
-
-void check_range(const DatasetInfo& info, const DatasetParamSpec& s, double v, bool in_range) {
-  if (!in_range)
-    fail(info, s.name + " must be between " + format_number(s.min) + " and " + format_number(s.max) + " (got " +
-                   format_number(v) + ")");
-}
-
-// Float-valued params are compared in float, so that 0.9f passes a max of 0.9.
-void check_float(const DatasetInfo& info, const std::string& name, float v) {
-  const DatasetParamSpec& s = spec_of(info, name);
-  check_range(info, s, v, v >= (float)s.min && v <= (float)s.max);
-}
-
-void check_extra(const DatasetInfo& info, const DatasetParamSpec& s, double v) {
-  if (s.integer && std::isfinite(v) && v != std::floor(v))
-    fail(info, s.name + " must be a whole number (got " + format_number(v) + ")");
-  check_range(info, s, v, v >= s.min && v <= s.max);
-}
 
 bool is_core_param(const std::string& name) {
   return name == "n" || name == "noise" || name == "test_ratio" || name == "seed";
 }
 
-// Checks every parameter against the schema; returns a copy of p with every extra present.
+// Checks every parameter against the schema (base/param_spec.h's one validator); returns a copy of p
+// with every extra present. Float fields are checked as the shortest decimal of the float (0.9f is 0.9).
 DatasetParams validate(const DatasetInfo& info, const DatasetParams& p) {
-  const DatasetParamSpec& n = spec_of(info, "n");
-  check_range(info, n, p.n, p.n >= n.min && p.n <= n.max);
-  check_float(info, "noise", p.noise);
-  check_float(info, "test_ratio", p.test_ratio);
-  const DatasetParamSpec& seed = spec_of(info, "seed");
-  if ((double)p.seed > seed.max) {
-    char got[32];
-    std::snprintf(got, sizeof got, "%llu", (unsigned long long)p.seed);
-    fail(info, "seed must be between 0 and " + format_number(seed.max) + " (got " + got + ")");
+  const std::string where = "dataset '" + info.name + "'";
+  std::vector<ParamSpec> extras;
+  for (const ParamSpec& s : info.params) {
+    if (!is_core_param(s.name)) {
+      extras.push_back(s);
+      continue;
+    }
+    nlohmann::json v;
+    if (s.name == "n") v = p.n;
+    else if (s.name == "noise") v = short_float(p.noise);
+    else if (s.name == "test_ratio") v = short_float(p.test_ratio);
+    else v = (double)p.seed;
+    check_number(s, v, where);
   }
-
-  std::string known;
-  for (const DatasetParamSpec& s : info.params)
-    if (!is_core_param(s.name)) known += (known.empty() ? "" : ", ") + s.name;
+  nlohmann::json given = nlohmann::json::object();
+  for (const auto& [name, value] : p.extra) given[name] = value;
+  const ParamValues values = parse_values(extras, given, where);
   DatasetParams out = p;
-  for (const auto& [name, value] : p.extra) {
-    const DatasetParamSpec* s = nullptr;
-    for (const DatasetParamSpec& c : info.params)
-      if (c.name == name && !is_core_param(name)) s = &c;
-    if (!s)
-      fail(info, "unknown extra parameter '" + name + "' " +
-                     (known.empty() ? std::string("(this dataset has none)") : "(known: " + known + ")"));
-    check_extra(info, *s, value);
-  }
-  for (const DatasetParamSpec& s : info.params)
-    if (!is_core_param(s.name) && !out.extra.count(s.name)) out.extra[s.name] = s.def;
+  for (const ParamSpec& s : extras) out.extra[s.name] = values.get(s.name);
   return out;
 }
 

@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "base/param_spec.h"
+
 namespace lab {
 
 enum class TaskKind { Classification, Regression };
@@ -65,20 +67,13 @@ struct DatasetParams {
   std::map<std::string, double> extra;
 };
 
-struct DatasetParamSpec {
-  std::string name;        // "n", "noise", "test_ratio", "seed" or an extra's name
-  double min, max, def;
-  bool integer;
-  std::string help;
-};
-
 struct DatasetInfo {
   std::string name;         // registry key, e.g. "spiral"
   std::string title;        // for menus, e.g. "Spiral (2 arms)"
   std::string description;  // one sentence for users
   TaskKind task;
   std::string kind;         // "2d", "image", "table"
-  std::vector<DatasetParamSpec> params;
+  std::vector<ParamSpec> params;  // n, noise, test_ratio, seed, then the dataset's extras
   // The data file this dataset reads (e.g. "mnist.nlds"; dist/data/ in the site, build/data/ after a
   // build), handed to make_dataset in DatasetAssets under the dataset's name. Empty: generated.
   std::string asset = {};
@@ -88,7 +83,7 @@ struct DatasetInfo {
 // (make_dataset, Experiment) it is borrowed: the caller keeps it alive and unchanged during the call.
 using DatasetAssets = std::map<std::string, std::vector<uint8_t>>;
 
-const std::vector<DatasetInfo>& dataset_registry();
+const Registry<DatasetInfo>& dataset_registry();
 // The entry for `name`, or nullptr.
 const DatasetInfo* find_dataset(const std::string& name);
 

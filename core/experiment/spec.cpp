@@ -60,6 +60,30 @@ void note_unknown(const json& obj, const std::set<std::string>& known, const std
     if (!known.count(it.key())) warn.push_back("ignored unknown field spec." + path + (path.empty() ? "" : ".") + it.key());
 }
 
+// A spec section {"name": <entry of `reg`>, its fields...}: the name, then the fields validated by the
+// entry's schema (optimizer_config / schedule_config); unknown fields become warnings.
+template <class Config, class Reg, class Make>
+Config registry_section(const json& j, const std::string& key, const std::string& def, const Reg& reg, Make make,
+                        std::vector<std::string>& warn) {
+  const json empty = json::object();
+  const json& o = object(j, key, key, empty);
+  const std::string name = text(o, "name", key + ".name", def);
+  if (!reg.find(name)) bad(key + ".name", "'" + name + "' is not a known " + reg.family() + " (known: " + reg.known() + ")");
+  json fields = o;
+  fields.erase("name");
+  std::vector<std::string> unknown;
+  Config c;
+  try {
+    c = make(name, fields, "spec." + key + ".", &unknown);
+  } catch (const std::invalid_argument& e) {
+    const std::string m = e.what();
+    if (m.rfind("spec.", 0) == 0) throw;
+    bad(key, "is not valid: " + m);
+  }
+  for (const auto& u : unknown) warn.push_back("ignored unknown field spec." + key + "." + u);
+  return c;
+}
+
 }  // namespace
 
 Spec parse_spec(const std::string& text_in) {
@@ -81,8 +105,7 @@ Spec parse_spec(const std::string& text_in) {
   s.dataset = text(d, "name", "data.name", "spiral");
   const DatasetInfo* info = find_dataset(s.dataset);
   if (!info) {
-    const std::string known = join_names(dataset_registry(), [](const DatasetInfo& x) { return x.name; });
-    bad("data.name", "'" + s.dataset + "' is not a known dataset (known: " + known + ")");
+    bad("data.name", "'" + s.dataset + "' is not a known dataset (known: " + dataset_registry().known() + ")");
   }
   bool param_named_features = false;  // e.g. 'random' takes a number of features: its own parameter
   for (const auto& p : info->params) param_named_features |= p.name == "features";
@@ -107,7 +130,7 @@ Spec parse_spec(const std::string& text_in) {
   for (const auto& p : info->params) {
     data_known.insert(p.name);
     if (!d.contains(p.name)) continue;
-    const double v = number(d, p.name, "data." + p.name, p.def, p.min, p.max, p.integer);
+    const double v = check_number(p, d[p.name], "spec.data.");
     if (p.name == "n") s.data.n = (int)v;
     else if (p.name == "noise") s.data.noise = (float)v;
     else if (p.name == "test_ratio") s.data.test_ratio = (float)v;
@@ -128,11 +151,8 @@ Spec parse_spec(const std::string& text_in) {
   const json& m = object(j, "model", "model", empty);
   note_unknown(m, {"layers", "init"}, "model", s.warnings);
   s.init = text(m, "init", "model.init", "glorot_uniform");
-  {
-    bool ok = false;
-    for (const auto& n : initializer_names()) ok |= n == s.init;
-    if (!ok) bad("model.init", "'" + s.init + "' is not a known initialiser");
-  }
+  if (!initializer_registry().find(s.init))
+    bad("model.init", "'" + s.init + "' is not a known initialiser (known: " + initializer_registry().known() + ")");
   if (!m.contains("layers")) bad("model.layers", "is missing: list the layers, e.g. [{\"type\": \"dense\", \"units\": 8}]");
   if (!m["layers"].is_array() || m["layers"].empty()) bad("model.layers", "must be a non-empty list of layers");
   if (m["layers"].size() > 256) bad("model.layers", "has more than 256 layers");
@@ -159,33 +179,9 @@ Spec parse_spec(const std::string& text_in) {
     try { loss(s.loss); } catch (const std::invalid_argument& e) { bad("loss", std::string("is not valid: ") + e.what()); }
   }
 
-  // optimizer
-  const json& o = object(j, "optimizer", "optimizer", empty);
-  note_unknown(o, {"name", "lr", "momentum", "nesterov", "beta1", "beta2", "eps", "alpha", "weight_decay"}, "optimizer", s.warnings);
-  OptimizerConfig& oc = s.optimizer;
-  oc.name = text(o, "name", "optimizer.name", "sgd");
-  oc.lr = (float)number(o, "lr", "optimizer.lr", 0.03, 0, 100, false);
-  oc.momentum = (float)number(o, "momentum", "optimizer.momentum", 0, 0, 0.9999, false);
-  if (o.contains("nesterov")) {
-    if (!o["nesterov"].is_boolean()) bad("optimizer.nesterov", "must be true or false");
-    oc.nesterov = o["nesterov"].get<bool>();
-  }
-  oc.beta1 = (float)number(o, "beta1", "optimizer.beta1", 0.9, 0, 0.9999999, false);
-  oc.beta2 = (float)number(o, "beta2", "optimizer.beta2", 0.999, 0, 0.9999999, false);
-  oc.eps = (float)number(o, "eps", "optimizer.eps", oc.name == "adagrad" ? 1e-10 : 1e-8, 0, 1, false);
-  oc.alpha = (float)number(o, "alpha", "optimizer.alpha", 0.99, 0, 0.9999999, false);
-  oc.weight_decay = (float)number(o, "weight_decay", "optimizer.weight_decay", oc.name == "adamw" ? 0.01 : 0.0, 0, 10, false);
-  try { validate_optimizer(oc); } catch (const std::invalid_argument& e) { bad("optimizer", std::string("is not valid: ") + e.what()); }
-
-  // schedule
-  const json& sc = object(j, "schedule", "schedule", empty);
-  note_unknown(sc, {"name", "step_size", "gamma", "total_steps", "min_lr"}, "schedule", s.warnings);
-  s.schedule.name = text(sc, "name", "schedule.name", "constant");
-  s.schedule.step_size = (int)number(sc, "step_size", "schedule.step_size", 1000, 1, 1e9, true);
-  s.schedule.gamma = (float)number(sc, "gamma", "schedule.gamma", 0.5, 1e-6, 1, false);
-  s.schedule.total_steps = (int)number(sc, "total_steps", "schedule.total_steps", 10000, 1, 1e9, true);
-  s.schedule.min_lr = (float)number(sc, "min_lr", "schedule.min_lr", 0, 0, 100, false);
-  try { validate_schedule(s.schedule); } catch (const std::invalid_argument& e) { bad("schedule", std::string("is not valid: ") + e.what()); }
+  // optimizer and schedule: each entry of their registries declares its own fields (optim/optimizer.h)
+  s.optimizer = registry_section<OptimizerConfig>(j, "optimizer", "sgd", optimizer_registry(), optimizer_config, s.warnings);
+  s.schedule = registry_section<ScheduleConfig>(j, "schedule", "constant", schedule_registry(), schedule_config, s.warnings);
 
   s.batch_size = (int)number(j, "batch_size", "batch_size", 10, 1, 65536, true);
   const json& r = object(j, "regularization", "regularization", empty);
@@ -216,15 +212,6 @@ float input_feature(const std::string& name, float x1, float x2) {
   throw std::invalid_argument("unknown input feature '" + name + "'");
 }
 
-// The shortest decimal that reads back as the same float (0.03f → 0.03, not 0.0299999993).
-double short_float(float f) {
-  char b[32];
-  for (int prec = 6; prec <= 9; ++prec) {
-    std::snprintf(b, sizeof b, "%.*g", prec, (double)f);
-    if (std::strtof(b, nullptr) == f) break;
-  }
-  return std::strtod(b, nullptr);
-}
 
 
 std::string spec_to_json(const Spec& s) {
@@ -253,18 +240,8 @@ std::string spec_to_json(const Spec& s) {
   }
   j["model"] = {{"layers", layers}, {"init", s.init}};
   if (!s.loss.empty()) j["loss"] = s.loss;
-  const OptimizerConfig& o = s.optimizer;
-  json oj = {{"name", o.name}, {"lr", short_float(o.lr)}};
-  if (o.name == "sgd") { oj["momentum"] = short_float(o.momentum); oj["nesterov"] = o.nesterov; }
-  if (o.name == "adam" || o.name == "adamw") { oj["beta1"] = short_float(o.beta1); oj["beta2"] = short_float(o.beta2); oj["eps"] = short_float(o.eps); }
-  if (o.name == "rmsprop") { oj["alpha"] = short_float(o.alpha); oj["eps"] = short_float(o.eps); }
-  if (o.name == "adagrad") oj["eps"] = short_float(o.eps);
-  oj["weight_decay"] = short_float(o.weight_decay);
-  j["optimizer"] = oj;
-  json sj = {{"name", s.schedule.name}};
-  if (s.schedule.name == "step") { sj["step_size"] = s.schedule.step_size; sj["gamma"] = short_float(s.schedule.gamma); }
-  if (s.schedule.name == "cosine") { sj["total_steps"] = s.schedule.total_steps; sj["min_lr"] = short_float(s.schedule.min_lr); }
-  j["schedule"] = sj;
+  j["optimizer"] = optimizer_json(s.optimizer);
+  j["schedule"] = schedule_json(s.schedule);
   j["batch_size"] = s.batch_size;
   j["regularization"] = {{"l1", short_float(s.l1)}, {"l2", short_float(s.l2)}};
   j["stop"] = {{"epochs", s.stop.epochs}, {"test_loss", short_float(s.stop.test_loss)}, {"test_accuracy", short_float(s.stop.test_accuracy)}};

@@ -67,7 +67,5 @@ std::string spec_to_json(const Spec& s);
 // validated like any spec. Throws std::invalid_argument naming the bad field.
 Spec patch_spec(const Spec& base, const std::string& patch_json);
 
-// The shortest decimal that reads back as the same float (0.03f → 0.03, not 0.0299999993), for JSON.
-double short_float(float f);
 
 }  // namespace lab

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "base/version.h"
+#include "nn/loss.h"
 
 namespace lab {
 namespace {
@@ -359,33 +360,36 @@ std::string emit_inputs(const Snapshot& s, bool is_2d) {
 // [SECTION] training --------------------------------------------------------------------------------
 
 std::string loss_module(const std::string& loss) {
-  if (loss == "softmax_cross_entropy") return "nn.CrossEntropyLoss()";  // mean over the batch of −log softmax[label]
-  if (loss == "mse") return "nn.MSELoss()";                             // mean over all elements
-  if (loss == "bce_logits") return "nn.BCEWithLogitsLoss()";            // mean over all elements
-  throw std::invalid_argument("export_pytorch: loss '" + loss + "' has no PyTorch equivalent in the exporter yet");
+  const LossInfo& info = lab::loss(loss);
+  if (info.pytorch.empty()) throw std::invalid_argument("export_pytorch: loss '" + loss + "' has no PyTorch equivalent in the exporter yet");
+  return info.pytorch;
+}
+
+// A registry entry's PyTorch template with each {field} replaced by the field's value as Python.
+std::string fill_template(std::string t, const std::vector<ParamSpec>& schema, const ParamValues& v) {
+  for (const auto& p : schema) {
+    const std::string key = "{" + p.name + "}";
+    std::string value;
+    if (p.kind == ParamSpec::Boolean) value = py_bool(v.flag(p.name));
+    else if (p.kind == ParamSpec::Integer) value = std::to_string((long long)v.get(p.name));
+    else if (p.kind == ParamSpec::Number) value = py_float((float)v.get(p.name));
+    else continue;
+    for (size_t at; (at = t.find(key)) != std::string::npos;) t.replace(at, key.size(), value);
+  }
+  if (t.find('{') != std::string::npos) throw std::logic_error("export_pytorch: a placeholder is left in " + t);
+  return t;
 }
 
 std::string optimizer_expr(const OptimizerConfig& c) {
-  const std::string lr = "lr=" + py_float(c.lr), wd = ", weight_decay=" + py_float(c.weight_decay);
-  if (c.name == "sgd")
-    return "torch.optim.SGD(model.parameters(), " + lr + ", momentum=" + py_float(c.momentum) + ", nesterov=" + py_bool(c.nesterov) + wd + ")";
-  if (c.name == "adam" || c.name == "adamw")
-    return std::string("torch.optim.") + (c.name == "adam" ? "Adam" : "AdamW") + "(model.parameters(), " + lr + ", betas=(" +
-           py_float(c.beta1) + ", " + py_float(c.beta2) + "), eps=" + py_float(c.eps) + wd + ")";
-  if (c.name == "rmsprop")
-    return "torch.optim.RMSprop(model.parameters(), " + lr + ", alpha=" + py_float(c.alpha) + ", eps=" + py_float(c.eps) + wd + ")";
-  if (c.name == "adagrad") return "torch.optim.Adagrad(model.parameters(), " + lr + ", eps=" + py_float(c.eps) + wd + ")";
-  throw std::invalid_argument("export_pytorch: optimizer '" + c.name + "' has no PyTorch equivalent in the exporter yet");
+  const OptimizerInfo& info = optimizer_registry().at(c.name);
+  if (info.pytorch.empty()) throw std::invalid_argument("export_pytorch: optimizer '" + c.name + "' has no PyTorch equivalent");
+  return fill_template(info.pytorch, info.params, c.values);
 }
 
 std::string schedule_body(const ScheduleConfig& s) {
-  if (s.name == "constant") return "    return LR\n";
-  if (s.name == "step")
-    return "    return LR * " + py_float(s.gamma) + " ** (step // " + std::to_string(s.step_size) + ")  # × gamma every step_size steps\n";
-  if (s.name == "cosine")
-    return "    f = min(step, " + std::to_string(s.total_steps) + ") / " + std::to_string(s.total_steps) + "  # cosine from LR to min_lr over total_steps\n" +
-           "    return " + py_float(s.min_lr) + " + (LR - " + py_float(s.min_lr) + ") * 0.5 * (1.0 + math.cos(math.pi * f))\n";
-  throw std::invalid_argument("export_pytorch: schedule '" + s.name + "' has no PyTorch equivalent in the exporter yet");
+  const ScheduleInfo& info = schedule_registry().at(s.name);
+  if (info.pytorch.empty()) throw std::invalid_argument("export_pytorch: schedule '" + s.name + "' has no PyTorch equivalent");
+  return fill_template(info.pytorch, info.params, s.values);
 }
 
 std::string emit_training(const Snapshot& s, const std::string& loss, long long step) {
@@ -406,7 +410,7 @@ std::string emit_training(const Snapshot& s, const std::string& loss, long long 
        "    return y.float().reshape(out.shape)\n\n\n";
   o += "# The optimizer as NeuronLab configured it (its update rules are PyTorch's, core/optimizer.h). Its state\n"
        "# (momentum, Adam moments) starts fresh here: NeuronLab's is not exported.\n"
-       "LR = " + py_float(sp.optimizer.lr) + "\n"
+       "LR = " + py_float(sp.optimizer.lr()) + "\n"
        "optimizer = " + optimizer_expr(sp.optimizer) + "\n\n\n"
        "def lr_at(step):\n"
        "    \"\"\"The learning rate of (0-based) step `step` under the spec's '" + sp.schedule.name + "' schedule.\"\"\"\n" +
@@ -543,7 +547,7 @@ std::string header(const Snapshot& s, const Dataset& d, const std::string& loss,
        "Dataset: " + s.spec.dataset + " (" + (cls ? "classification, " + std::to_string(d.num_classes) + " classes" : "regression") + ")\n"
        "Network: input " + shape_str(s.input) + " → " + net + "\n"
        "Trained: " + std::to_string(step) + " mini-batch steps in NeuronLab " + version() + " with " + loss + ", " +
-       s.spec.optimizer.name + " (lr " + py_float(s.spec.optimizer.lr) + "), batch size " + std::to_string(s.spec.batch_size) + "\n"
+       s.spec.optimizer.name + " (lr " + py_float(s.spec.optimizer.lr()) + "), batch size " + std::to_string(s.spec.batch_size) + "\n"
        "Digest:  " + s.digest + " (NeuronLab's hash of every parameter; the lab shows the same for these weights)\n\n"
        "Run it as a script to check it against NeuronLab (exit 1 on a mismatch):\n"
        "    python3 model.py\n\n"

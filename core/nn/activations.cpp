@@ -1,6 +1,5 @@
 // activations.cpp — each activation's forward and backward, then the registry.
 #include "nn/activations.h"
-#include "base/names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -98,26 +97,21 @@ void softmax_b(const float*, const float* y, const float* dy, float* dx, int row
 
 }  // namespace
 
-const std::vector<ActivationInfo>& activation_registry() {
-  static const std::vector<ActivationInfo> reg = {
-      {"linear", "Linear", linear_f, linear_b},
-      {"relu", "ReLU", relu_f, relu_b},
-      {"leaky_relu", "Leaky ReLU (0.01)", leaky_f, leaky_b},
-      {"elu", "ELU", elu_f, elu_b},
-      {"tanh", "tanh", tanh_f, tanh_b},
-      {"sigmoid", "Sigmoid", sigmoid_f, sigmoid_b},
-      {"gelu", "GELU", gelu_f, gelu_b},
-      {"softplus", "Softplus", softplus_f, softplus_b},
-      {"softmax", "Softmax", softmax_f, softmax_b},
-  };
+const Registry<ActivationInfo>& activation_registry() {
+  static const Registry<ActivationInfo> reg("activation", {
+      {.name = "linear", .title = "Linear", .description = "f(x) = x: no nonlinearity.", .forward = linear_f, .backward = linear_b},
+      {.name = "relu", .title = "ReLU", .description = "max(0, x).", .forward = relu_f, .backward = relu_b},
+      {.name = "leaky_relu", .title = "Leaky ReLU (0.01)", .description = "x for x > 0, else 0.01·x.", .forward = leaky_f, .backward = leaky_b},
+      {.name = "elu", .title = "ELU", .description = "x for x > 0, else eˣ − 1.", .forward = elu_f, .backward = elu_b},
+      {.name = "tanh", .title = "tanh", .description = "The hyperbolic tangent, in (−1, 1).", .forward = tanh_f, .backward = tanh_b},
+      {.name = "sigmoid", .title = "Sigmoid", .description = "1 / (1 + e⁻ˣ), in (0, 1).", .forward = sigmoid_f, .backward = sigmoid_b},
+      {.name = "gelu", .title = "GELU", .description = "x·Φ(x), Φ the standard normal CDF (exact erf form).", .forward = gelu_f, .backward = gelu_b},
+      {.name = "softplus", .title = "Softplus", .description = "log(1 + eˣ), a smooth ReLU (x above 20 passes through).", .forward = softplus_f, .backward = softplus_b},
+      {.name = "softmax", .title = "Softmax", .description = "eˣⁱ / Σ eˣʲ along each row: probabilities.", .forward = softmax_f, .backward = softmax_b},
+  });
   return reg;
 }
 
-const ActivationInfo& activation(const std::string& name) {
-  for (const auto& a : activation_registry())
-    if (a.name == name) return a;
-  const std::string known = join_names(activation_registry(), [](const ActivationInfo& a) { return a.name; });
-  throw std::invalid_argument("unknown activation '" + name + "' (known: " + known + ")");
-}
+const ActivationInfo& activation(const std::string& name) { return activation_registry().at(name); }
 
 }  // namespace lab

@@ -10,17 +10,21 @@
 #include <string>
 #include <vector>
 
+#include "base/param_spec.h"
+
 namespace lab {
 
 struct ActivationInfo {
   std::string name;
   std::string title;
+  std::string description;
   // x, y: (rows, cols); all pointers may alias only y with x in forward (in-place allowed).
   void (*forward)(const float* x, float* y, int rows, int cols);
   void (*backward)(const float* x, const float* y, const float* dy, float* dx, int rows, int cols);
 };
 
-const std::vector<ActivationInfo>& activation_registry();
+const Registry<ActivationInfo>& activation_registry();
+// The entry; throws std::invalid_argument "unknown activation 'x' (known: …)".
 const ActivationInfo& activation(const std::string& name);
 
 }  // namespace lab

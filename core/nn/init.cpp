@@ -5,29 +5,40 @@
 
 #include "base/rng.h"
 #include "base/tensor.h"
-#include "base/names.h"
 
 namespace lab {
 
-const std::vector<std::string>& initializer_names() {
-  static const std::vector<std::string> n = {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform", "zeros"};
-  return n;
+namespace {
+void fill_uniform(Tensor& w, float a, Rng& rng) {
+  for (size_t i = 0; i < w.size(); ++i) w.at(i) = rng.uniform(-a, a);
+}
+void fill_normal(Tensor& w, float sd, Rng& rng) {
+  for (size_t i = 0; i < w.size(); ++i) w.at(i) = sd * rng.normal();
+}
+}  // namespace
+
+const Registry<InitInfo>& initializer_registry() {
+  static const Registry<InitInfo> reg("initialiser", {
+      {.name = "glorot_uniform", .title = "Glorot uniform", .description = "U(−a, a), a = √(6 / (fan_in + fan_out)).",
+       .fill = [](Tensor& w, float fi, float fo, Rng& r) { fill_uniform(w, std::sqrt(6.0f / (fi + fo)), r); }},
+      {.name = "glorot_normal", .title = "Glorot normal", .description = "N(0, 2 / (fan_in + fan_out)).",
+       .fill = [](Tensor& w, float fi, float fo, Rng& r) { fill_normal(w, std::sqrt(2.0f / (fi + fo)), r); }},
+      {.name = "he_uniform", .title = "He uniform", .description = "U(−a, a), a = √(6 / fan_in): for ReLU networks.",
+       .fill = [](Tensor& w, float fi, float, Rng& r) { fill_uniform(w, std::sqrt(6.0f / fi), r); }},
+      {.name = "he_normal", .title = "He normal", .description = "N(0, 2 / fan_in): for ReLU networks.",
+       .fill = [](Tensor& w, float fi, float, Rng& r) { fill_normal(w, std::sqrt(2.0f / fi), r); }},
+      {.name = "uniform", .title = "Uniform ±0.05", .description = "U(−0.05, 0.05).",
+       .fill = [](Tensor& w, float, float, Rng& r) { fill_uniform(w, 0.05f, r); }},
+      {.name = "zeros", .title = "Zeros", .description = "Every weight 0.", .fill = [](Tensor& w, float, float, Rng&) { w.zero(); }},
+  });
+  return reg;
 }
 
+std::vector<std::string> initializer_names() { return initializer_registry().names(); }
+
 void initialize(const std::string& name, Tensor& w, int fan_in, int fan_out, Rng& rng) {
-  const float fi = (float)std::max(1, fan_in), fo = (float)std::max(1, fan_out);
-  auto fill_uniform = [&](float a) { for (size_t i = 0; i < w.size(); ++i) w.at(i) = rng.uniform(-a, a); };
-  auto fill_normal = [&](float sd) { for (size_t i = 0; i < w.size(); ++i) w.at(i) = sd * rng.normal(); };
-  if (name == "glorot_uniform") fill_uniform(std::sqrt(6.0f / (fi + fo)));
-  else if (name == "glorot_normal") fill_normal(std::sqrt(2.0f / (fi + fo)));
-  else if (name == "he_uniform") fill_uniform(std::sqrt(6.0f / fi));
-  else if (name == "he_normal") fill_normal(std::sqrt(2.0f / fi));
-  else if (name == "uniform") fill_uniform(0.05f);
-  else if (name == "zeros") w.zero();
-  else {
-    const std::string known = join_names(initializer_names(), [](const std::string& n) { return n; });
-    throw std::invalid_argument("unknown initialiser '" + name + "' (known: " + known + ")");
-  }
+  const InitInfo& info = initializer_registry().at(name);
+  info.fill(w, (float)std::max(1, fan_in), (float)std::max(1, fan_out), rng);
 }
 
 }  // namespace lab

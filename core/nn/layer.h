@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/exec.h"
+#include "base/param_spec.h"
 #include "base/tensor.h"
 
 namespace lab {
@@ -63,24 +64,17 @@ class Layer {
   Shape in_;
 };
 
-struct LayerParamSpec {
-  std::string name;
-  bool integer;
-  double min, max, def;
-  bool required;
-  std::string help;
-};
-
 struct LayerInfo {
-  std::string type;
+  std::string name;         // the spec's "type", e.g. "conv2d"
   std::string title;
   std::string description;
-  std::vector<LayerParamSpec> params;                           // numeric parameters
-  std::vector<std::string> string_params;                       // e.g. {"activation"}
-  std::unique_ptr<Layer> (*make)(const LayerSpec& validated);   // after schema validation
+  // Its parameters: numbers (units, kernel, rate, …) and the choices "activation" / "init" where the
+  // layer takes them (the model expands an activation into a layer of its own, model.h).
+  std::vector<ParamSpec> params;
+  std::unique_ptr<Layer> (*make)(const LayerSpec& validated) = nullptr;  // after schema validation
 };
 
-const std::vector<LayerInfo>& layer_registry();
+const Registry<LayerInfo>& layer_registry();
 // Validates `spec` against its schema (unknown type, unknown or out-of-range parameter → a readable
 // std::invalid_argument) and builds the layer, unbuilt.
 std::unique_ptr<Layer> make_layer(const LayerSpec& spec);

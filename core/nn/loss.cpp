@@ -1,5 +1,4 @@
 #include "nn/loss.h"
-#include "base/names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -85,20 +84,20 @@ float softmax_ce(const Tensor& out, const Targets& t, Tensor* dout) {
 
 }  // namespace
 
-const std::vector<LossInfo>& loss_registry() {
-  static const std::vector<LossInfo> reg = {
-      {"mse", "Mean squared error", false, mse},
-      {"bce_logits", "Binary cross-entropy (logits)", false, bce_logits},
-      {"softmax_cross_entropy", "Softmax cross-entropy", true, softmax_ce},
-  };
+const Registry<LossInfo>& loss_registry() {
+  static const Registry<LossInfo> reg("loss", {
+      {.name = "mse", .title = "Mean squared error", .description = "Mean over all elements of (output − target)².",
+       .needs_labels = false, .compute = mse, .pytorch = "nn.MSELoss()"},
+      {.name = "bce_logits", .title = "Binary cross-entropy (logits)",
+       .description = "Binary cross-entropy on logits, mean over all elements (PyTorch's BCEWithLogitsLoss).",
+       .needs_labels = false, .compute = bce_logits, .pytorch = "nn.BCEWithLogitsLoss()"},
+      {.name = "softmax_cross_entropy", .title = "Softmax cross-entropy",
+       .description = "Mean over the batch of −log softmax(output)[label] (PyTorch's CrossEntropyLoss).",
+       .needs_labels = true, .compute = softmax_ce, .pytorch = "nn.CrossEntropyLoss()"},
+  });
   return reg;
 }
 
-const LossInfo& loss(const std::string& name) {
-  for (const auto& l : loss_registry())
-    if (l.name == name) return l;
-  const std::string known = join_names(loss_registry(), [](const LossInfo& l) { return l.name; });
-  throw std::invalid_argument("unknown loss '" + name + "' (known: " + known + ")");
-}
+const LossInfo& loss(const std::string& name) { return loss_registry().at(name); }
 
 }  // namespace lab

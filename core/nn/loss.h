@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/param_spec.h"
 #include "base/tensor.h"
 
 namespace lab {
@@ -22,14 +23,16 @@ struct Targets {
 };
 
 struct LossInfo {
-  std::string name, title;
-  bool needs_labels;  // softmax_cross_entropy needs labels; the others take labels or values
+  std::string name, title, description;
+  bool needs_labels = false;  // softmax_cross_entropy needs labels; the others take labels or values
   // out (B, D). Returns the mean loss; writes dout (B, D) when non-null. Throws std::invalid_argument
   // for a label outside [0, D) (or {0, 1} for a single-output bce_logits / mse).
-  float (*compute)(const Tensor& out, const Targets& t, Tensor* dout);
+  float (*compute)(const Tensor& out, const Targets& t, Tensor* dout) = nullptr;
+  std::string pytorch;  // the PyTorch module that computes the same loss (io/export_pytorch.cpp)
 };
 
-const std::vector<LossInfo>& loss_registry();
+const Registry<LossInfo>& loss_registry();
+// The entry; throws std::invalid_argument "unknown loss 'x' (known: …)".
 const LossInfo& loss(const std::string& name);
 
 }  // namespace lab

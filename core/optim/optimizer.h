@@ -1,4 +1,4 @@
-// NeuronLab core — optimizers and learning-rate schedules (registries), with PyTorch's update rules.
+// NeuronLab core — optimizers and learning-rate schedules: two registries, PyTorch's update rules.
 //
 //   sgd      v = μ·v + g (v = g on the first step);  nesterov: d = g + μ·v, else d = v;  p −= lr·d   (μ = momentum)
 //   adam     m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  p −= lr·(m/(1−β1ᵗ)) / (sqrt(v/(1−β2ᵗ)) + ε)
@@ -6,39 +6,35 @@
 //   rmsprop  v = α·v + (1−α)·g²;  p −= lr·g / (sqrt(v) + ε)
 //   adagrad  s = s + g²;  p −= lr·g / (sqrt(s) + ε)
 // Weight decay `weight_decay` (sgd, adam, rmsprop, adagrad) adds wd·p to g, as PyTorch does; the lab's
-// own L1/L2 regularisation is separate (applied to the gradients before the optimizer, see trainer.h).
-// Hyper-parameters may change between steps: step() takes the learning rate of this step and reads the
+// own L1/L2 regularisation is separate (applied to the gradients before the optimizer, train/trainer.h).
+//
+// Each optimizer and schedule declares its own fields (ParamSpec, base/param_spec.h): the spec's
+// validation, registries(), the UI's editor and the URL codec read them from here. Adding an optimizer
+// is one class and one registry entry (optimizer.cpp); see docs/contributing.md.
+// Hyper-parameters may change between steps: step() takes this step's learning rate and reads the
 // config each time.
 //
-//   lab::OptimizerConfig c; c.name = "adam"; c.lr = 1e-3f;
-//   auto opt = lab::make_optimizer(c);     // throws std::invalid_argument on a bad config
-//   opt->step(params, lr_this_step);
+//   lab::OptimizerConfig c = lab::optimizer_config("adam", {{"lr", 1e-3}});  // throws on a bad field
+//   auto opt = lab::make_optimizer(c);
+//   opt->step(params, c.lr());
 #pragma once
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "base/param_spec.h"
 #include "nn/layer.h"
 
 namespace lab {
 
+// An optimizer's name and its validated fields (every field of its registry entry, defaults filled in).
+// Engine values are float32: a field reads as (float) of the stored value.
 struct OptimizerConfig {
   std::string name = "sgd";
-  float lr = 0.01f;
-  float momentum = 0.0f;     // sgd (and rmsprop's momentum term is not modelled)
-  bool nesterov = false;     // sgd
-  float beta1 = 0.9f, beta2 = 0.999f;  // adam, adamw
-  float eps = 1e-8f;         // adam, adamw, rmsprop; adagrad uses 1e-10 by default (PyTorch)
-  float alpha = 0.99f;       // rmsprop smoothing
-  float weight_decay = 0.0f; // PyTorch's weight_decay (adamw: decoupled; default 0.01 there)
-};
-
-struct ScheduleConfig {
-  std::string name = "constant";  // constant | step | cosine
-  int step_size = 1000;           // step: multiply the rate by gamma every step_size steps
-  float gamma = 0.5f;
-  int total_steps = 10000;        // cosine: steps from lr down to min_lr
-  float min_lr = 0.0f;
+  ParamValues values;
+  float f(const std::string& field) const { return (float)values.get(field); }
+  float lr() const { return f("lr"); }
 };
 
 class Optimizer {
@@ -49,9 +45,6 @@ class Optimizer {
   OptimizerConfig& config() { return cfg_; }
   const OptimizerConfig& config() const { return cfg_; }
   long long steps() const { return t_; }
-  // The optimizer's state (moments), flattened, for saving; and its restoration.
-  virtual std::vector<float> state() const = 0;
-  virtual void set_state(const std::vector<float>& s, long long steps) = 0;
 
  protected:
   explicit Optimizer(OptimizerConfig c) : cfg_(std::move(c)) {}
@@ -60,16 +53,48 @@ class Optimizer {
 };
 
 struct OptimizerInfo {
-  std::string name, title;
-  std::vector<std::string> params;  // the config fields it reads
+  std::string name;
+  std::string title;
+  std::string description;
+  std::vector<ParamSpec> params;  // its fields; "lr" first
+  std::unique_ptr<Optimizer> (*make)(const OptimizerConfig& validated) = nullptr;
+  // Rules across fields (e.g. sgd: nesterov needs momentum); throws std::invalid_argument. May be null.
+  void (*check)(const ParamValues& v) = nullptr;
+  // The PyTorch constructor, with {field} placeholders (io/export_pytorch.cpp fills them in).
+  std::string pytorch;
 };
-const std::vector<OptimizerInfo>& optimizer_registry();
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c);
-// Throws std::invalid_argument for an unknown name or out-of-range value.
+const Registry<OptimizerInfo>& optimizer_registry();
+// Validates `fields` (a JSON object; null = defaults) for optimizer `name`. where: the message prefix
+// ("spec.optimizer."). Unknown fields throw, or are listed in `unknown` when it is non-null.
+OptimizerConfig optimizer_config(const std::string& name, const nlohmann::json& fields, const std::string& where = "optimizer.",
+                                 std::vector<std::string>* unknown = nullptr);
+// Checks a config built in code (the name, every field's range, the cross-field rules).
 void validate_optimizer(const OptimizerConfig& c);
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c);
+// {"name": …, every field} — floats written as the shortest decimal that reads back as the same float.
+nlohmann::json optimizer_json(const OptimizerConfig& c);
 
-const std::vector<std::string>& schedule_names();
-void validate_schedule(const ScheduleConfig& s);
+// --- learning-rate schedules ----------------------------------------------------------------------
+struct ScheduleConfig {
+  std::string name = "constant";
+  ParamValues values;
+  float f(const std::string& field) const { return (float)values.get(field); }
+  int i(const std::string& field) const { return (int)values.get(field); }
+};
+struct ScheduleInfo {
+  std::string name;
+  std::string title;
+  std::string description;
+  std::vector<ParamSpec> params;
+  // The learning rate at (0-based) step t from the base rate.
+  float (*lr)(const ScheduleConfig& s, float base, long long t) = nullptr;
+  // The body of a Python function lr_at(step) (indented), with {field} placeholders and LR the base rate.
+  std::string pytorch;
+};
+const Registry<ScheduleInfo>& schedule_registry();
+ScheduleConfig schedule_config(const std::string& name, const nlohmann::json& fields, const std::string& where = "schedule.",
+                               std::vector<std::string>* unknown = nullptr);
+nlohmann::json schedule_json(const ScheduleConfig& s);
 // The learning rate at (0-based) step t.
 float scheduled_lr(const ScheduleConfig& s, float base_lr, long long t);
 

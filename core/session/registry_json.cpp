@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nn/activations.h"
 #include "data/dataset.h"
+#include "nn/activations.h"
 #include "nn/init.h"
 #include "nn/layer.h"
 #include "nn/loss.h"
@@ -11,39 +11,50 @@
 
 namespace lab {
 
+namespace {
+using json = nlohmann::json;
+
+// The common shape of an entry: {name, title, description, params: schema_json}.
+template <class Info>
+json entry(const Info& e) {
+  return {{"name", e.name}, {"title", e.title}, {"description", e.description}, {"params", schema_json(e.params)}};
+}
+}  // namespace
+
 std::string registries_json() {
-  using json = nlohmann::json;
   json j;
   json ds = json::array();
   for (const auto& d : dataset_registry()) {
-    json params = json::array();
-    for (const auto& p : d.params)
-      params.push_back({{"name", p.name}, {"min", p.min}, {"max", p.max}, {"default", p.def}, {"integer", p.integer}, {"help", p.help}});
-    ds.push_back({{"name", d.name}, {"title", d.title}, {"description", d.description}, {"kind", d.kind},
-                  {"task", d.task == TaskKind::Classification ? "classification" : "regression"}, {"params", params},
-                  {"asset", d.asset}});
+    json e = entry(d);
+    e["kind"] = d.kind;
+    e["task"] = d.task == TaskKind::Classification ? "classification" : "regression";
+    e["asset"] = d.asset;
+    ds.push_back(e);
   }
   j["datasets"] = ds;
   json layers = json::array();
   for (const auto& l : layer_registry()) {
-    json params = json::array();
-    for (const auto& p : l.params)
-      params.push_back({{"name", p.name}, {"min", p.min}, {"max", p.max}, {"default", p.def}, {"integer", p.integer},
-                        {"required", p.required}, {"help", p.help}});
-    layers.push_back({{"type", l.type}, {"title", l.title}, {"description", l.description}, {"params", params}, {"stringParams", l.string_params}});
+    json e = entry(l);
+    e["type"] = l.name;
+    layers.push_back(e);
   }
   j["layers"] = layers;
   json acts = json::array();
-  for (const auto& a : activation_registry()) acts.push_back({{"name", a.name}, {"title", a.title}});
+  for (const auto& a : activation_registry()) acts.push_back({{"name", a.name}, {"title", a.title}, {"description", a.description}});
   j["activations"] = acts;
   json losses = json::array();
-  for (const auto& l : loss_registry()) losses.push_back({{"name", l.name}, {"title", l.title}, {"needsLabels", l.needs_labels}});
+  for (const auto& l : loss_registry())
+    losses.push_back({{"name", l.name}, {"title", l.title}, {"description", l.description}, {"needsLabels", l.needs_labels}});
   j["losses"] = losses;
   json opts = json::array();
-  for (const auto& o : optimizer_registry()) opts.push_back({{"name", o.name}, {"title", o.title}, {"params", o.params}});
+  for (const auto& o : optimizer_registry()) opts.push_back(entry(o));
   j["optimizers"] = opts;
-  j["schedules"] = schedule_names();
-  j["initializers"] = initializer_names();
+  json scheds = json::array();
+  for (const auto& s : schedule_registry()) scheds.push_back(entry(s));
+  j["schedules"] = scheds;
+  json inits = json::array();
+  for (const auto& i : initializer_registry()) inits.push_back({{"name", i.name}, {"title", i.title}, {"description", i.description}});
+  j["initializers"] = inits;
   return j.dump();
 }
 

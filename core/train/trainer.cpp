@@ -30,7 +30,7 @@ Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config, u
   params_ = model_.params();
   order_.resize(data_.n_train());
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = (int)i;
-  metrics_.lr = cfg_.optimizer.lr;
+  metrics_.lr = cfg_.optimizer.lr();
 }
 
 void Trainer::set_config(const TrainConfig& c) {
@@ -95,7 +95,7 @@ void Trainer::step(const Exec& exec) {
   Targets t;
   if (cls) t.labels = yb_.data(); else t.values = tb_.data();
   const float data_loss = loss(cfg_.loss).compute(model_.output(), t, &dout_);
-  const float lr = scheduled_lr(cfg_.schedule, opt_->config().lr, step_);
+  const float lr = scheduled_lr(cfg_.schedule, opt_->config().lr(), step_);
   auto diverge = [&](const std::string& what) {
     std::string cause;
     if (cfg_.l1 >= 1.0f || cfg_.l2 >= 1.0f)

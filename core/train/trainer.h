@@ -1,7 +1,7 @@
 // NeuronLab core — the Trainer: mini-batch training of a network on a dataset — loss, backward,
 // regularisation, the divergence doctor, the optimizer step — and the stop conditions at epoch ends.
 //
-//   lab::TrainConfig c;  c.loss = "softmax_cross_entropy";  c.optimizer.name = "adam";
+//   lab::TrainConfig c;  c.loss = "softmax_cross_entropy";  c.optimizer = lab::optimizer_config("adam", {});
 //   lab::Trainer t(model, data, c, /*seed=*/42);   // borrows model and data: they outlive the trainer
 //   t.step(exec);                                 // one mini-batch; throws TrainingDiverged
 //   if (t.at_epoch_start() && t.check_stop(exec)) …  // a stop condition was met: t.metrics().stop_reason

@@ -83,7 +83,7 @@ test('attribute(): bad input is a NeuronLabError that names the problem, and the
   lab.load(ONE_FEATURE);
   const x = new Float32Array([0.5, -0.5]);
   await assert.rejects(lab.attribute('nope', x), (e) => e instanceof NeuronLabError && /unknown attribution method 'nope'.*saliency/.test(e.message));
-  await assert.rejects(lab.attribute('integrated_gradients', x, { steps: 0 }), /steps must be an integer in \[1, 4096\]/);
+  await assert.rejects(lab.attribute('integrated_gradients', x, { steps: 0 }), /steps must be an integer between 1 and 4096 \(got 0\)/);
   await assert.rejects(lab.attribute('integrated_gradients', x, { stpes: 3 }), /unknown parameter 'stpes'/);
   await assert.rejects(lab.attribute('integrated_gradients', x, { rule: 'simpson' }), /rule must be one of/);
   await assert.rejects(lab.attribute('saliency', new Float32Array(3)), /model takes 2 per input/);

@@ -86,7 +86,7 @@ void panel_data(Controller& c, Textures& tex) {
       if (name == "noise" && cl.hidden("noise")) continue;
       if (name == "test_ratio" && cl.hidden("ratio")) continue;
       const double lo = p["min"], hi = p["max"], def = p["default"];
-      const bool integer = p.value("integer", false);
+      const bool integer = p.value("kind", std::string()) == "integer";
       double cur = spec["data"].value(name, def);
       ImGui::SetNextItemWidth(fs * 9);
       const std::string label = name == "n" ? "Samples" : name == "noise" ? "Noise" : name == "test_ratio" ? "Test ratio" : name;

@@ -149,8 +149,8 @@ std::string activation_title(const Controller& c, const std::string& name) {
 bool takes_activation(const Controller& c, const std::string& type) {
   const json* s = layer_schema(c, type);
   if (!s) return false;
-  for (const auto& p : array_field(*s, "stringParams"))
-    if (p.is_string() && p.get<std::string>() == "activation") return true;
+  for (const auto& p : array_field(*s, "params"))
+    if (str_field(p, "name") == "activation") return true;
   return false;
 }
 
@@ -406,13 +406,15 @@ void generic_row(Ctx& x, int i, bool output) {
   ImGui::BeginDisabled(x.locked);
   if (schema)
     for (const auto& p : array_field(*schema, "params")) {
+      const std::string kind = str_field(p, "kind");
+      if (kind != "number" && kind != "integer") continue;  // activation and init have their own combos
       const std::string name = str_field(p, "name");
       const double lo = num_field(p, "min", 0), hi = num_field(p, "max", 1e9), def = num_field(p, "default", 0);
       double cur = num_field(layer, name.c_str(), def);
       // A pool's stride defaults to its window size (pool2d), not to the schema's fixed default.
       if (name == "stride" && !field(layer, "stride") && field(layer, "size")) cur = num_field(layer, "size", def);
       const bool units_like = name == "units" || name == "filters";
-      const bool integral = p.value("integer", false) ||
+      const bool integral = kind == "integer" ||
                             (lo == std::floor(lo) && hi == std::floor(hi) && def == std::floor(def) && cur == std::floor(cur));
       if (!first) same_line_if_fits(x.fs * 6.0f + ImGui::CalcTextSize(name.c_str()).x);
       first = false;

@@ -8,6 +8,8 @@
 #include "panels/panels.h"
 #include "widgets/plots.h"
 #include "app/ui_probe.h"
+#include "optim/optimizer.h"
+#include "widgets/param_editor.h"
 
 namespace lab::ui {
 
@@ -96,19 +98,23 @@ void panel_training(Controller& c) {
     if (begin_combo_probed("Optimizer", name.c_str())) {
       for (const auto& o : c.registries()["optimizers"]) {
         const std::string n = o["name"];
-        if (ImGui::Selectable(o.value("title", n).c_str(), n == name) && n != name)
-          // A new optimizer starts from its own defaults (null removes the old one's settings in the merge patch).
-          c.set_hyper({{"optimizer", {{"name", n}, {"lr", opt.value("lr", 0.03)}, {"momentum", nullptr}, {"nesterov", nullptr},
-                                      {"beta1", nullptr}, {"beta2", nullptr}, {"eps", nullptr}, {"alpha", nullptr},
-                                      {"weight_decay", nullptr}}}});
+        if (ImGui::Selectable(o.value("title", n).c_str(), n == name) && n != name) {
+          // A new optimizer starts from its own defaults: null removes the old one's fields in the merge
+          // patch (every field but the learning rate, which carries over).
+          json patch = {{"name", n}};
+          for (const ParamSpec& p : optimizer_registry().at(name).params) patch[p.name] = nullptr;
+          patch["lr"] = opt.value("lr", 0.03);
+          c.set_hyper({{"optimizer", patch}});
+        }
       }
       ImGui::EndCombo();
     }
-    if (name == "sgd") {
-      ImGui::SameLine();
-      float mom = opt.value("momentum", 0.0f);
-      ImGui::SetNextItemWidth(w * 0.8f);
-      if (ImGui::SliderFloat("Momentum", &mom, 0.0f, 0.99f, "%.2f") ) c.set_hyper({{"optimizer", {{"momentum", mom}}}});
+    // The optimizer's own fields, from its registry entry (the learning rate is above).
+    if (const OptimizerInfo* info = optimizer_registry().find(name)) {
+      json edited = opt;
+      if (param_editor(edited, info->params, {.width = w * 0.8f, .skip = {"lr"}, .enter_to_apply = true, .same_line = true})) {
+        c.set_hyper({{"optimizer", changed_fields(opt, edited)}});
+      }
     }
   }
   if (!cl.hidden("batch")) {
@@ -150,9 +156,19 @@ void panel_training(Controller& c) {
     if (begin_combo_probed("Schedule", name.c_str())) {
       for (const auto& o : c.registries()["schedules"]) {
         const std::string n = o.is_string() ? o.get<std::string>() : o.value("name", std::string());
-        if (ImGui::Selectable(n.c_str(), n == name) && n != name) c.set_hyper({{"schedule", {{"name", n}}}});
+        if (ImGui::Selectable(o.value("title", n).c_str(), n == name) && n != name) {
+          json patch = {{"name", n}};  // the new schedule's own defaults (see the optimizer above)
+          for (const ParamSpec& p : schedule_registry().at(name).params) patch[p.name] = nullptr;
+          c.set_hyper({{"schedule", patch}});
+        }
       }
       ImGui::EndCombo();
+    }
+    if (const ScheduleInfo* info = schedule_registry().find(name)) {
+      json edited = sc;
+      if (param_editor(edited, info->params, {.width = w * 0.8f, .enter_to_apply = true, .same_line = true})) {
+        c.set_hyper({{"schedule", changed_fields(sc, edited)}});
+      }
     }
   }
 

@@ -11,6 +11,7 @@
 #include "imgui.h"
 #include "widgets/plots.h"
 #include "app/ui_probe.h"
+#include "widgets/param_editor.h"
 
 namespace lab::ui {
 
@@ -33,18 +34,6 @@ const char* noise_title(const std::string& n) {
   if (n == "smoothgrad_sq") return "SmoothGrad²";
   if (n == "vargrad") return "VarGrad";
   return n.c_str();
-}
-
-// The value a parameter has in `options` (its default when absent).
-double number_of(const json& options, const attr::ParamSpec& s) {
-  auto it = options.find(s.name);
-  if (it == options.end()) return s.def;
-  if (it->is_boolean()) return it->get<bool>() ? 1.0 : 0.0;
-  return it->is_number() ? it->get<double>() : s.def;
-}
-std::string choice_of(const json& options, const attr::ParamSpec& s) {
-  auto it = options.find(s.name);
-  return it != options.end() && it->is_string() ? it->get<std::string>() : s.def_choice;
 }
 
 }  // namespace
@@ -73,14 +62,14 @@ std::string MethodChoice::label() const {
   const attr::MethodInfo* m = find_method(method);
   if (!m) return method;
   std::string t = m->title, extra;
-  for (const attr::ParamSpec& s : m->params) {
-    if (s.kind != attr::ParamSpec::Choice) continue;
-    const std::string v = choice_of(options, s);
+  for (const ParamSpec& s : m->params) {
+    if (s.kind != ParamSpec::Choice) continue;
+    const std::string v = param_choice(options, s);
     if (v != s.def_choice) extra += (extra.empty() ? "" : ", ") + v;
   }
   if (!extra.empty()) t += " (" + extra + ")";
-  for (const attr::ParamSpec& s : attr::common_params())
-    if (s.name == "noise" && choice_of(options, s) != s.def_choice) t += std::string(" · ") + noise_title(choice_of(options, s));
+  for (const ParamSpec& s : attr::common_params())
+    if (s.name == "noise" && param_choice(options, s) != s.def_choice) t += std::string(" · ") + noise_title(param_choice(options, s));
   return t;
 }
 
@@ -107,75 +96,14 @@ json MethodList::to_json() const {
 
 namespace {
 
-// Writes v into options, dropping it when it is the default (so options hold only the user's changes).
-void put(json& options, const attr::ParamSpec& s, double v) {
-  if (v == s.def) {
-    options.erase(s.name);
-    return;
-  }
-  if (s.kind == attr::ParamSpec::Boolean) options[s.name] = v != 0;
-  else if (s.kind == attr::ParamSpec::Integer) options[s.name] = (long long)v;
-  else options[s.name] = v;
-}
-
-// One parameter's widget, labelled with its name; the schema's help as tooltip. Returns true on a change.
-bool param_editor(json& options, const attr::ParamSpec& s) {
-  const float w = ImGui::GetFontSize() * 8.0f;
-  bool changed = false;
-  ImGui::SetNextItemWidth(w);
-  switch (s.kind) {
-    case attr::ParamSpec::Number: {
-      double v = number_of(options, s);
-      if (ImGui::InputDouble(s.name.c_str(), &v, 0.0, 0.0, "%.6g")) {
-        if (std::isfinite(v)) {
-          put(options, s, std::clamp(v, s.min, s.max));
-          changed = true;
-        }
-      }
-      break;
-    }
-    case attr::ParamSpec::Integer: {
-      long long v = (long long)number_of(options, s);
-      if (ImGui::InputScalar(s.name.c_str(), ImGuiDataType_S64, &v, nullptr, nullptr, "%lld")) {
-        put(options, s, std::clamp((double)v, s.min, s.max));
-        changed = true;
-      }
-      break;
-    }
-    case attr::ParamSpec::Boolean: {
-      bool v = number_of(options, s) != 0;
-      if (ImGui::Checkbox(s.name.c_str(), &v)) {
-        put(options, s, v ? 1.0 : 0.0);
-        changed = true;
-      }
-      break;
-    }
-    case attr::ParamSpec::Choice: {
-      const std::string cur = choice_of(options, s);
-      if (begin_combo_probed(s.name.c_str(), cur.c_str())) {
-        for (const std::string& c : s.choices) {
-          if (ImGui::Selectable(c.c_str(), c == cur) && c != cur) {
-            if (c == s.def_choice) options.erase(s.name);
-            else options[s.name] = c;
-            changed = true;
-          }
-        }
-        ImGui::EndCombo();
-      }
-      break;
-    }
-  }
-  if (!s.help.empty()) ImGui::SetItemTooltip("%s", s.help.c_str());
-  return changed;
-}
 
 // The chosen method's own parameters, then the common ones (target, seed, noise tunnel) folded away.
 bool method_options(MethodChoice& m, const attr::MethodInfo& info) {
   bool changed = false;
   if (info.params.empty()) ImGui::TextDisabled("no parameters of its own");
-  for (const attr::ParamSpec& s : info.params) changed |= param_editor(m.options, s);
+  for (const ParamSpec& s : info.params) changed |= param_widget(m.options, s, {.drop_defaults = true});
   if (ImGui::TreeNode("common parameters")) {
-    for (const attr::ParamSpec& s : attr::common_params()) changed |= param_editor(m.options, s);
+    for (const ParamSpec& s : attr::common_params()) changed |= param_widget(m.options, s, {.drop_defaults = true});
     ImGui::TreePop();
   }
   if (!m.options.empty() && ImGui::SmallButton("Defaults")) {

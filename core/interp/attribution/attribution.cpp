@@ -30,18 +30,7 @@ using json = nlohmann::json;
 namespace {
 
 ParamSpec num(std::string n, double def, double lo, double hi, std::string help) {
-  return {std::move(n), ParamSpec::Number, def, lo, hi, {}, "", std::move(help)};
-}
-ParamSpec integer(std::string n, double def, double lo, double hi, std::string help) {
-  return {std::move(n), ParamSpec::Integer, def, lo, hi, {}, "", std::move(help)};
-}
-ParamSpec boolean(std::string n, bool def, std::string help) {
-  return {std::move(n), ParamSpec::Boolean, def ? 1.0 : 0.0, 0, 1, {}, "", std::move(help)};
-}
-ParamSpec choice(std::string n, std::vector<std::string> cs, std::string help) {
-  ParamSpec s{std::move(n), ParamSpec::Choice, 0, 0, 0, std::move(cs), "", std::move(help)};
-  s.def_choice = s.choices.front();
-  return s;
+  return number(std::move(n), def, lo, hi, std::move(help));
 }
 
 const std::vector<std::string> kRules = {"gausslegendre", "riemann_left", "riemann_right", "riemann_middle",
@@ -55,8 +44,8 @@ std::vector<ParamSpec> baseline_params() {
           num("blur_sigma", 3, 0.1, 100, "the blur's standard deviation in pixels (baseline = blur)")};
 }
 std::vector<ParamSpec> path_params(int steps, const std::string& rule = "gausslegendre") {
-  auto r = choice("rule", kRules, "the quadrature along the path (riemann_trapezoid_captum: captum's weights, which sum to 1 − 1/n)");
-  r.def_choice = rule;
+  auto r = with_default_choice(
+      choice("rule", kRules, "the quadrature along the path (riemann_trapezoid_captum: captum's weights, which sum to 1 − 1/n)"), rule);
   return {integer("steps", steps, 1, 4096, "points on the path from the baseline to the input"), r};
 }
 std::vector<ParamSpec> join(std::vector<std::vector<ParamSpec>> parts) {
@@ -84,55 +73,43 @@ std::vector<Entry> build_registry() {
   auto add = [&](MethodInfo i, MethodFn fn) { r.push_back({std::move(i), fn}); };
   const std::string layer_help = "model layer index (activation layers counted; −2: automatic)";
   // gradient family
-  add({"saliency", "Saliency", "gradient", "The gradient of the output with respect to each input (absolute value by default).",
-       {boolean("abs", true, "take |∂f/∂x| (false: the signed gradient)")}, false, false, false, false},
+  add({.name = "saliency", .title = "Saliency", .family = "gradient", .description = "The gradient of the output with respect to each input (absolute value by default).",
+       .params = {boolean("abs", true, "take |∂f/∂x| (false: the signed gradient)")}},
       saliency);
-  add({"input_x_gradient", "Gradient × Input", "gradient", "Each input times the output's gradient with respect to it.",
-       {}, true, false, false, false},
+  add({.name = "input_x_gradient", .title = "Gradient × Input", .family = "gradient", .description = "Each input times the output's gradient with respect to it.",
+       .params = {}, .has_delta = true},
       input_x_gradient);
-  add({"integrated_gradients", "Integrated Gradients", "gradient",
-       "The gradient averaged along the straight path from a baseline to the input, times (input − baseline).",
-       join({path_params(50), baseline_params(),
-             {boolean("multiply_by_inputs", true, "multiply by (x − x'); false gives the path-averaged gradient")}}),
-       true, false, false, false},
+  add({.name = "integrated_gradients", .title = "Integrated Gradients", .family = "gradient", .description = "The gradient averaged along the straight path from a baseline to the input, times (input − baseline).",
+       .params = join({path_params(50), baseline_params(),
+             {boolean("multiply_by_inputs", true, "multiply by (x − x'); false gives the path-averaged gradient")}}), .has_delta = true},
       integrated_gradients);
-  add({"guided_backprop", "Guided Backprop", "gradient",
-       "The gradient with every ReLU passing only positive gradients where its input was positive.", {}, false, false,
-       false, false},
+  add({.name = "guided_backprop", .title = "Guided Backprop", .family = "gradient", .description = "The gradient with every ReLU passing only positive gradients where its input was positive.",
+       .params = {}},
       guided_backprop);
-  add({"deconvolution", "Deconvolution", "gradient",
-       "The gradient with every ReLU passing only positive gradients, whatever its input (Zeiler & Fergus).", {}, false,
-       false, false, false},
+  add({.name = "deconvolution", .title = "Deconvolution", .family = "gradient", .description = "The gradient with every ReLU passing only positive gradients, whatever its input (Zeiler & Fergus).",
+       .params = {}},
       deconvolution);
-  add({"grad_cam", "Grad-CAM", "gradient",
-       "A layer's channels weighted by their mean gradient, summed, upsampled to the input.",
-       {layer_param(-2, "model layer index (−1: the input; −2: the last layer with a spatial output)"),
-        boolean("relu", false, "keep only positive evidence")},
-       false, false, false, false},
+  add({.name = "grad_cam", .title = "Grad-CAM", .family = "gradient", .description = "A layer's channels weighted by their mean gradient, summed, upsampled to the input.",
+       .params = {layer_param(-2, "model layer index (−1: the input; −2: the last layer with a spatial output)"),
+        boolean("relu", false, "keep only positive evidence")}},
       grad_cam);
-  add({"guided_grad_cam", "Guided Grad-CAM", "gradient", "Guided Backprop times the (ReLU'd) upsampled Grad-CAM map.",
-       {layer_param(-2, "model layer index (−1: the input; −2: the last layer with a spatial output)")}, false, false,
-       false, false},
+  add({.name = "guided_grad_cam", .title = "Guided Grad-CAM", .family = "gradient", .description = "Guided Backprop times the (ReLU'd) upsampled Grad-CAM map.",
+       .params = {layer_param(-2, "model layer index (−1: the input; −2: the last layer with a spatial output)")}},
       guided_grad_cam);
   // reference family
-  add({"deeplift", "DeepLIFT (rescale)", "reference",
-       "Backpropagates the difference from a baseline, with each nonlinearity's multiplier Δy/Δx.",
-       join({baseline_params(), {boolean("multiply_by_inputs", true, "multiply the multipliers by (x − x')")}}), true,
-       false, false, false},
+  add({.name = "deeplift", .title = "DeepLIFT (rescale)", .family = "reference", .description = "Backpropagates the difference from a baseline, with each nonlinearity's multiplier Δy/Δx.",
+       .params = join({baseline_params(), {boolean("multiply_by_inputs", true, "multiply the multipliers by (x − x')")}}), .has_delta = true},
       deeplift);
-  add({"deeplift_shap", "DeepLIFT-SHAP", "reference", "DeepLIFT averaged over baselines drawn from the training data.",
-       {integer("baselines", 16, 1, 1024, "how many training samples serve as baselines")}, true, false, true, false},
+  add({.name = "deeplift_shap", .title = "DeepLIFT-SHAP", .family = "reference", .description = "DeepLIFT averaged over baselines drawn from the training data.",
+       .params = {integer("baselines", 16, 1, 1024, "how many training samples serve as baselines")}, .has_delta = true, .needs_background = true},
       deeplift_shap);
-  add({"gradient_shap", "GradientSHAP", "reference",
-       "Expected gradients: gradients at random points between random data baselines and the (noisy) input.",
-       {integer("samples", 32, 1, 4096, "random (baseline, point) draws"),
-        num("input_noise", 0, 0, 1e6, "standard deviation of Gaussian noise added to the input per draw")},
-       true, false, true, false},
+  add({.name = "gradient_shap", .title = "GradientSHAP", .family = "reference", .description = "Expected gradients: gradients at random points between random data baselines and the (noisy) input.",
+       .params = {integer("samples", 32, 1, 4096, "random (baseline, point) draws"),
+        num("input_noise", 0, 0, 1e6, "standard deviation of Gaussian noise added to the input per draw")}, .has_delta = true, .needs_background = true},
       gradient_shap);
   // relevance
-  add({"lrp", "LRP", "relevance",
-       "Layer-wise relevance propagation: the output's value redistributed layer by layer with the chosen rules.",
-       {choice("composite", {"epsilon", "epsilon_plus", "epsilon_gamma_box", "epsilon_alpha2_beta1", "epsilon_plus_flat",
+  add({.name = "lrp", .title = "LRP", .family = "relevance", .description = "Layer-wise relevance propagation: the output's value redistributed layer by layer with the chosen rules.",
+       .params = {choice("composite", {"epsilon", "epsilon_plus", "epsilon_gamma_box", "epsilon_alpha2_beta1", "epsilon_plus_flat",
                              "epsilon_alpha2_beta1_flat", "custom"},
                "rules by layer type (zennit's composites); custom: `rule` for dense, `conv_rule` for conv, `first_rule`"),
         choice("rule", {"epsilon", "gamma", "alpha_beta", "zplus", "flat", "w_square"}, "custom: the rule of dense layers"),
@@ -141,72 +118,52 @@ std::vector<Entry> build_registry() {
                "custom: the rule of the first dense/conv layer"),
         num("epsilon", 1e-6, 0, 1e6, "ε of the ε rule"), num("gamma", 0.25, 0, 1e6, "γ of the γ rule"),
         num("alpha", 2, 1, 1e6, "α of the αβ rule (β = α − 1)"), num("low", 0, -1e6, 1e6, "z^B: the inputs' lowest value"),
-        num("high", 1, -1e6, 1e6, "z^B: the inputs' highest value")},
-       true, false, false, false},
+        num("high", 1, -1e6, 1e6, "z^B: the inputs' highest value")}, .has_delta = true},
       lrp);
   // perturbation family
-  add({"occlusion", "Occlusion", "perturbation",
-       "The output's drop when a sliding window is set to the baseline, averaged over the windows covering each input.",
-       join({{integer("window", 0, 0, 4096, "window size (0: automatic: 4 on images, 1 otherwise)"),
+  add({.name = "occlusion", .title = "Occlusion", .family = "perturbation", .description = "The output's drop when a sliding window is set to the baseline, averaged over the windows covering each input.",
+       .params = join({{integer("window", 0, 0, 4096, "window size (0: automatic: 4 on images, 1 otherwise)"),
               integer("stride", 0, 0, 4096, "window stride (0: automatic: half the window, at least 1)")},
-             baseline_params()}),
-       false, false, false, true},
+             baseline_params()}), .heavy = true},
       occlusion);
-  add({"feature_ablation", "Feature Ablation", "perturbation",
-       "The output's drop when a feature group is set to the baseline.", join({{group_param()}, baseline_params()}), false,
-       false, false, true},
+  add({.name = "feature_ablation", .title = "Feature Ablation", .family = "perturbation", .description = "The output's drop when a feature group is set to the baseline.",
+       .params = join({{group_param()}, baseline_params()}), .heavy = true},
       feature_ablation);
-  add({"feature_permutation", "Feature Permutation", "perturbation",
-       "The output's mean drop when a feature group takes the values of random training samples.",
-       {group_param(), integer("samples", 8, 1, 1024, "training samples whose values replace each group")}, false, false,
-       true, true},
+  add({.name = "feature_permutation", .title = "Feature Permutation", .family = "perturbation", .description = "The output's mean drop when a feature group takes the values of random training samples.",
+       .params = {group_param(), integer("samples", 8, 1, 1024, "training samples whose values replace each group")}, .needs_background = true, .heavy = true},
       feature_permutation);
-  add({"shapley_sampling", "Shapley Value Sampling", "perturbation",
-       "Shapley values of feature groups estimated from random orderings (each ordering sums exactly to f(x) − f(x')).",
-       join({{group_param(), integer("samples", 25, 1, 10000, "random orderings")}, baseline_params()}), true, false,
-       false, true},
+  add({.name = "shapley_sampling", .title = "Shapley Value Sampling", .family = "perturbation", .description = "Shapley values of feature groups estimated from random orderings (each ordering sums exactly to f(x) − f(x')).",
+       .params = join({{group_param(), integer("samples", 25, 1, 10000, "random orderings")}, baseline_params()}), .has_delta = true, .heavy = true},
       shapley_sampling);
-  add({"kernel_shap", "KernelSHAP", "perturbation",
-       "A linear model of the output fitted on random coalitions of feature groups, weighted by the Shapley kernel.",
-       join({{group_param(), integer("samples", 256, 4, 100000, "coalitions evaluated")}, baseline_params()}), true,
-       false, false, true},
+  add({.name = "kernel_shap", .title = "KernelSHAP", .family = "perturbation", .description = "A linear model of the output fitted on random coalitions of feature groups, weighted by the Shapley kernel.",
+       .params = join({{group_param(), integer("samples", 256, 4, 100000, "coalitions evaluated")}, baseline_params()}), .has_delta = true, .heavy = true},
       kernel_shap);
-  add({"lime", "LIME", "perturbation",
-       "A sparse linear model (lasso) of the output fitted on random on/off feature groups near the input.",
-       join({{group_param(), integer("samples", 256, 4, 100000, "perturbed inputs evaluated"),
+  add({.name = "lime", .title = "LIME", .family = "perturbation", .description = "A sparse linear model (lasso) of the output fitted on random on/off feature groups near the input.",
+       .params = join({{group_param(), integer("samples", 256, 4, 100000, "perturbed inputs evaluated"),
               num("kernel_width", 1, 1e-6, 1e6, "width of the exponential kernel on the cosine distance"),
               num("alpha", 0.01, 0, 1e6, "the lasso's L1 strength")},
-             baseline_params()}),
-       false, false, false, true},
+             baseline_params()}), .heavy = true},
       lime);
   // layer and neuron
-  add({"layer_activation", "Layer Activation", "layer", "The chosen layer's output.", {layer_param(-2, layer_help)}, false,
-       true, false, false},
+  add({.name = "layer_activation", .title = "Layer Activation", .family = "layer", .description = "The chosen layer's output.",
+       .params = {layer_param(-2, layer_help)}, .layer_output = true},
       layer_activation);
-  add({"layer_grad_x_activation", "Layer Gradient × Activation", "layer",
-       "The chosen layer's output times the output's gradient with respect to it.", {layer_param(-2, layer_help)}, false,
-       true, false, false},
+  add({.name = "layer_grad_x_activation", .title = "Layer Gradient × Activation", .family = "layer", .description = "The chosen layer's output times the output's gradient with respect to it.",
+       .params = {layer_param(-2, layer_help)}, .layer_output = true},
       layer_grad_x_activation);
-  add({"layer_conductance", "Layer Conductance", "layer",
-       "How much of f(x) − f(x') flows through each neuron of the layer along the path from the baseline.",
-       join({{layer_param(-2, layer_help)}, {integer("steps", 50, 1, 4096, "steps on the path")}, baseline_params()}),
-       true, true, false, false},
+  add({.name = "layer_conductance", .title = "Layer Conductance", .family = "layer", .description = "How much of f(x) − f(x') flows through each neuron of the layer along the path from the baseline.",
+       .params = join({{layer_param(-2, layer_help)}, {integer("steps", 50, 1, 4096, "steps on the path")}, baseline_params()}), .has_delta = true, .layer_output = true},
       layer_conductance);
-  add({"neuron_gradient", "Neuron Gradient", "neuron", "The gradient of one neuron's value with respect to the input.",
-       {layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's (flattened) output")},
-       false, false, false, false},
+  add({.name = "neuron_gradient", .title = "Neuron Gradient", .family = "neuron", .description = "The gradient of one neuron's value with respect to the input.",
+       .params = {layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's (flattened) output")}},
       neuron_gradient);
-  add({"neuron_integrated_gradients", "Neuron Integrated Gradients", "neuron",
-       "Integrated gradients of one neuron's value.",
-       join({{layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's output")},
-             path_params(50), baseline_params()}),
-       true, false, false, false},
+  add({.name = "neuron_integrated_gradients", .title = "Neuron Integrated Gradients", .family = "neuron", .description = "Integrated gradients of one neuron's value.",
+       .params = join({{layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's output")},
+             path_params(50), baseline_params()}), .has_delta = true},
       neuron_integrated_gradients);
-  add({"neuron_conductance", "Neuron Conductance", "neuron",
-       "The share of the output's integrated gradient from each input that flows through one neuron.",
-       join({{layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's output")},
-             path_params(50), baseline_params()}),
-       false, false, false, false},
+  add({.name = "neuron_conductance", .title = "Neuron Conductance", .family = "neuron", .description = "The share of the output's integrated gradient from each input that flows through one neuron.",
+       .params = join({{layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's output")},
+             path_params(50), baseline_params()})},
       neuron_conductance);
   return r;
 }
@@ -219,8 +176,8 @@ const std::vector<Entry>& registry() {
 const Entry& entry(const std::string& name) {
   for (const auto& e : registry())
     if (e.info.name == name) return e;
-  throw std::invalid_argument("unknown attribution method '" + name + "' (known: " +
-                              join_names(registry(), [](const Entry& e) { return e.info.name; }) + ")");
+  method_registry().at(name);  // throws "unknown attribution method 'x' (known: …)"
+  throw std::logic_error("unreachable");
 }
 
 }  // namespace
@@ -236,11 +193,11 @@ const std::vector<ParamSpec>& common_params() {
   return c;
 }
 
-const std::vector<MethodInfo>& method_registry() {
-  static const std::vector<MethodInfo> m = [] {
+const Registry<MethodInfo>& method_registry() {
+  static const Registry<MethodInfo> m = [] {
     std::vector<MethodInfo> v;
     for (const auto& e : registry()) v.push_back(e.info);
-    return v;
+    return Registry<MethodInfo>("attribution method", std::move(v));
   }();
   return m;
 }
@@ -248,125 +205,46 @@ const std::vector<MethodInfo>& method_registry() {
 const MethodInfo& method_info(const std::string& name) { return entry(name).info; }
 
 namespace {
-json param_json(const ParamSpec& s) {
-  static const char* kinds[] = {"number", "integer", "choice", "boolean"};
-  json j{{"name", s.name}, {"kind", kinds[s.kind]}, {"help", s.help}};
-  if (s.kind == ParamSpec::Choice) {
-    j["choices"] = s.choices;
-    j["default"] = s.def_choice;
-  } else if (s.kind == ParamSpec::Boolean) {
-    j["default"] = s.def != 0;
-  } else {
-    j["default"] = s.def;
-    j["min"] = s.min;
-    j["max"] = s.max;
-  }
-  return j;
+// A method's whole schema: its own parameters, then the common ones.
+std::vector<ParamSpec> schema(const MethodInfo& m) {
+  std::vector<ParamSpec> s = m.params;
+  s.insert(s.end(), common_params().begin(), common_params().end());
+  return s;
 }
 }  // namespace
 
 std::string methods_json() {
   json a = json::array();
-  for (const auto& m : method_registry()) {
-    json ps = json::array();
-    for (const auto& p : m.params) ps.push_back(param_json(p));
-    for (const auto& p : common_params()) ps.push_back(param_json(p));
+  for (const auto& m : method_registry())
     a.push_back({{"name", m.name}, {"title", m.title}, {"family", m.family}, {"description", m.description},
                  {"hasDelta", m.has_delta}, {"layerOutput", m.layer_output}, {"needsBackground", m.needs_background},
-                 {"heavy", m.heavy}, {"params", ps}});
-  }
+                 {"heavy", m.heavy}, {"params", schema_json(schema(m))}});
   return a.dump();
 }
 
 // ------------------------------------------------------------------------------------------------------
 // [SECTION] parameters
 // ------------------------------------------------------------------------------------------------------
-double Params::get(const std::string& k) const {
-  auto it = num.find(k);
-  if (it == num.end()) throw std::logic_error(method + ": no numeric parameter '" + k + "'");
-  return it->second;
-}
-const std::string& Params::choice(const std::string& k) const {
-  auto it = str.find(k);
-  if (it == str.end()) throw std::logic_error(method + ": no choice parameter '" + k + "'");
-  return it->second;
-}
-
-namespace {
-std::vector<const ParamSpec*> schema(const MethodInfo& m) {
-  std::vector<const ParamSpec*> s;
-  for (const auto& p : m.params) s.push_back(&p);
-  for (const auto& p : common_params()) s.push_back(&p);
-  return s;
-}
-std::string fmt(double v) {
-  char b[48];
-  std::snprintf(b, sizeof b, "%.10g", v);
-  return b;
-}
-}  // namespace
-
 Params default_params(const std::string& method) { return parse_params(method, "{}"); }
 
 Params parse_params(const std::string& method, const std::string& options_json) {
   const MethodInfo& m = method_info(method);
-  Params p;
-  p.method = method;
-  const auto sch = schema(m);
-  for (const ParamSpec* s : sch) {
-    if (s->kind == ParamSpec::Choice) p.str[s->name] = s->def_choice;
-    else p.num[s->name] = s->def;
-  }
-  if (options_json.empty()) return p;
   json j;
-  try {
-    j = json::parse(options_json);
-  } catch (const std::exception&) {
-    throw std::invalid_argument(method + ": the options are not valid JSON");
-  }
-  if (j.is_null()) return p;
-  if (!j.is_object()) throw std::invalid_argument(method + ": the options must be an object of parameter values");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const ParamSpec* s = nullptr;
-    for (const ParamSpec* c : sch)
-      if (c->name == it.key()) s = c;
-    if (!s)
-      throw std::invalid_argument(method + ": unknown parameter '" + it.key() + "' (known: " +
-                                  join_names(sch, [](const ParamSpec* c) { return c->name; }) + ")");
-    const json& v = it.value();
-    if (s->kind == ParamSpec::Choice) {
-      if (!v.is_string() || std::find(s->choices.begin(), s->choices.end(), v.get<std::string>()) == s->choices.end())
-        throw std::invalid_argument(method + ": " + s->name + " must be one of " +
-                                    join_names(s->choices, [](const std::string& c) { return c; }) + ", got " + v.dump());
-      p.str[s->name] = v.get<std::string>();
-      continue;
+  if (!options_json.empty()) {
+    try {
+      j = json::parse(options_json);
+    } catch (const std::exception&) {
+      throw std::invalid_argument(method + ": the options are not valid JSON");
     }
-    double d;
-    if (s->kind == ParamSpec::Boolean && v.is_boolean()) d = v.get<bool>() ? 1 : 0;
-    else if (v.is_number()) d = v.get<double>();
-    else
-      throw std::invalid_argument(method + ": " + s->name + " must be " +
-                                  (s->kind == ParamSpec::Boolean ? "true or false" : "a number") + ", got " + v.dump());
-    const bool whole = s->kind != ParamSpec::Number;
-    if (!std::isfinite(d) || d < s->min || d > s->max || (whole && d != std::floor(d)))
-      throw std::invalid_argument(method + ": " + s->name + " must be " + (whole ? "an integer" : "a number") + " in [" +
-                                  fmt(s->min) + ", " + fmt(s->max) + "], got " + v.dump());
-    p.num[s->name] = d;
   }
+  if (!j.is_null() && !j.is_object()) throw std::invalid_argument(method + ": the options must be an object of parameter values");
+  Params p;
+  static_cast<ParamValues&>(p) = parse_values(schema(m), j, method);
+  p.method = method;
   return p;
 }
 
-std::string params_json(const Params& p) {
-  json j = json::object();
-  const MethodInfo& m = method_info(p.method);
-  for (const ParamSpec* s : schema(m)) {
-    if (s->kind == ParamSpec::Choice) j[s->name] = p.str.at(s->name);
-    else if (s->kind == ParamSpec::Boolean) j[s->name] = p.num.at(s->name) != 0;
-    else if (s->kind == ParamSpec::Integer) j[s->name] = (long long)p.num.at(s->name);
-    else j[s->name] = p.num.at(s->name);
-  }
-  return j.dump();
-}
+std::string params_json(const Params& p) { return values_json(schema(method_info(p.method)), p).dump(); }
 
 // ------------------------------------------------------------------------------------------------------
 // [SECTION] shared helpers

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "base/exec.h"
+#include "base/param_spec.h"
 #include "base/tensor.h"
 
 namespace lab {
@@ -67,22 +68,12 @@ Net net_of(Model& model, const Exec& exec);
 Net crop_net(Model& model, const Exec& exec, const Shape& full, int y0, int x0);
 
 // --- the registry -------------------------------------------------------------------------------------
-struct ParamSpec {
-  enum Kind { Number, Integer, Choice, Boolean };
-  std::string name;
-  Kind kind;
-  double def = 0, min = 0, max = 0;        // Number / Integer / Boolean (0/1)
-  std::vector<std::string> choices;        // Choice; def_choice is one of them
-  std::string def_choice;
-  std::string help;
-};
-
 struct MethodInfo {
   std::string name;         // "integrated_gradients"
   std::string title;        // "Integrated Gradients"
   std::string family;       // "gradient", "reference", "relevance", "perturbation", "layer", "neuron"
   std::string description;  // one sentence for the UI's tooltip
-  std::vector<ParamSpec> params;  // the method's own parameters; the common ones (common_params) apply too
+  std::vector<ParamSpec> params;  // the method's own parameters (base/param_spec.h); common_params() apply too
   bool has_delta = false;         // reports a convergence delta
   bool layer_output = false;      // the map has the shape of a layer's output, not of the input
   bool needs_background = false;  // reads reference samples (Context::background)
@@ -92,7 +83,7 @@ struct MethodInfo {
 // Parameters every method takes: target, seed, noise (none/smoothgrad/smoothgrad_sq/vargrad),
 // nt_samples, stdev (absolute; 0 = 0.15 × the input's value range).
 const std::vector<ParamSpec>& common_params();
-const std::vector<MethodInfo>& method_registry();
+const Registry<MethodInfo>& method_registry();
 const MethodInfo& method_info(const std::string& name);  // throws std::invalid_argument naming the known ones
 // The registry as JSON: [{name, title, family, description, hasDelta, layerOutput, needsBackground, heavy,
 //   params: [{name, kind: "number"|"integer"|"choice"|"boolean", default, min, max, choices, help}]}]
@@ -100,13 +91,8 @@ const MethodInfo& method_info(const std::string& name);  // throws std::invalid_
 std::string methods_json();
 
 // A method's parameters after validation: every parameter of the schema present (defaults filled in).
-struct Params {
+struct Params : ParamValues {
   std::string method;
-  std::map<std::string, double> num;        // Number / Integer / Boolean
-  std::map<std::string, std::string> str;   // Choice
-  double get(const std::string& k) const;   // throws std::logic_error on a name not in the schema
-  int geti(const std::string& k) const { return (int)get(k); }
-  const std::string& choice(const std::string& k) const;
   uint64_t seed() const { return (uint64_t)get("seed"); }
 };
 // options_json: a JSON object of parameter values ({} or "" for all defaults). Unknown names, wrong types

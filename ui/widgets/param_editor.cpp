@@ -1,0 +1,118 @@
+#include "widgets/param_editor.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "imgui.h"
+#include "app/ui_probe.h"
+
+namespace lab::ui {
+
+using json = nlohmann::json;
+
+double param_number(const json& values, const ParamSpec& s) {
+  auto it = values.find(s.name);
+  if (it == values.end()) return s.def;
+  if (it->is_boolean()) return it->get<bool>() ? 1.0 : 0.0;
+  return it->is_number() ? it->get<double>() : s.def;
+}
+
+std::string param_choice(const json& values, const ParamSpec& s) {
+  auto it = values.find(s.name);
+  return it != values.end() && it->is_string() ? it->get<std::string>() : s.def_choice;
+}
+
+namespace {
+// Writes v into values (dropping it when it is the default and the editor drops defaults).
+void put(json& values, const ParamSpec& s, double v, bool drop_defaults) {
+  if (drop_defaults && v == s.def) {
+    values.erase(s.name);
+    return;
+  }
+  if (s.kind == ParamSpec::Boolean) values[s.name] = v != 0;
+  else if (s.kind == ParamSpec::Integer) values[s.name] = (long long)v;
+  else values[s.name] = v;
+}
+}  // namespace
+
+bool param_widget(json& values, const ParamSpec& s, const ParamEditorOptions& o) {
+  const float w = o.width > 0 ? o.width : ImGui::GetFontSize() * 8.0f;
+  const ImGuiInputTextFlags flags = o.enter_to_apply ? ImGuiInputTextFlags_EnterReturnsTrue : 0;
+  bool changed = false;
+  ImGui::SetNextItemWidth(w);
+  switch (s.kind) {
+    case ParamSpec::Number: {
+      double v = param_number(values, s);
+      if (ImGui::InputDouble(s.name.c_str(), &v, 0.0, 0.0, "%.6g", flags) && std::isfinite(v)) {
+        put(values, s, std::clamp(v, s.min, s.max), o.drop_defaults);
+        changed = true;
+      }
+      break;
+    }
+    case ParamSpec::Integer: {
+      long long v = (long long)param_number(values, s);
+      if (ImGui::InputScalar(s.name.c_str(), ImGuiDataType_S64, &v, nullptr, nullptr, "%lld", flags)) {
+        put(values, s, std::clamp((double)v, s.min, s.max), o.drop_defaults);
+        changed = true;
+      }
+      break;
+    }
+    case ParamSpec::Boolean: {
+      bool v = param_number(values, s) != 0;
+      if (ImGui::Checkbox(s.name.c_str(), &v)) {
+        put(values, s, v ? 1.0 : 0.0, o.drop_defaults);
+        changed = true;
+      }
+      break;
+    }
+    case ParamSpec::Choice: {
+      const std::string cur = param_choice(values, s);
+      if (begin_combo_probed(s.name.c_str(), cur.c_str())) {
+        for (const std::string& c : s.choices) {
+          if (ImGui::Selectable(c.c_str(), c == cur) && c != cur) {
+            if (o.drop_defaults && c == s.def_choice) values.erase(s.name);
+            else values[s.name] = c;
+            changed = true;
+          }
+        }
+        ImGui::EndCombo();
+      }
+      break;
+    }
+    case ParamSpec::Array:
+      ImGui::TextDisabled("%s: %s", s.name.c_str(), values.value(s.name, json::array()).dump().c_str());
+      break;
+  }
+  if (!s.help.empty()) {
+    if (s.kind == ParamSpec::Number || s.kind == ParamSpec::Integer)
+      ImGui::SetItemTooltip("%s (%g to %g)", s.help.c_str(), s.min, s.max);
+    else
+      ImGui::SetItemTooltip("%s", s.help.c_str());
+  }
+  return changed;
+}
+
+bool param_editor(json& values, const std::vector<ParamSpec>& schema, const ParamEditorOptions& o) {
+  bool changed = false, first = true;
+  for (const ParamSpec& s : schema) {
+    if (std::find(o.skip.begin(), o.skip.end(), s.name) != o.skip.end()) continue;
+    if (o.same_line && !first) {
+      const float need = (o.width > 0 ? o.width : ImGui::GetFontSize() * 8.0f) + ImGui::CalcTextSize(s.name.c_str()).x +
+                         ImGui::GetStyle().ItemSpacing.x * 2;
+      const float right = ImGui::GetWindowContentRegionMax().x + ImGui::GetWindowPos().x;
+      if (right - ImGui::GetItemRectMax().x > need) ImGui::SameLine();
+    }
+    first = false;
+    changed |= param_widget(values, s, o);
+  }
+  return changed;
+}
+
+json changed_fields(const json& before, const json& after) {
+  json patch = json::object();
+  for (auto it = after.begin(); it != after.end(); ++it)
+    if (!before.contains(it.key()) || before[it.key()] != it.value()) patch[it.key()] = it.value();
+  return patch;
+}
+
+}  // namespace lab::ui
