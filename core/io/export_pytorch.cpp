@@ -16,6 +16,8 @@
 #include <stdexcept>
 
 #include "base/version.h"
+#include "nn/activations.h"
+#include "nn/layer.h"
 #include "nn/loss.h"
 
 namespace lab {
@@ -203,47 +205,40 @@ std::string section(const std::string& name) {
 
 // [SECTION] layers ----------------------------------------------------------------------------------
 
-// The torch module of one activation; `in` is the per-sample input shape (softmax acts over all of it).
+std::string fill_template(std::string t, const std::vector<ParamSpec>& schema, const ParamValues& v);
+
+// The torch module of one activation (its registry entry's); `in` is the per-sample input shape (our
+// softmax acts over all of a sample's features at once, so a multi-dimensional input needs SampleSoftmax).
 std::string activation_module(const std::string& name, const Shape& in, bool& needs_sample_softmax) {
-  if (name == "linear") return "nn.Identity()";
-  if (name == "relu") return "nn.ReLU()";
-  if (name == "leaky_relu") return "nn.LeakyReLU(negative_slope=0.01)";  // core/activations.cpp kLeakySlope
-  if (name == "elu") return "nn.ELU(alpha=1.0)";                          // kEluAlpha
-  if (name == "tanh") return "nn.Tanh()";
-  if (name == "sigmoid") return "nn.Sigmoid()";
-  if (name == "gelu") return "nn.GELU(approximate=\"none\")";             // ours is the exact erf form
-  if (name == "softplus") return "nn.Softplus(beta=1.0, threshold=20.0)"; // kSoftplusThreshold: x above it passes
-  if (name == "softmax") {
-    if (in.size() == 1) return "nn.Softmax(dim=1)";
+  const ActivationInfo& a = activation(name);
+  if (a.pytorch.empty()) throw std::invalid_argument("export_pytorch: activation '" + name + "' has no PyTorch equivalent in the exporter yet");
+  if (name == "softmax" && in.size() != 1) {
     needs_sample_softmax = true;
     return "SampleSoftmax()";
   }
-  throw std::invalid_argument("export_pytorch: activation '" + name + "' has no PyTorch equivalent in the exporter yet");
+  return a.pytorch;
 }
 
-// One line of nn.Sequential(...) per NeuronLab layer, so model[i] is layer i.
+// One line of nn.Sequential(...) per NeuronLab layer, so model[i] is layer i: the layer's declared template
+// (LayerInfo::pytorch) with its values filled in.
 std::string layer_module(size_t i, const LayerSnap& l, bool& needs_sample_softmax) {
-  const LayerSpec& s = l.spec;
-  if (l.type == "dense") {
-    bool bias = false;
-    for (const auto& p : l.params) bias |= p.name == "bias";
-    return "nn.Linear(" + std::to_string(l.in.at(0)) + ", " + std::to_string(l.out.at(0)) + ", bias=" + py_bool(bias) + ")";
-  }
-  if (l.type == "conv2d") {
-    return "nn.Conv2d(" + std::to_string(l.in.at(0)) + ", " + std::to_string((int)num_or(s, "filters", 8)) +
-           ", kernel_size=" + std::to_string((int)num_or(s, "kernel", 3)) + ", stride=" + std::to_string((int)num_or(s, "stride", 1)) +
-           ", padding=" + std::to_string((int)num_or(s, "padding", 0)) + ")";
-  }
-  if (l.type == "maxpool2d" || l.type == "avgpool2d") {
-    const int size = (int)num_or(s, "size", 2), stride = (int)num_or(s, "stride", size);
-    return std::string(l.type == "maxpool2d" ? "nn.MaxPool2d" : "nn.AvgPool2d") + "(kernel_size=" + std::to_string(size) +
-           ", stride=" + std::to_string(stride) + ", padding=0, ceil_mode=False)";
-  }
-  if (l.type == "flatten") return "nn.Flatten()";  // row-major (C, H, W) → C·H·W, as ours
-  if (l.type == "dropout") return "nn.Dropout(p=" + py_float(num_or(s, "rate", 0.5)) + ")";  // inverted, as ours
-  if (l.type == "activation") return activation_module(str_or(s, "activation", "linear"), l.in, needs_sample_softmax);
-  throw std::invalid_argument("export_pytorch: layer " + std::to_string(i) + " is a '" + l.type +
-                              "' layer, which has no PyTorch equivalent in the exporter yet");
+  const LayerInfo* info = layer_registry().find(l.type);
+  if (!info || info->pytorch.empty())
+    throw std::invalid_argument("export_pytorch: layer " + std::to_string(i) + " is a '" + l.type +
+                                "' layer, which has no PyTorch equivalent in the exporter yet");
+  nlohmann::json given = nlohmann::json::object();
+  for (const auto& [k, v] : l.spec.num) given[k] = v;
+  for (const auto& [k, v] : l.spec.str) given[k] = v;
+  const ParamValues values = parse_values(info->params, given, "layer " + std::to_string(i));
+  std::string t = info->pytorch;
+  auto put = [&](const std::string& key, const std::string& value) {
+    for (size_t at; (at = t.find(key)) != std::string::npos;) t.replace(at, key.size(), value);
+  };
+  put("{in0}", std::to_string(l.in.at(0)));
+  put("{out0}", std::to_string(l.out.at(0)));
+  if (t.find("{activation}") != std::string::npos)
+    put("{activation}", activation_module(values.choice("activation"), l.in, needs_sample_softmax));
+  return fill_template(t, info->params, values);
 }
 
 std::string layer_comment(size_t i, const LayerSnap& l) {

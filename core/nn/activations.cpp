@@ -99,15 +99,15 @@ void softmax_b(const float*, const float* y, const float* dy, float* dx, int row
 
 const Registry<ActivationInfo>& activation_registry() {
   static const Registry<ActivationInfo> reg("activation", {
-      {.name = "linear", .title = "Linear", .description = "f(x) = x: no nonlinearity.", .forward = linear_f, .backward = linear_b},
-      {.name = "relu", .title = "ReLU", .description = "max(0, x).", .forward = relu_f, .backward = relu_b},
-      {.name = "leaky_relu", .title = "Leaky ReLU (0.01)", .description = "x for x > 0, else 0.01·x.", .forward = leaky_f, .backward = leaky_b},
-      {.name = "elu", .title = "ELU", .description = "x for x > 0, else eˣ − 1.", .forward = elu_f, .backward = elu_b},
-      {.name = "tanh", .title = "tanh", .description = "The hyperbolic tangent, in (−1, 1).", .forward = tanh_f, .backward = tanh_b},
-      {.name = "sigmoid", .title = "Sigmoid", .description = "1 / (1 + e⁻ˣ), in (0, 1).", .forward = sigmoid_f, .backward = sigmoid_b},
-      {.name = "gelu", .title = "GELU", .description = "x·Φ(x), Φ the standard normal CDF (exact erf form).", .forward = gelu_f, .backward = gelu_b},
-      {.name = "softplus", .title = "Softplus", .description = "log(1 + eˣ), a smooth ReLU (x above 20 passes through).", .forward = softplus_f, .backward = softplus_b},
-      {.name = "softmax", .title = "Softmax", .description = "eˣⁱ / Σ eˣʲ along each row: probabilities.", .forward = softmax_f, .backward = softmax_b},
+      {.name = "linear", .title = "Linear", .description = "f(x) = x: no nonlinearity.", .forward = linear_f, .backward = linear_b, .pytorch = "nn.Identity()"},
+      {.name = "relu", .title = "ReLU", .description = "max(0, x).", .forward = relu_f, .backward = relu_b, .pytorch = "nn.ReLU()"},
+      {.name = "leaky_relu", .title = "Leaky ReLU (0.01)", .description = "x for x > 0, else 0.01·x.", .forward = leaky_f, .backward = leaky_b, .pytorch = "nn.LeakyReLU(negative_slope=0.01)"},
+      {.name = "elu", .title = "ELU", .description = "x for x > 0, else eˣ − 1.", .forward = elu_f, .backward = elu_b, .pytorch = "nn.ELU(alpha=1.0)"},
+      {.name = "tanh", .title = "tanh", .description = "The hyperbolic tangent, in (−1, 1).", .forward = tanh_f, .backward = tanh_b, .pytorch = "nn.Tanh()"},
+      {.name = "sigmoid", .title = "Sigmoid", .description = "1 / (1 + e⁻ˣ), in (0, 1).", .forward = sigmoid_f, .backward = sigmoid_b, .pytorch = "nn.Sigmoid()"},
+      {.name = "gelu", .title = "GELU", .description = "x·Φ(x), Φ the standard normal CDF (exact erf form).", .forward = gelu_f, .backward = gelu_b, .pytorch = "nn.GELU(approximate=\"none\")"},
+      {.name = "softplus", .title = "Softplus", .description = "log(1 + eˣ), a smooth ReLU (x above 20 passes through).", .forward = softplus_f, .backward = softplus_b, .pytorch = "nn.Softplus(beta=1.0, threshold=20.0)"},
+      {.name = "softmax", .title = "Softmax", .description = "eˣⁱ / Σ eˣʲ along each row: probabilities.", .forward = softmax_f, .backward = softmax_b, .pytorch = "nn.Softmax(dim=1)"},
   });
   return reg;
 }

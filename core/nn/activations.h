@@ -21,6 +21,7 @@ struct ActivationInfo {
   // x, y: (rows, cols); all pointers may alias only y with x in forward (in-place allowed).
   void (*forward)(const float* x, float* y, int rows, int cols);
   void (*backward)(const float* x, const float* y, const float* dy, float* dx, int rows, int cols);
+  std::string pytorch;  // the torch module computing the same function (io/export_pytorch.cpp)
 };
 
 const Registry<ActivationInfo>& activation_registry();

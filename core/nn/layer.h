@@ -64,6 +64,22 @@ class Layer {
   Shape in_;
 };
 
+// How relevance (LRP) passes through a layer; interp/attribution/attr_net.cpp applies the kind.
+enum class LrpKind {
+  None,      // no rule: LRP refuses a model with this layer ("lrp: layer 3 (x) has no LRP rule")
+  Weighted,  // dense, conv: the rule the composite picks (ε, γ, αβ, z⁺, flat, w², z^B)
+  Pooling,   // the ε rule through the layer's own backward (max and average pooling)
+  Pass,      // relevance passes unchanged (elementwise activations)
+  Reshape,   // the layer's backward moves it (flatten; dropout, the identity in inference)
+};
+// How DeepLIFT's multipliers pass through a layer.
+enum class DeepLiftKind {
+  None,     // DeepLIFT refuses a model with this layer
+  Linear,   // the layer is linear: its Jacobian (the backward)
+  Rescale,  // elementwise nonlinearity: Δy/Δx (the gradient where the input did not move)
+  MaxPool,  // Δy to the element where max(x, x') is largest
+};
+
 struct LayerInfo {
   std::string name;         // the spec's "type", e.g. "conv2d"
   std::string title;
@@ -72,6 +88,13 @@ struct LayerInfo {
   // layer takes them (the model expands an activation into a layer of its own, model.h).
   std::vector<ParamSpec> params;
   std::unique_ptr<Layer> (*make)(const LayerSpec& validated) = nullptr;  // after schema validation
+  // The PyTorch module of the layer (io/export_pytorch.cpp fills it in): {in0} / {out0} are the first
+  // dimension of the per-sample input / output shape, {name} a parameter's value (as the layer reports it
+  // in spec()), {activation} the activation's own module. Empty: the export refuses the model.
+  std::string pytorch;
+  // Declared capabilities: what the attribution methods may do with it (never guessed from the type).
+  LrpKind lrp = LrpKind::None;
+  DeepLiftKind deeplift = DeepLiftKind::None;
 };
 
 const Registry<LayerInfo>& layer_registry();

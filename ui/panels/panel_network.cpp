@@ -407,7 +407,7 @@ void generic_row(Ctx& x, int i, bool output) {
   if (schema)
     for (const auto& p : array_field(*schema, "params")) {
       const std::string kind = str_field(p, "kind");
-      if (kind != "number" && kind != "integer") continue;  // activation and init have their own combos
+      if (kind != "number" && kind != "integer" && kind != "boolean") continue;  // activation, init: their own combos
       const std::string name = str_field(p, "name");
       const double lo = num_field(p, "min", 0), hi = num_field(p, "max", 1e9), def = num_field(p, "default", 0);
       double cur = num_field(layer, name.c_str(), def);
@@ -419,9 +419,9 @@ void generic_row(Ctx& x, int i, bool output) {
       if (!first) same_line_if_fits(x.fs * 6.0f + ImGui::CalcTextSize(name.c_str()).x);
       first = false;
       ImGui::BeginDisabled(output && units_like);
-      if (name == "bias" && lo == 0 && hi == 1) {
-        bool b = cur != 0;
-        if (ImGui::Checkbox("bias", &b)) x.c.set_layer_field(i, "bias", b ? 1 : 0);
+      if (kind == "boolean") {
+        bool b = field(layer, name.c_str()) ? cur != 0 : p.value("default", false);
+        if (ImGui::Checkbox(name.c_str(), &b)) x.c.set_layer_field(i, name, b ? 1 : 0);
       } else if (integral) {
         int val = (int)cur;
         ImGui::SetNextItemWidth(x.fs * 5.5f);

@@ -308,6 +308,7 @@ Tensor background_rows(Run& r, int count, Rng& rng) {
 }  // namespace
 
 Result deeplift(Run& r, const Tensor& x) {
+  require_rules(r.net, "deeplift", false);
   const Tensor base = make_baseline(r, x);
   r.add_work(2.0 * r.B);
   Result res = empty_result(r, r.net.input);
@@ -320,6 +321,7 @@ Result deeplift(Run& r, const Tensor& x) {
 }
 
 Result deeplift_shap(Run& r, const Tensor& x) {
+  require_rules(r.net, "deeplift_shap", false);
   Rng rng(r.p.seed(), 0xd1);
   const Tensor bgs = background_rows(r, r.p.geti("baselines"), rng);
   const int J = bgs.dim(0);
@@ -447,6 +449,7 @@ std::vector<LrpRule> lrp_rules(const Net& net, const Params& p) {
 }  // namespace
 
 Result lrp(Run& r, const Tensor& x) {
+  require_rules(r.net, "lrp", true);
   r.add_work(r.B);
   const auto rules = lrp_rules(r.net, r.p);
   const int rows = r.B, chunk = std::max(1, r.chunk_rows() / 4);

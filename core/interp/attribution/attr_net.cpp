@@ -91,7 +91,32 @@ Net crop_net(Model& model, const Exec& exec, const Shape& full, int y0, int x0) 
 
 namespace detail {
 
-bool is_param_layer(const Layer& l) { return l.type() == "dense" || l.type() == "conv2d"; }
+namespace {
+// The declared rules of a net's layer: its registry entry's; the Net's own prefix layers (the DiFull crop)
+// only move values, like a reshape.
+const LayerInfo* info_of(const Layer& l) { return layer_registry().find(l.type()); }
+}  // namespace
+
+LrpKind lrp_rule_of(const Layer& l) {
+  if (const LayerInfo* i = info_of(l)) return i->lrp;
+  return l.type() == "crop" ? LrpKind::Reshape : LrpKind::None;
+}
+
+DeepLiftKind deeplift_rule_of(const Layer& l) {
+  if (const LayerInfo* i = info_of(l)) return i->deeplift;
+  return l.type() == "crop" ? DeepLiftKind::Linear : DeepLiftKind::None;
+}
+
+void require_rules(const Net& net, const char* method, bool lrp) {
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = *net.layers[i];
+    if (lrp ? lrp_rule_of(l) != LrpKind::None : deeplift_rule_of(l) != DeepLiftKind::None) continue;
+    throw std::invalid_argument(std::string(method) + ": layer " + std::to_string((int)i - net.model_offset) + " (" + l.type() +
+                                ") has no " + (lrp ? "LRP" : "DeepLIFT") + " rule; use a gradient or perturbation method");
+  }
+}
+
+bool is_param_layer(const Layer& l) { return lrp_rule_of(l) == LrpKind::Weighted; }
 
 std::string activation_of(const Layer& l) {
   if (l.type() != "activation") return "";
@@ -184,8 +209,9 @@ void deeplift_backward(const Net& net, const Trace& pair, int B, const Tensor& g
     const Tensor& x = pair.acts[i];
     const Tensor& y = pair.acts[i + 1];
     const size_t xin = x.row_size(), yout = y.row_size();
+    const DeepLiftKind rule = deeplift_rule_of(l);
     const std::string act = activation_of(l);
-    if (!act.empty() && act != "linear") {
+    if (rule == DeepLiftKind::Rescale && act != "linear") {
       // Δy/Δx where the input moved, else the gradient at x.
       Tensor grad;
       plain_backward(l, x, y, cur, grad, ctx);
@@ -209,7 +235,7 @@ void deeplift_backward(const Net& net, const Trace& pair, int B, const Tensor& g
           for (size_t k = 0; k < xin; ++k) nb[k] -= mean;
         }
       }
-    } else if (l.type() == "maxpool2d") {
+    } else if (rule == DeepLiftKind::MaxPool) {
       // Each window's Δy goes to the element where max(x, x') is largest (first maximum), as Δy/Δx there.
       const auto s = l.spec();
       const int k = (int)s.num.at("size"), st = (int)s.num.at("stride");
@@ -247,8 +273,10 @@ void deeplift_backward(const Net& net, const Trace& pair, int B, const Tensor& g
               else nb[best] += gb[o_] * (ya[o_] - yr[o_]) / dx;
             }
         }
-    } else {
+    } else if (rule == DeepLiftKind::Linear || rule == DeepLiftKind::Rescale) {  // (a linear activation's Δy/Δx is 1)
       plain_backward(l, x, y, cur, next, ctx);
+    } else {
+      throw std::invalid_argument("deeplift: layer " + std::to_string(i - net.model_offset) + " (" + l.type() + ") has no DeepLIFT rule");
     }
     std::swap(cur, next);
   }
@@ -414,19 +442,22 @@ void lrp_backward(const Net& net, const Trace& t, const Tensor& R, const std::ve
     Layer& l = *net.layers[i];
     const Tensor& x = t.acts[i];
     const Tensor& y = t.acts[i + 1];
-    if (is_param_layer(l)) {
+    const LrpKind rule = lrp_rule_of(l);
+    if (rule == LrpKind::Weighted) {
       lrp_param_layer(l, net.shapes[i], x, y, cur, rules.at(i), next, ctx);
-    } else if (l.type() == "maxpool2d" || l.type() == "avgpool2d") {
+    } else if (rule == LrpKind::Pooling) {
       Tensor s(y.shape()), c;
       for (size_t k = 0; k < s.size(); ++k) s.at(k) = cur.at(k) / stab(y.at(k), 1e-9f);
       l.backward(x, y, s, &c, ctx);
       next.resize(x.shape());
       for (size_t k = 0; k < next.size(); ++k) next.at(k) = x.at(k) * c.at(k);
-    } else if (l.type() == "activation") {
+    } else if (rule == LrpKind::Pass) {
       next = cur;  // relevance passes through activations unchanged
       next.resize(x.shape());
-    } else {
+    } else if (rule == LrpKind::Reshape) {
       l.backward(x, y, cur, &next, ctx);  // flatten, dropout (inference: identity), crop: reshapes
+    } else {
+      throw std::invalid_argument("lrp: layer " + std::to_string(i - net.model_offset) + " (" + l.type() + ") has no LRP rule");
     }
     std::swap(cur, next);
   }
