@@ -62,9 +62,17 @@ write_spec cnn_blocks '{"seed": 6, "data": {"name": "block_patterns", "n": 120, 
 write_spec xor_adagrad '{"seed": 8, "data": {"name": "xor", "n": 200},
   "model": {"layers": [{"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 2}]},
   "loss": "mse", "optimizer": {"name": "adagrad", "lr": 0.1}, "batch_size": 10}'
+# Normalisation: batchnorm (2-D after a conv, 1-D after a dense; running statistics in the export),
+# layernorm over (C, H, W), silu and mish; adam.
+write_spec norm_layers '{"seed": 9, "data": {"name": "block_patterns", "n": 160, "noise": 0.1, "classes": 4},
+  "model": {"layers": [{"type": "conv2d", "filters": 4, "kernel": 3, "padding": 1, "activation": "silu"},
+                       {"type": "batchnorm"}, {"type": "maxpool2d", "size": 2}, {"type": "layernorm"},
+                       {"type": "flatten"}, {"type": "dense", "units": 16, "activation": "mish"},
+                       {"type": "batchnorm", "momentum": 0.2}, {"type": "dense", "units": 4}]},
+  "optimizer": {"name": "adam", "lr": 0.005}, "batch_size": 16}'
 
 failures=0
-for name in spiral_features moons_bce bumps_mse cnn_blocks xor_adagrad; do
+for name in spiral_features moons_bce bumps_mse cnn_blocks xor_adagrad norm_layers; do
   "$NEURONLAB" export-pytorch "$WORK/$name.json" "$STEPS" "$WORK/nl_$name.py" 1 "$WORK/$name.attr.json" > "$WORK/$name.export.log"
   # 1. The self-check, as a student would run it.
   if out=$("$PY" "$WORK/nl_$name.py" 2>&1) && grep -q "^NeuronLab export check: OK" <<<"$out"; then

@@ -4,8 +4,8 @@
 // the format). Regenerate them after changing the generator with
 //   /usr/bin/python3 tests/golden/generate.py
 // and commit the script with the JSON files. Each fixture is checked for: the forward output, the
-// loss, every parameter gradient, the input gradient, and the parameters after 10 steps of every
-// optimizer configuration (sgd, momentum, nesterov + weight decay, adam, adamw, rmsprop, adagrad),
+// loss, every parameter gradient, the input gradient, and the parameters (and batchnorm's running
+// statistics) after 10 steps of every optimizer configuration (sgd, momentum, nesterov + weight decay, adam, adamw, rmsprop, adagrad),
 // each once with the fast kernels on the calling thread and once with the reference kernels on a pool.
 // LAB_GOLDEN_REPORT=1 prints the largest error of every comparison.
 //
@@ -51,7 +51,8 @@ struct Tol {
 // Output and loss: a few roundings per layer through ≤ 9 layers (measured: abs 6.3e-8, rel 1.4e-6).
 constexpr Tol kForwardTol{4e-6, 4e-7};
 // Gradients: backward sums in yet another order; small entries are differences of larger terms,
-// hence the absolute part (measured: abs 5.3e-8, rel 3.7e-6 on entries above 1e-3).
+// hence the absolute part (measured: abs 5.3e-8, rel 3.7e-6 on entries above 1e-3; the batchnorm
+// fixtures reach half of this bound on the first dense layer: normalising by a batch variance amplifies).
 constexpr Tol kGradTol{1e-5, 1e-7};
 // The loss before each of the 10 steps: the forward bound, widened by 10 steps of drift (measured:
 // abs 3.8e-7, rel 1.1e-6).
@@ -62,7 +63,7 @@ constexpr Tol kStepLossTol{1e-5, 1e-6};
 constexpr Tol kStepsTol{2e-5, 4e-6};
 
 constexpr int kFixtureVersion = 1;  // = FIXTURE_VERSION in tests/golden/generate.py
-const char* const kFixtures[] = {"mlp_ce", "mlp_mse", "cnn_bce", "cnn_ce"};
+const char* const kFixtures[] = {"mlp_ce", "mlp_mse", "cnn_bce", "cnn_ce", "norm_mlp", "norm_cnn"};
 
 // [SECTION] fixture reading ---------------------------------------------------------------------------
 
@@ -170,8 +171,9 @@ void compare(const std::string& what, const Tensor& ours, const json& ref, Tol t
   compare(what, ours.data(), ours.size(), ref.at("data"), tol);
 }
 
+// grads: the trainable parameters' gradients; else every parameter and state tensor's value.
 void compare_params(const std::string& what, Model& m, const json& ref, bool grads, Tol tol) {
-  auto params = m.params();
+  auto params = grads ? m.trainable_params() : m.params();
   REQUIRE(params.size() == ref.size());
   for (size_t i = 0; i < params.size(); ++i)
     compare(what + " param " + std::to_string(i) + " (" + params[i].name + ")", grads ? *params[i].grad : *params[i].value,
@@ -188,7 +190,9 @@ void check_fixture(const std::string& name, Exec exec, const std::string& mode) 
   set_params(m, fx.at("params"));
   const Batch b = batch_of(fx);
   const LossInfo& loss = lab::loss(fx.at("loss").get<std::string>());
-  LayerCtx ctx{exec, false, nullptr};
+  // "train": batchnorm uses the batch's statistics and updates its running ones (compared after the steps).
+  const bool training = fx.value("mode", std::string("eval")) == "train";
+  LayerCtx ctx{exec, training, nullptr};
   Tensor dout;
 
   // Forward, loss, backward.
@@ -196,6 +200,7 @@ void check_fixture(const std::string& name, Exec exec, const std::string& mode) 
   compare(tag + " output", m.output(), fx.at("output"), kForwardTol);
   const float l = loss.compute(m.output(), b.targets(), &dout);
   compare(tag + " loss", &l, 1, json::array({fx.at("loss_value")}), kForwardTol);
+  m.zero_grad();
   m.backward(dout, ctx, true);
   compare_params(tag + " grad", m, fx.at("grads"), true, kGradTol);
   compare(tag + " input grad", m.input_grad(), fx.at("input_grad"), kGradTol);
@@ -211,8 +216,9 @@ void check_fixture(const std::string& name, Exec exec, const std::string& mode) 
     for (int s = 0; s < steps; ++s) {
       m.forward(b.x, ctx);
       losses.push_back(loss.compute(m.output(), b.targets(), &dout));
+      m.zero_grad();
       m.backward(dout, ctx, false);
-      opt->step(m.params(), cfg.lr());
+      opt->step(m.trainable_params(), cfg.lr());
     }
     compare(what + " losses", losses.data(), losses.size(), o.at("losses"), kStepLossTol);
     compare_params(what + " after " + std::to_string(steps) + " steps", m, o.at("params"), false, kStepsTol);

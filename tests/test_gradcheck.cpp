@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <map>
 
 #include "nn/activations.h"
 #include "gradcheck.h"
@@ -22,7 +23,7 @@ void fill(Tensor& t, Rng& rng, float lo = -1, float hi = 1) {
 
 // Objective Σ y ⊙ r for a fixed random r: its gradient wrt y is r, so backward(dy = r) must give the
 // gradients of this scalar.
-void check_layer(const LayerSpec& spec, Shape in, int B, ThreadPool* pool, float xlo = -1, float xhi = 1) {
+void check_layer(const LayerSpec& spec, Shape in, int B, ThreadPool* pool, float xlo = -1, float xhi = 1, bool training = false) {
   Rng rng(11);
   auto layer = make_layer(spec);
   const Shape out = layer->output_shape(in);
@@ -34,7 +35,7 @@ void check_layer(const LayerSpec& spec, Shape in, int B, ThreadPool* pool, float
   fill(x, rng, xlo, xhi);
   fill(r, rng);
   for (auto& p : layer->params()) fill(*p.value, rng, -0.5f, 0.5f);
-  LayerCtx ctx{Exec{pool, false}, false, nullptr};
+  LayerCtx ctx{Exec{pool, false}, training, nullptr};
   auto objective = [&] {
     layer->forward(x, y, ctx);
     double s = 0;
@@ -49,6 +50,7 @@ void check_layer(const LayerSpec& spec, Shape in, int B, ThreadPool* pool, float
   INFO(res.where);
   CHECK(res.ok);
   for (auto& p : layer->params()) {
+    if (!p.trainable) continue;  // state (running statistics): no gradient
     std::vector<float> g(p.grad->data(), p.grad->data() + p.grad->size());
     std::vector<float*> ps;
     for (size_t i = 0; i < p.value->size(); ++i) ps.push_back(&p.value->at(i));
@@ -60,25 +62,43 @@ void check_layer(const LayerSpec& spec, Shape in, int B, ThreadPool* pool, float
 
 }  // namespace
 
-TEST_CASE("gradient check: dense", "[gradcheck]") {
-  ThreadPool pool(3);
-  check_layer({"dense", {{"units", 5}}, {}}, {7}, 4, nullptr);
-  check_layer({"dense", {{"units", 3}, {"bias", 0}}, {}}, {2}, 3, &pool);
+// The gradient-check cases of every layer type: (spec, per-sample input, batch, input range, training).
+// The test iterates the layer registry and fails, naming it, for a layer without a case.
+struct GradCase {
+  LayerSpec spec;
+  Shape in;
+  int batch;
+  float lo = -1, hi = 1;
+  bool training = false;
+  bool threaded = false;
+};
+const std::map<std::string, std::vector<GradCase>>& grad_cases() {
+  static const std::map<std::string, std::vector<GradCase>> c = {
+      {"dense", {{{"dense", {{"units", 5}}, {}}, {7}, 4}, {{"dense", {{"units", 3}, {"bias", 0}}, {}}, {2}, 3, -1, 1, false, true}}},
+      {"conv2d", {{{"conv2d", {{"filters", 3}, {"kernel", 3}}, {}}, {2, 6, 5}, 3},
+                  {{"conv2d", {{"filters", 2}, {"kernel", 3}, {"stride", 2}, {"padding", 1}}, {}}, {1, 7, 7}, 5, -1, 1, false, true}}},
+      // Max pooling is not differentiable at ties; inputs spread over [-3, 3] make ties improbable.
+      {"maxpool2d", {{{"maxpool2d", {{"size", 2}}, {}}, {2, 6, 6}, 2, -3, 3}}},
+      {"avgpool2d", {{{"avgpool2d", {{"size", 3}, {"stride", 2}}, {}}, {1, 7, 7}, 2}}},
+      {"flatten", {{{"flatten", {}, {}}, {2, 3, 3}, 2}}},
+      {"dropout", {{{"dropout", {{"rate", 0.5}}, {}}, {6}, 3}}},  // at evaluation: the identity
+      {"activation", {{{"activation", {}, {{"activation", "tanh"}}}, {9}, 3}}},  // every activation: below
+      // Batch statistics in training (μ, σ² depend on x), running statistics at evaluation; 1-D and 2-D.
+      {"batchnorm", {{{"batchnorm", {}, {}}, {5}, 4, -1, 1, true}, {{"batchnorm", {}, {}}, {3, 3, 2}, 3, -1, 1, true},
+                     {{"batchnorm", {{"eps", 1e-3}}, {}}, {4}, 3, -1, 1, false}}},
+      {"layernorm", {{{"layernorm", {}, {}}, {6}, 3}, {{"layernorm", {{"eps", 1e-3}}, {}}, {2, 3, 3}, 2}}},
+  };
+  return c;
 }
 
-TEST_CASE("gradient check: conv2d (stride, padding)", "[gradcheck]") {
+TEST_CASE("gradient check: every layer of the registry", "[gradcheck]") {
   ThreadPool pool(3);
-  check_layer({"conv2d", {{"filters", 3}, {"kernel", 3}}, {}}, {2, 6, 5}, 3, nullptr);
-  check_layer({"conv2d", {{"filters", 2}, {"kernel", 3}, {"stride", 2}, {"padding", 1}}, {}}, {1, 7, 7}, 5, &pool);
-}
-
-TEST_CASE("gradient check: pooling, flatten, dropout at evaluation", "[gradcheck]") {
-  // Max pooling is not differentiable at ties; uniform random inputs make ties improbable, and the
-  // step 1e-2 stays below typical gaps… except by chance: the inputs are spread on a coarse grid.
-  check_layer({"maxpool2d", {{"size", 2}}, {}}, {2, 6, 6}, 2, nullptr, -3, 3);
-  check_layer({"avgpool2d", {{"size", 3}, {"stride", 2}}, {}}, {1, 7, 7}, 2, nullptr);
-  check_layer({"flatten", {}, {}}, {2, 3, 3}, 2, nullptr);
-  check_layer({"dropout", {{"rate", 0.5}}, {}}, {6}, 3, nullptr);
+  for (const LayerInfo& info : layer_registry()) {
+    INFO("layer '" << info.name << "': add its case to grad_cases() in tests/test_gradcheck.cpp");
+    REQUIRE(grad_cases().count(info.name) == 1);
+    for (const GradCase& g : grad_cases().at(info.name))
+      check_layer(g.spec, g.in, g.batch, g.threaded ? &pool : nullptr, g.lo, g.hi, g.training);
+  }
 }
 
 TEST_CASE("gradient check: every activation", "[gradcheck]") {

@@ -36,6 +36,8 @@ const std::map<std::string, Case>& cases() {
       {"flatten", {{1, 4, 4}, {{"flatten", {}, {}}, {"dense", {{"units", 2}}, {}}}}},
       {"dropout", {{3}, {{"dense", {{"units", 4}}, {{"activation", "relu"}}}, {"dropout", {{"rate", 0.5}}, {}}, {"dense", {{"units", 2}}, {}}}}},
       {"activation", {{3}, {{"dense", {{"units", 4}}, {}}, {"activation", {}, {{"activation", "gelu"}}}, {"dense", {{"units", 2}}, {}}}}},
+      {"batchnorm", {{1, 6, 6}, {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}}, {"batchnorm", {}, {}}, {"flatten", {}, {}}, {"dense", {{"units", 2}}, {}}}}},
+      {"layernorm", {{3}, {{"dense", {{"units", 4}}, {}}, {"layernorm", {}, {}}, {"dense", {{"units", 2}}, {}}}}},
   };
   return c;
 }

@@ -121,11 +121,11 @@ val lab_reset(lab::Lab& lab) {
     return val::object();
   });
 }
-val lab_set_weight(lab::Lab& lab, int layer, const std::string& param, double index, double value) {
+val lab_set_weight(lab::Lab& lab, const std::string& layer, const std::string& param, double index, double value) {
   return value_or_error([&] { return val(lab.set_weight(layer, param, (long long)index, (float)value)); });
 }
 val lab_info(lab::Lab& lab) { return value_or_error([&] { return val(lab.info_json()); }); }
-val lab_weights(lab::Lab& lab, int layer, const std::string& param) {
+val lab_weights(lab::Lab& lab, const std::string& layer, const std::string& param) {
   return value_or_error([&] { return copy_out(lab.weights(layer, param)); });
 }
 val lab_activations(lab::Lab& lab, const val& inputs, int n) {
@@ -135,6 +135,10 @@ val lab_activations(lab::Lab& lab, const val& inputs, int n) {
     for (const auto& a : lab.activations(emscripten::convertJSArrayToNumberVector<float>(inputs), n)) out.set(i++, copy_out(a));
     return out;
   });
+}
+val lab_probes(lab::Lab& lab) { return value_or_error([&] { return val(lab.probes_json()); }); }
+val lab_probe(lab::Lab& lab, const std::string& name, const val& inputs, int n) {
+  return value_or_error([&] { return copy_out(lab.probe(name, emscripten::convertJSArrayToNumberVector<float>(inputs), n)); });
 }
 val lab_samples(lab::Lab& lab, const std::string& split, double start, double count) {
   return value_or_error([&] {
@@ -217,6 +221,8 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("info", &lab_info)
       .function("weights", &lab_weights)
       .function("activations", &lab_activations)
+      .function("probes", &lab_probes)
+      .function("probe", &lab_probe)
       .function("samples", &lab_samples)
       .function("attribute", &lab_attribute)
       .function("arena", &lab_arena);

@@ -14,6 +14,15 @@ function fail(message) {
   throw new NeuronLabError(message);
 }
 
+// A layer reference: a model layer index (info().layers[i].index) or a layer's spec id ("conv1"), as the
+// text the core takes.
+function layerRef(what, v) {
+  if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(v)) return v;
+  if (typeof v === 'string') fail(`${what} must be a layer index or a layer id (letters, digits, _; got ${describe(v)})`);
+  checkInt(what, v, 0, 1 << 20);
+  return String(v);
+}
+
 function checkInt(what, v, min, max) {
   if (typeof v !== 'number' || !Number.isInteger(v)) fail(`${what} must be an integer (got ${describe(v)})`);
   if (v < min || v > max) fail(`${what} must be between ${min} and ${max} (got ${v})`);
@@ -302,31 +311,44 @@ export function makeApi(M, core, opts = {}) {
     /** Re-initialises the weights from the seed (the spec as it stands now), back to step 0. Logged in history(). */
     reset() { live(); unwrap(core.reset()); },
     /**
-     * Sets one value: element `index` of parameter `param` ('weight' or 'bias') of layer `layer` (the
-     * indices of info().layers). Logged in history(), so a shared link replays it. Returns the old value.
+     * Sets one value: element `index` of parameter `param` (any name info().layers[i].params lists:
+     * 'weight', 'bias', 'running_mean', …) of layer `layer` (an index of info().layers, or a layer's spec
+     * id such as 'conv1'). Logged in history(), so a shared link replays it. Returns the old value.
      */
     setWeight(layer, param, index, value) {
       live();
-      checkInt('setWeight(layer, param, index, value): layer', layer, 0, 1 << 20);
-      if (param !== 'weight' && param !== 'bias') fail(`setWeight: param must be 'weight' or 'bias' (got ${describe(param)})`);
+      const ref = layerRef('setWeight(layer, param, index, value): layer', layer);
+      if (typeof param !== 'string' || !param) fail(`setWeight: param must be a parameter name such as 'weight' or 'bias' (got ${describe(param)})`);
       checkInt('setWeight: index', index, 0, Number.MAX_SAFE_INTEGER);
       if (typeof value !== 'number' || !Number.isFinite(value)) fail(`setWeight: value must be a finite number (got ${describe(value)})`);
-      return unwrap(core.setWeight(layer, param, index, value));
+      return unwrap(core.setWeight(ref, param, index, value));
     },
     /** The current network and data: {task, inputShape, featureNames, classNames, nTrain, nTest, numParams, layers: [{index, type, outputShape, params}]}. */
     info() { live(); return JSON.parse(unwrap(core.info())); },
-    /** A copy of one parameter tensor (row-major; its shape is in info().layers[layer].params). */
+    /** A copy of one parameter tensor (row-major; its shape is in info().layers[layer].params); layer: an index or a spec id. */
     weights(layer, param = 'weight') {
       live();
-      checkInt('weights(layer, param): layer', layer, 0, 1 << 20);
-      if (typeof param !== 'string') fail(`weights: param must be 'weight' or 'bias' (got ${describe(param)})`);
-      return unwrap(core.weights(layer, param));
+      const ref = layerRef('weights(layer, param): layer', layer);
+      if (typeof param !== 'string' || !param) fail(`weights: param must be a parameter name such as 'weight' or 'bias' (got ${describe(param)})`);
+      return unwrap(core.weights(ref, param));
     },
     /** Every layer's output for n inputs: an array (one per layer of info().layers) of Float32Arrays (n × that layer's size). */
     activations(inputs, n) {
       live();
       checkInt('activations(inputs, n): n', n, 1, 1 << 20);
       return unwrap(core.activations(toFloat32('activations: inputs', inputs), n));
+    },
+    /** The network's probes: [{name, layer, shape, units}], one per model layer, named by its spec id or "layer<i>". */
+    probes() { live(); return JSON.parse(unwrap(core.probes())); },
+    /** A probe's activity for n inputs (n × input size): a Float32Array (n, T, N) with .shape; T = 1 for a feed-forward layer. */
+    probe(name, inputs, n) {
+      live();
+      if (typeof name !== 'string' || !name) fail(`probe(name, inputs, n): name must be a probe name from probes() (got ${describe(name)})`);
+      checkInt('probe(name, inputs, n): n', n, 1, 1 << 20);
+      const out = unwrap(core.probe(name, toFloat32('probe: inputs', inputs), n));
+      const p = api.probes().find((q) => q.name === name);
+      out.shape = [n, 1, p ? p.units : out.length / n];
+      return out;
     },
     /** Rows [start, start + count) of a split: {x: inputs, y: labels (classification) or targets}. */
     samples(split = 'test', start = 0, count = 16) {

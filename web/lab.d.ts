@@ -88,10 +88,21 @@ export interface Spec {
   stop?: { epochs?: number; test_loss?: number; test_accuracy?: number };
 }
 
+/** A layer as an index of info().layers, or the spec id of a layer ({"type": "conv2d", "id": "conv1"}). */
+export type LayerRef = number | string;
+
+/** A named group of units whose activity probe() reads. */
+export interface Probe {
+  name: string;
+  layer: number;
+  shape: number[];
+  units: number;
+}
+
 /** A change logged in a run's history, with the step it was made at. */
 export type HistoryEvent =
   | { at: number; set: Partial<Spec> }
-  | { at: number; weight: { layer: number; param: 'weight' | 'bias'; index: number; value: number } }
+  | { at: number; weight: { layer: LayerRef; param?: string; index: number; value: number } }
   | { at: number; reset: true };
 
 export interface History {
@@ -228,9 +239,13 @@ export interface Lab {
   /** The weights back to the seed's, step 0 (logged). */
   reset(): void;
   /** Sets one weight or bias (logged); returns the old value. */
-  setWeight(layer: number, param: 'weight' | 'bias', index: number, value: number): number;
+  setWeight(layer: LayerRef, param: string, index: number, value: number): number;
   info(): NetworkInfo;
-  weights(layer: number, param?: 'weight' | 'bias'): Float32Array;
+  weights(layer: LayerRef, param?: string): Float32Array;
+  /** The network's probes: one per model layer, named by the layer's spec id or "layer<i>". */
+  probes(): Probe[];
+  /** A probe's activity for n inputs (n × input size): (n, T, N) values, T = 1 for a feed-forward layer. */
+  probe(name: string, inputs: Float32Array | number[], n: number): Float32Array & { shape: number[] };
   activations(inputs: Float32Array | ArrayLike<number>, n: number): Float32Array[];
   samples(split?: 'train' | 'test', start?: number, count?: number): { x: Float32Array; y: Float32Array };
   /** The attribution methods' registry (docs/attributions.md). */

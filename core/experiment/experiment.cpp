@@ -205,6 +205,18 @@ void check_index(const Param& p, int layer, long long index) {
 }
 }  // namespace
 
+int Experiment::resolve_layer(const std::string& ref) const {
+  const Model& m = *model_;
+  const bool digits = !ref.empty() && ref.size() < 10 && ref.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) return std::stoi(ref);  // its range is checked where it is used
+  const int i = m.layer_index(ref);
+  if (i >= 0) return i;
+  std::string ids;
+  for (size_t k = 0; k < m.num_layers(); ++k)
+    if (!m.layer_id(k).empty()) ids += (ids.empty() ? "" : ", ") + m.layer_id(k);
+  throw std::invalid_argument("no layer has the id '" + ref + "' (" + (ids.empty() ? "no layer has an id; use an index" : "ids: " + ids) + ")");
+}
+
 float Experiment::set_weight(int layer, const std::string& param, long long index, float value, long long* at) {
   std::lock_guard<std::mutex> l(mu_);
   if (at) *at = trainer_->steps();

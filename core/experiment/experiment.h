@@ -63,7 +63,11 @@ class Experiment {
 
   // Replace every parameter's values (in params() order, sizes checked before anything changes).
   void set_parameters(const std::vector<std::vector<float>>& values);
-  // Sets one value: element `index` of parameter `param` ("weight" or "bias") of model layer `layer`
+  // A layer reference as users write it: a model layer index ("3") or a layer's spec id ("conv1").
+  // Throws std::invalid_argument naming the ids there are when it fits no layer.
+  int resolve_layer(const std::string& ref) const;
+
+  // Sets one value: element `index` of parameter `param` ("weight", "bias", "running_mean", …) of model layer `layer`
   // (0-based, activation layers counted; Model::layer). Throws std::invalid_argument naming what is
   // out of range, or when the value is not finite. Returns the old value; *at (if given) the step at
   // which it was set.

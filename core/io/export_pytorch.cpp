@@ -36,9 +36,10 @@ constexpr size_t kBase64LineChars = 96;
 // [SECTION] snapshot --------------------------------------------------------------------------------
 
 struct ParamSnap {
-  std::string name;  // "weight" or "bias"
+  std::string name;  // "weight", "bias", "running_mean", …
   Shape shape;
   std::vector<float> values;
+  bool regularised = false;  // L1/L2 apply to it
 };
 
 struct LayerSnap {
@@ -66,7 +67,8 @@ Snapshot take_snapshot(Experiment& e) {
     Layer& l = m.layer(i);
     LayerSnap ls{l.type(), l.spec(), i == 0 ? m.input_shape() : m.layer_output_shape(i - 1), m.layer_output_shape(i), {}};
     for (const Param& p : l.params())
-      ls.params.push_back({p.name, p.value->shape(), std::vector<float>(p.value->data(), p.value->data() + p.value->size())});
+      ls.params.push_back({p.name, p.value->shape(), std::vector<float>(p.value->data(), p.value->data() + p.value->size()),
+                           p.regularised});
     s.layers.push_back(std::move(ls));
   }
   s.digest = m.digest();
@@ -235,6 +237,8 @@ std::string layer_module(size_t i, const LayerSnap& l, bool& needs_sample_softma
     for (size_t at; (at = t.find(key)) != std::string::npos;) t.replace(at, key.size(), value);
   };
   put("{in0}", std::to_string(l.in.at(0)));
+  put("{in_shape}", py_shape(l.in));
+  put("{spatial}", l.in.size() == 3 ? "2" : "1");
   put("{out0}", std::to_string(l.out.at(0)));
   if (t.find("{activation}") != std::string::npos)
     put("{activation}", activation_module(values.choice("activation"), l.in, needs_sample_softmax));
@@ -276,8 +280,14 @@ std::string emit_network(const Snapshot& s) {
            b64_literal(le_bytes(p.values.data(), p.values.size()), "     ") + "),\n";
   o += "]\n\n\n"
        "def load_weights(m):\n"
-       "    \"\"\"Loads the trained parameters into a model from build_model() (strict: every one must match).\"\"\"\n"
-       "    m.load_state_dict({name: _array(b64, shape, \"<f4\") for name, shape, b64 in WEIGHTS}, strict=True)\n"
+       "    \"\"\"Loads the trained parameters and state (batchnorm's running statistics) into a model from\n"
+       "    build_model(). Every one must match; only batchnorm's step counter num_batches_tracked, which\n"
+       "    NeuronLab does not keep, stays as built.\"\"\"\n"
+       "    missing, unexpected = m.load_state_dict(\n"
+       "        {name: _array(b64, shape, \"<f4\") for name, shape, b64 in WEIGHTS}, strict=False)\n"
+       "    missing = [k for k in missing if not k.endswith(\"num_batches_tracked\")]\n"
+       "    if missing or unexpected:\n"
+       "        raise RuntimeError(\"the weights do not fit the model: missing %s, unexpected %s\" % (missing, unexpected))\n"
        "    return m\n\n\n"
        "model = load_weights(build_model()).eval()\n\n\n"
        "def _as_inputs(x):\n"
@@ -387,6 +397,15 @@ std::string schedule_body(const ScheduleConfig& s) {
   return fill_template(info.pytorch, info.params, s.values);
 }
 
+// "0.weight", "3.weight": the state_dict names of the parameters our L1/L2 apply to.
+std::string regularised_names(const Snapshot& s) {
+  std::string out;
+  for (size_t i = 0; i < s.layers.size(); ++i)
+    for (const ParamSnap& p : s.layers[i].params)
+      if (p.regularised) out += (out.empty() ? "" : ", ") + py_str(std::to_string(i) + "." + p.name);
+  return out;
+}
+
 std::string emit_training(const Snapshot& s, const std::string& loss, long long step) {
   const Spec& sp = s.spec;
   std::string o = section("training");
@@ -412,14 +431,15 @@ std::string emit_training(const Snapshot& s, const std::string& loss, long long 
        schedule_body(sp.schedule) + "\n\n";
   o += "BATCH_SIZE = " + std::to_string(sp.batch_size) + "\n"
        "L1, L2 = " + py_float(sp.l1) + ", " + py_float(sp.l2) + "\n\n\n"
+       "REGULARISED = frozenset([" + regularised_names(s) + "])  # the parameters L1/L2 apply to (weights; not biases, not norms)\n\n\n"
        "def penalty(m=None):\n"
-       "    \"\"\"NeuronLab's regularisation: L2/2 · Σ w² + L1 · Σ |w| over the weights only (not the biases).\"\"\"\n"
+       "    \"\"\"NeuronLab's regularisation: L2/2 · Σ w² + L1 · Σ |w| over the REGULARISED parameters.\"\"\"\n"
        "    m = model if m is None else m\n"
        "    total = torch.zeros(())\n"
        "    if L1 == 0 and L2 == 0:\n"
        "        return total\n"
        "    for name, p in m.named_parameters():\n"
-       "        if name.endswith(\".weight\"):\n"
+       "        if name in REGULARISED:\n"
        "            total = total + 0.5 * L2 * p.pow(2).sum() + L1 * p.abs().sum()\n"
        "    return total\n\n\n"
        "steps_done = " + std::to_string(step) + "  # mini-batch steps so far (NeuronLab's, then train_more's)\n\n\n"

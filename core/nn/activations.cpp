@@ -95,6 +95,26 @@ void softmax_b(const float*, const float* y, const float* dy, float* dx, int row
   }
 }
 
+
+// silu (PyTorch's nn.SiLU): x·σ(x);  silu'(x) = σ(x)·(1 + x·(1 − σ(x)))
+void silu_f(const float* x, float* y, int r, int c) { map1(x, y, r, c, [](float v) { return v * sigmoid1(v); }); }
+void silu_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float v, float) {
+    const float s = sigmoid1(v);
+    return s * (1.0f + v * (1.0f - s));
+  });
+}
+// mish (PyTorch's nn.Mish): x·tanh(softplus(x));  mish'(x) = tanh(sp) + x·(1 − tanh²(sp))·σ(x), with
+// softplus's threshold 20 as in PyTorch (above it softplus(x) = x)
+float softplus1(float v) { return v > kSoftplusThreshold ? v : std::log1p(std::exp(v)); }
+void mish_f(const float* x, float* y, int r, int c) { map1(x, y, r, c, [](float v) { return v * std::tanh(softplus1(v)); }); }
+void mish_b(const float* x, const float* y, const float* dy, float* dx, int r, int c) {
+  map_grad(x, y, dy, dx, r, c, [](float v, float) {
+    const float t = std::tanh(softplus1(v));
+    return t + v * (1.0f - t * t) * sigmoid1(v);
+  });
+}
+
 }  // namespace
 
 const Registry<ActivationInfo>& activation_registry() {
@@ -107,6 +127,10 @@ const Registry<ActivationInfo>& activation_registry() {
       {.name = "sigmoid", .title = "Sigmoid", .description = "1 / (1 + e⁻ˣ), in (0, 1).", .forward = sigmoid_f, .backward = sigmoid_b, .pytorch = "nn.Sigmoid()"},
       {.name = "gelu", .title = "GELU", .description = "x·Φ(x), Φ the standard normal CDF (exact erf form).", .forward = gelu_f, .backward = gelu_b, .pytorch = "nn.GELU(approximate=\"none\")"},
       {.name = "softplus", .title = "Softplus", .description = "log(1 + eˣ), a smooth ReLU (x above 20 passes through).", .forward = softplus_f, .backward = softplus_b, .pytorch = "nn.Softplus(beta=1.0, threshold=20.0)"},
+      {.name = "silu", .title = "SiLU (swish)", .description = "x·σ(x): a smooth ReLU that dips below zero.", .forward = silu_f,
+       .backward = silu_b, .pytorch = "nn.SiLU()"},
+      {.name = "mish", .title = "Mish", .description = "x·tanh(softplus(x)): smooth, unbounded above, dips below zero.",
+       .forward = mish_f, .backward = mish_b, .pytorch = "nn.Mish()"},
       {.name = "softmax", .title = "Softmax", .description = "eˣⁱ / Σ eˣʲ along each row: probabilities.", .forward = softmax_f, .backward = softmax_b, .pytorch = "nn.Softmax(dim=1)"},
   });
   return reg;

@@ -1,8 +1,11 @@
 // NeuronLab core — layers: one interface, one registry (name → factory + parameter schema).
 //
 // A layer maps a batch x (B, in...) to y (B, out...). Shapes given to output_shape() and build() are
-// per sample (no batch dimension). backward() receives the forward's x and y and the gradient dy, and
-// SETS the parameter gradients (it does not accumulate; skipped when ctx.param_grads is false) and, when dx is non-null, writes dx.
+// per sample (no batch dimension). backward() receives the forward's x and y and the gradient dy, ADDS
+// the parameter gradients to Param::grad (skipped when ctx.param_grads is false; Network::zero_grad
+// clears them, so truncated BPTT and shared weights can sum several backward passes) and, when dx is
+// non-null, writes dx. A layer's forward in training mode may update its state (batchnorm's running
+// statistics); backward follows the forward of the same batch.
 //
 //   lab::LayerSpec s{"dense", {{"units", 8}}, {}};
 //   auto layer = lab::make_layer(s);               // throws std::invalid_argument on a bad spec
@@ -34,10 +37,11 @@ struct LayerCtx {
 };
 
 struct Param {
-  std::string name;   // "weight" or "bias"
+  std::string name;        // "weight", "bias", "running_mean", … (PyTorch's state_dict names)
   Tensor* value;
-  Tensor* grad;
-  bool regularised;   // L1/L2 apply to weights, not biases
+  Tensor* grad;            // null for state that is not trained
+  bool regularised;        // L1/L2 apply to weights, not biases
+  bool trainable = true;   // false: state (batchnorm's running statistics) saved and hashed, not optimised
 };
 
 // A layer's configuration as it appears in an experiment spec.
@@ -68,7 +72,7 @@ class Layer {
 enum class LrpKind {
   None,      // no rule: LRP refuses a model with this layer ("lrp: layer 3 (x) has no LRP rule")
   Weighted,  // dense, conv: the rule the composite picks (ε, γ, αβ, z⁺, flat, w², z^B)
-  Pooling,   // the ε rule through the layer's own backward (max and average pooling)
+  Epsilon,   // the ε rule through the layer's own backward: pooling; batchnorm (affine in inference)
   Pass,      // relevance passes unchanged (elementwise activations)
   Reshape,   // the layer's backward moves it (flatten; dropout, the identity in inference)
 };
@@ -89,8 +93,9 @@ struct LayerInfo {
   std::vector<ParamSpec> params;
   std::unique_ptr<Layer> (*make)(const LayerSpec& validated) = nullptr;  // after schema validation
   // The PyTorch module of the layer (io/export_pytorch.cpp fills it in): {in0} / {out0} are the first
-  // dimension of the per-sample input / output shape, {name} a parameter's value (as the layer reports it
-  // in spec()), {activation} the activation's own module. Empty: the export refuses the model.
+  // dimension of the per-sample input / output shape, {in_shape} the per-sample input shape as a Python
+  // tuple, {spatial} 2 for an image input (C, H, W) and 1 otherwise, {name} a parameter's value (as the
+  // layer reports it in spec()), {activation} the activation's own module. Empty: the export refuses it.
   std::string pytorch;
   // Declared capabilities: what the attribution methods may do with it (never guessed from the type).
   LrpKind lrp = LrpKind::None;

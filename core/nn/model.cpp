@@ -1,5 +1,7 @@
 #include "nn/model.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -19,7 +21,15 @@ Model::Model(Shape input, const std::vector<LayerSpec>& specs, const std::string
     const LayerSpec& s = specs[i];
     try {
       LayerSpec core = s;
-      std::string act, layer_init = init;
+      std::string act, layer_init = init, id;
+      if (auto it = core.str.find("id"); it != core.str.end()) {
+        id = it->second;
+        core.str.erase(it);
+        bool ok = !id.empty() && id.size() <= 64 && !std::isdigit((unsigned char)id[0]);
+        for (char c : id) ok &= std::isalnum((unsigned char)c) || c == '_';
+        if (!ok) throw std::invalid_argument("id '" + id + "' must be a name of letters, digits and _ that does not start with a digit");
+        if (layer_index(id) >= 0) throw std::invalid_argument("id '" + id + "' is used by another layer");
+      }
       if (auto it = core.str.find("init"); it != core.str.end()) {
         layer_init = it->second;
         core.str.erase(it);
@@ -35,17 +45,45 @@ Model::Model(Shape input, const std::vector<LayerSpec>& specs, const std::string
       layer->build(shapes_.back(), layer_init, rng);
       layers_.push_back(std::move(layer));
       shapes_.push_back(out);
+      ids_.push_back(id);
       if (!act.empty() && act != "linear") {
         auto a = make_layer({"activation", {}, {{"activation", act}}});
         shapes_.push_back(a->output_shape(out));
         a->build(out, layer_init, rng);
         layers_.push_back(std::move(a));
+        ids_.push_back("");
       }
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("layer " + std::to_string(i + 1) + " (" + s.type + "): " + e.what());
     }
   }
   acts_.resize(layers_.size() + 1);
+}
+
+int Model::layer_index(const std::string& id) const {
+  for (size_t i = 0; i < ids_.size(); ++i)
+    if (!id.empty() && ids_[i] == id) return (int)i;
+  return -1;
+}
+
+std::vector<ProbeInfo> Model::probes() const {
+  std::vector<ProbeInfo> p;
+  for (size_t i = 0; i < layers_.size(); ++i)
+    p.push_back({ids_[i].empty() ? "layer" + std::to_string(i) : ids_[i], (int)i, shapes_[i + 1], shape_size(shapes_[i + 1])});
+  return p;
+}
+
+Tensor Model::probe(const std::string& name) const {
+  for (const ProbeInfo& p : probes())
+    if (p.name == name) {
+      const Tensor& a = acts_[p.layer + 1];
+      const int B = a.rank() ? a.dim(0) : 0;
+      Tensor t({B, 1, (int)p.units});  // (B, T, N), T = 1
+      std::copy(a.data(), a.data() + a.size(), t.data());
+      return t;
+    }
+  throw std::invalid_argument("no probe named '" + name + "' (probes: a layer's id, or layer0 … layer" +
+                              std::to_string((int)layers_.size() - 1) + ")");
 }
 
 void Model::forward(const Tensor& x, LayerCtx& ctx) {

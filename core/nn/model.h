@@ -8,29 +8,32 @@
 //   lab::Model m({2}, {{"dense", {{"units", 8}}, {{"activation", "tanh"}}}, {"dense", {{"units", 2}}, {}}},
 //                "glorot_uniform", rng);             // throws std::invalid_argument on a bad spec
 //   m.forward(x, ctx);  m.output();                  // x (B, 2) → (B, 2)
-//   m.backward(dout, ctx);                           // parameter gradients; input_grad() if asked
+//   m.zero_grad();  m.backward(dout, ctx);           // adds parameter gradients; input_grad() if asked
 //
-// Recurrent and spiking models will implement the same surface (forward over a batch, backward from
-// the output gradient, params()); the trainer only uses that.
+// Model is the feed-forward Network (nn/network.h); the trainer and the attribution methods use that
+// surface. A layer may carry a stable id in the spec ({"type": "conv2d", "id": "conv1", …}): an
+// identifier, unique in the model, that names the layer wherever an index can (layer_index) and names
+// its probe.
 #pragma once
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "nn/layer.h"
+#include "nn/network.h"
 
 namespace lab {
 
 class Rng;
 
-class Model {
+class Model final : public Network {
  public:
   // input: per-sample input shape; specs: the layers as written in the spec; init: default initialiser
   // (a layer's own "init" wins). Throws std::invalid_argument naming the layer (1-based) that fails.
   Model(Shape input, const std::vector<LayerSpec>& specs, const std::string& init, Rng& rng);
 
-  const Shape& input_shape() const { return input_; }
-  const Shape& output_shape() const { return shapes_.back(); }
+  const Shape& input_shape() const override { return input_; }
+  const Shape& output_shape() const override { return shapes_.back(); }
   size_t num_layers() const { return layers_.size(); }
   Layer& layer(size_t i) { return *layers_[i]; }
   const Layer& layer(size_t i) const { return *layers_[i]; }
@@ -39,20 +42,29 @@ class Model {
   // The specs the model was built from (as given, not expanded) — what a saved experiment stores.
   const std::vector<LayerSpec>& specs() const { return specs_; }
 
+  // The model layer with this spec id, or -1. A spec layer's id names its core layer (the first of the
+  // two when the spec layer expands into a layer and its activation).
+  int layer_index(const std::string& id) const;
+  // The id of model layer i ("" when it has none).
+  const std::string& layer_id(size_t i) const { return ids_.at(i); }
+
   // x: (B, input...). Keeps every layer's output.
-  void forward(const Tensor& x, LayerCtx& ctx);
-  const Tensor& output() const { return acts_.back(); }
+  void forward(const Tensor& x, LayerCtx& ctx) override;
+  const Tensor& output() const override { return acts_.back(); }
   const Tensor& activations(size_t i) const { return acts_[i + 1]; }
-  // dout: (B, output...) gradient of the loss. Sets all parameter gradients; with want_input_grad,
-  // input_grad() holds ∂loss/∂x afterwards.
-  void backward(const Tensor& dout, LayerCtx& ctx, bool want_input_grad = false);
-  const Tensor& input_grad() const { return dx_; }
+  // dout: (B, output...) gradient of the loss. Adds every trainable parameter's gradient (zero_grad
+  // first); with want_input_grad, input_grad() holds ∂loss/∂x afterwards.
+  void backward(const Tensor& dout, LayerCtx& ctx, bool want_input_grad = false) override;
+  const Tensor& input_grad() const override { return dx_; }
+  // One probe per model layer: its output, named by its id or "layer<i>".
+  std::vector<ProbeInfo> probes() const override;
+  Tensor probe(const std::string& name) const override;
 
   // A deep copy: the same specs and the same parameter values (nothing shared). Attributions and
   // analyses run on a copy while the original trains on.
   std::unique_ptr<Model> clone();
 
-  std::vector<Param> params();
+  std::vector<Param> params() override;
   size_t num_params();
   // FNV-1a (64-bit) over every parameter's shape and bytes, in order: "a3f0…" (16 hex digits).
   std::string digest();
@@ -62,6 +74,7 @@ class Model {
   std::vector<LayerSpec> specs_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Shape> shapes_;  // shapes_[0] = input, shapes_[i+1] = layer i's output
+  std::vector<std::string> ids_;  // per model layer: its spec id, or ""
   std::vector<Tensor> acts_;   // acts_[0] = copy of the input
   Tensor grad_a_, grad_b_, dx_;
 };

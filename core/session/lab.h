@@ -95,8 +95,16 @@ class Lab {
   //  nTrain, nTest, numParams, rawPlane (2-D data: true), layers: [{index, type, outputShape, activation?,
   //  params: [{name, shape}]}]}. Layer indices are Model::layer's (activation layers counted).
   std::string info_json() const;
-  // A copy of one parameter tensor's values (its shape: info_json()). Throws std::invalid_argument.
-  std::vector<float> weights(int layer, const std::string& param) const;
+  // A copy of one parameter tensor's values (its shape: info_json()). layer: a model layer index ("3") or
+  // a layer's spec id ("conv1"); param: any of its parameter names (info_json()). Throws
+  // std::invalid_argument.
+  std::vector<float> weights(const std::string& layer, const std::string& param) const;
+  std::vector<float> weights(int layer, const std::string& param) const { return weights(std::to_string(layer), param); }
+  // The probes of the current network: [{name, layer, shape, units}] (Network::probes, nn/network.h).
+  std::string probes_json() const;
+  // A probe's activity for n inputs (n × input size): (n, T, N) values, T = 1 for a feed-forward layer.
+  // Throws std::invalid_argument for an unknown probe or bad sizes.
+  std::vector<float> probe(const std::string& name, const std::vector<float>& inputs, int n) const;
   // Every layer's output for n inputs (n × input size): out[i] has n × (layer i's output size) values.
   std::vector<std::vector<float>> activations(const std::vector<float>& inputs, int n) const;
   // Samples of a split ("train" or "test"), rows [start, start + count) clipped to the split: inputs
@@ -129,8 +137,12 @@ class Lab {
   //    "step": <the current step>, "reproducible": true}
   // "reproducible" is false when the weights came from a model file (import_model) rather than a spec.
   std::string history_json() const;
-  // Sets one weight or bias (Experiment::set_weight) and logs it. Returns the old value.
-  float set_weight(int layer, const std::string& param, long long index, float value);
+  // Sets one value of any parameter (Experiment::set_weight) and logs it, with the layer as given (an
+  // index, or an id: a link then names the layer by its id). Returns the old value.
+  float set_weight(const std::string& layer, const std::string& param, long long index, float value);
+  float set_weight(int layer, const std::string& param, long long index, float value) {
+    return set_weight(std::to_string(layer), param, index, value);
+  }
   // Rebuilds the current experiment from its spec as it stands now (hyper-parameter changes kept): the same
   // seed gives the same initial weights, step 0. Logged.
   void reset();

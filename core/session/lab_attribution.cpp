@@ -29,8 +29,19 @@ std::string Lab::attribution_methods_json() { return attr::methods_json(); }
 
 std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector<float> inputs, int n,
                                           const std::string& options_json) {
-  const attr::Params p = attr::parse_params(method, options_json);
   auto e = experiment();
+  // A layer parameter may name the layer by its spec id ("conv1"): the methods take its index.
+  std::string options = options_json;
+  if (!options.empty()) {
+    nlohmann::json o = nlohmann::json::parse(options, nullptr, false);
+    if (o.is_object())
+      for (const char* k : {"layer"})
+        if (o.contains(k) && o[k].is_string()) {
+          o[k] = e->resolve_layer(o[k].get<std::string>());
+          options = o.dump();
+        }
+  }
+  const attr::Params p = attr::parse_params(method, options);
   const size_t in = e->dataset().input_size();
   if (n < 1 || n > 100000) throw std::invalid_argument("attribute: n must be between 1 and 100000 (got " + std::to_string(n) + ")");
   if (inputs.size() != (size_t)n * in)

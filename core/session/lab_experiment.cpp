@@ -208,7 +208,37 @@ std::string Lab::info_json() const {
   return j.dump();
 }
 
-std::vector<float> Lab::weights(int layer, const std::string& param) const { return experiment()->parameter(layer, param); }
+std::string Lab::probes_json() const {
+  auto e = experiment();
+  std::lock_guard<std::mutex> l(e->mutex());
+  json a = json::array();
+  for (const ProbeInfo& p : e->model().probes())
+    a.push_back({{"name", p.name}, {"layer", p.layer}, {"shape", p.shape}, {"units", p.units}});
+  return a.dump();
+}
+
+std::vector<float> Lab::probe(const std::string& name, const std::vector<float>& inputs, int n) const {
+  auto e = experiment();
+  int layer = -1;
+  {
+    std::lock_guard<std::mutex> l(e->mutex());
+    for (const ProbeInfo& p : e->model().probes())
+      if (p.name == name) layer = p.layer;
+    if (layer < 0) e->model().probe(name);  // throws, naming the probes there are
+  }
+  const size_t in = e->dataset().input_size();
+  if (n < 1 || inputs.size() != (size_t)n * in)
+    throw std::invalid_argument("probe: " + std::to_string(n) + " inputs of " + std::to_string(in) + " values need " +
+                                std::to_string((size_t)std::max(n, 0) * in) + " numbers, got " + std::to_string(inputs.size()));
+  const std::vector<Tensor> acts = e->probe(inputs.data(), n);
+  const Tensor& a = acts.at(layer);  // (n, shape...) = (n, T = 1, N) in row-major order
+  return std::vector<float>(a.data(), a.data() + a.size());
+}
+
+std::vector<float> Lab::weights(const std::string& layer, const std::string& param) const {
+  auto e = experiment();
+  return e->parameter(e->resolve_layer(layer), param);
+}
 
 std::vector<std::vector<float>> Lab::activations(const std::vector<float>& inputs, int n) const {
   auto e = experiment();
@@ -273,11 +303,13 @@ std::string Lab::history_json() const {
   return h.dump();
 }
 
-float Lab::set_weight(int layer, const std::string& param, long long index, float value) {
+float Lab::set_weight(const std::string& layer, const std::string& param, long long index, float value) {
   auto e = experiment();
   long long at = 0;
-  const float old = e->set_weight(layer, param, index, value, &at);
-  json ev = {{"at", at}, {"weight", {{"layer", layer}, {"param", param}, {"index", index}, {"value", short_float(value)}}}};
+  const int i = e->resolve_layer(layer);
+  const float old = e->set_weight(i, param, index, value, &at);
+  const json ref = layer.find_first_not_of("0123456789") == std::string::npos ? json(i) : json(layer);
+  json ev = {{"at", at}, {"weight", {{"layer", ref}, {"param", param}, {"index", index}, {"value", short_float(value)}}}};
   std::lock_guard<std::mutex> l(exp_mu_);
   if (e == exp_) events_.push_back(ev.dump());
   return old;
@@ -338,7 +370,7 @@ ParsedHistory parse_history(const std::string& text) {
       if (set && !ev["set"].is_object()) throw std::invalid_argument(path + ".set must be an object (a merge patch of the spec)");
       if (weight) {
         const json& w = ev["weight"];
-        if (!w.is_object() || !w.contains("layer") || !w["layer"].is_number_integer() || !w.contains("index") ||
+        if (!w.is_object() || !w.contains("layer") || !(w["layer"].is_number_integer() || w["layer"].is_string()) || !w.contains("index") ||
             !w["index"].is_number_integer() || !w.contains("value") || !w["value"].is_number() ||
             (w.contains("param") && !w["param"].is_string()))
           throw std::invalid_argument(path + ".weight must be {layer, param, index, value}");
@@ -391,7 +423,8 @@ std::shared_ptr<Job> Lab::replay_async(const std::string& history_text, long lon
           e->set_hyperparameters(patch_spec(e->spec(), ev["set"].dump()));
         } else if (ev.contains("weight")) {
           const json& w = ev["weight"];
-          e->set_weight(w["layer"].get<int>(), w.value("param", std::string("weight")), w["index"].get<long long>(), w["value"].get<float>());
+          const int layer = w["layer"].is_string() ? e->resolve_layer(w["layer"].get<std::string>()) : w["layer"].get<int>();
+          e->set_weight(layer, w.value("param", std::string("weight")), w["index"].get<long long>(), w["value"].get<float>());
         } else {
           std::lock_guard<std::mutex> a(assets_mu_);
           e = std::make_shared<Experiment>(e->spec(), &assets_);

@@ -11,7 +11,7 @@ namespace {
 constexpr int kEvalBatch = 256;
 }
 
-void evaluate_split(Model& model, const Dataset& data, const std::string& loss_name, const Exec& exec, bool test, Metrics& m) {
+void evaluate_split(Network& model, const Dataset& data, const std::string& loss_name, const Exec& exec, bool test, Metrics& m) {
   const std::vector<float>& X = test ? data.test_x : data.train_x;
   const size_t n = test ? data.n_test() : data.n_train(), in = data.input_size();
   if (n == 0) return;

@@ -9,7 +9,7 @@
 
 #include "base/exec.h"
 #include "data/dataset.h"
-#include "nn/model.h"
+#include "nn/network.h"
 
 namespace lab {
 
@@ -34,6 +34,6 @@ struct Metrics {
 // loss `loss_name`, and writes that split's fields of `m`: loss; accuracy, and for the test split the
 // confusion matrix and per-class accuracy (classification); RMSE and R² (regression). An empty split
 // leaves m as it is.
-void evaluate_split(Model& model, const Dataset& data, const std::string& loss_name, const Exec& exec, bool test, Metrics& m);
+void evaluate_split(Network& model, const Dataset& data, const std::string& loss_name, const Exec& exec, bool test, Metrics& m);
 
 }  // namespace lab

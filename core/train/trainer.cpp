@@ -24,10 +24,10 @@ std::string fmt(float v) {
 
 // [SECTION] construction and hyper-parameters --------------------------------------------------------
 
-Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config, uint64_t seed)
+Trainer::Trainer(Network& model, const Dataset& data, const TrainConfig& config, uint64_t seed)
     : model_(model), data_(data), cfg_(config), shuffle_rng_(seed, 2), dropout_rng_(seed, 3) {
   opt_ = make_optimizer(cfg_.optimizer);
-  params_ = model_.params();
+  params_ = model_.trainable_params();
   order_.resize(data_.n_train());
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = (int)i;
   metrics_.lr = cfg_.optimizer.lr();
@@ -108,6 +108,7 @@ void Trainer::step(const Exec& exec) {
     throw TrainingDiverged(msg);
   };
   if (!std::isfinite(data_loss)) diverge("the loss became " + std::string(std::isnan(data_loss) ? "NaN" : "infinite"));
+  model_.zero_grad();
   model_.backward(dout_, ctx);
   const float pen = regularize();
   // ‖g‖²: eight partial sums (fixed order, so still deterministic) instead of one long dependent chain.

@@ -20,7 +20,7 @@
 #include "base/exec.h"
 #include "base/rng.h"
 #include "data/dataset.h"
-#include "nn/model.h"
+#include "nn/network.h"
 #include "optim/optimizer.h"
 #include "train/metrics.h"
 
@@ -56,7 +56,7 @@ struct TrainingDiverged : std::runtime_error {
 
 class Trainer {
  public:
-  Trainer(Model& model, const Dataset& data, const TrainConfig& config, uint64_t seed);
+  Trainer(Network& model, const Dataset& data, const TrainConfig& config, uint64_t seed);
 
   // One mini-batch step (the last batch of an epoch may be smaller). Throws TrainingDiverged, with the
   // weights left as they were before the step.
@@ -84,11 +84,11 @@ class Trainer {
  private:
   float regularize();
 
-  Model& model_;
+  Network& model_;
   const Dataset& data_;
   TrainConfig cfg_;
   std::unique_ptr<Optimizer> opt_;
-  std::vector<Param> params_;  // model_.params(), built once (the tensors never move)
+  std::vector<Param> params_;  // model_.trainable_params(), built once (the tensors never move)
   Rng shuffle_rng_, dropout_rng_;
   std::vector<int> order_;
   size_t pos_ = 0;

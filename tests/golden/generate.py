@@ -11,11 +11,14 @@
 # Each fixture (tests/data/golden/<name>.json) holds one model and one loss:
 #   input_shape, layers        the model in NeuronLab's spec form ({type, num, str} as in core/layer.h)
 #   loss, input, targets       the batch: {"labels": [...]} or {"values": tensor}
-#   params                     initial parameters in NeuronLab's order and layout (= PyTorch's:
-#                              dense weight (out, in), conv weight (F, C, KH, KW), then the bias)
-#   output, loss_value         the forward pass (eval mode) and the mean loss
+#   params                     initial parameters and state in NeuronLab's order and layout (= PyTorch's
+#                              state_dict: dense weight (out, in), conv weight (F, C, KH, KW), then the
+#                              bias; batchnorm's running_mean and running_var, without num_batches_tracked)
+#   mode                       "eval" or "train" (batchnorm: batch statistics, running statistics updated)
+#   output, loss_value         the forward pass (in that mode) and the mean loss
 #   grads, input_grad          d loss / d every parameter, d loss / d input
-#   optimizers[]               {label, config, steps, losses (before each step), params (after the steps)}
+#   optimizers[]               {label, config, steps, losses (before each step), params (parameters and
+#                              state after the steps: batchnorm's running statistics after 10 updates)}
 #                              each step: forward on the same batch, loss, backward, optimizer.step()
 # A tensor is {"shape": [...], "data": [row-major float32 values, shortest round-trip decimal]}.
 import json
@@ -88,6 +91,27 @@ FIXTURES = [
              {"type": "dense", "num": {"units": 6}, "str": {"activation": "elu"}},
              {"type": "dense", "num": {"units": 3}, "str": {}},
          ]),
+    dict(name="norm_mlp", about="MLP in training mode: silu, batchnorm (1-D), mish, layernorm; softmax cross-entropy",
+         input_shape=[5], batch=6, loss="softmax_cross_entropy", targets="labels", mode="train", input_scale=1.5,
+         layers=[
+             {"type": "dense", "num": {"units": 7}, "str": {"activation": "silu"}},
+             {"type": "batchnorm", "num": {"momentum": 0.2, "eps": 1e-5}, "str": {}},
+             {"type": "dense", "num": {"units": 6}, "str": {"activation": "mish"}},
+             {"type": "layernorm", "num": {"eps": 1e-5}, "str": {}},
+             {"type": "dense", "num": {"units": 3}, "str": {}},
+         ]),
+    dict(name="norm_cnn", about="CNN in training mode: conv2d tanh, batchnorm (2-D) relu, layernorm over (C, H, W), "
+                                "avgpool, flatten, dense; mse on values (a bias right before a batchnorm has no "
+                                "gradient, only rounding noise, which adaptive optimizers would blow up)",
+         input_shape=[2, 6, 6], batch=4, loss="mse", targets="values", mode="train",
+         layers=[
+             {"type": "conv2d", "num": {"filters": 3, "kernel": 3, "padding": 1}, "str": {"activation": "tanh"}},
+             {"type": "batchnorm", "num": {"momentum": 0.1, "eps": 1e-5}, "str": {"activation": "relu"}},
+             {"type": "layernorm", "num": {"eps": 1e-4}, "str": {}},
+             {"type": "avgpool2d", "num": {"size": 2}, "str": {}},
+             {"type": "flatten", "num": {}, "str": {}},
+             {"type": "dense", "num": {"units": 2}, "str": {}},
+         ]),
 ]
 
 ACTIVATIONS = {
@@ -100,6 +124,8 @@ ACTIVATIONS = {
     "gelu": lambda: nn.GELU(approximate="none"),
     "softplus": lambda: nn.Softplus(beta=1, threshold=20),
     "softmax": lambda: nn.Softmax(dim=1),
+    "silu": nn.SiLU,
+    "mish": nn.Mish,
 }
 
 
@@ -123,6 +149,11 @@ def build(input_shape, layers):
         elif t == "flatten":
             mods.append(nn.Flatten())
             shape = [int(np.prod(shape))]
+        elif t == "batchnorm":
+            bn = nn.BatchNorm2d if len(shape) == 3 else nn.BatchNorm1d
+            mods.append(bn(shape[0], eps=num.get("eps", 1e-5), momentum=num.get("momentum", 0.1)))
+        elif t == "layernorm":
+            mods.append(nn.LayerNorm(list(shape), eps=num.get("eps", 1e-5)))
         elif t == "dropout":
             assert num.get("rate", 0.5) == 0, "dropout is random: only rate 0 has a golden answer"
             mods.append(nn.Dropout(0.0))
@@ -160,13 +191,23 @@ def tensor(t):
     return {"shape": list(t.shape), "data": [np.float32(v) for v in t.detach().reshape(-1).tolist()]}
 
 
-def params_of(model):
-    return [dict(name=n.rsplit(".", 1)[1], **tensor(p)) for n, p in model.named_parameters()]
+def state_of(model):
+    """Parameters and state (batchnorm's running statistics) in NeuronLab's order: the state_dict's,
+    without batchnorm's step counter."""
+    return [dict(name=n.rsplit(".", 1)[1], **tensor(p)) for n, p in model.state_dict().items()
+            if not n.endswith("num_batches_tracked")]
 
 
 def fixture(fx, seed):
     torch.manual_seed(seed)
-    model = build(fx["input_shape"], fx["layers"]).eval()  # eval: dropout(0) is the identity either way
+    model = build(fx["input_shape"], fx["layers"])
+    for m in model:  # norm layers start from γ = 1, β = 0: move them, so that the fixture tests them
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm)):
+            with torch.no_grad():
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.5, 0.5)
+    mode = fx.get("mode", "eval")
+    model.train(mode == "train")  # eval: dropout(0) is the identity either way
     initial = {k: v.clone() for k, v in model.state_dict().items()}
     B = fx["batch"]
     x = torch.randn([B] + fx["input_shape"]) * fx.get("input_scale", 1.0)
@@ -198,7 +239,9 @@ def fixture(fx, seed):
         "loss": fx["loss"],
         "input": tensor(x),
         "targets": targets,
-        "params": [dict(name=n.rsplit(".", 1)[1], **tensor(p)) for n, p in initial.items()],
+        "mode": mode,
+        "params": [dict(name=n.rsplit(".", 1)[1], **tensor(p)) for n, p in initial.items()
+                   if not n.endswith("num_batches_tracked")],
         "output": tensor(out),
         "loss_value": np.float32(loss.item()),
         "grads": [dict(name=n.rsplit(".", 1)[1], **tensor(p.grad)) for n, p in model.named_parameters()],
@@ -216,7 +259,7 @@ def fixture(fx, seed):
             opt.step()
             losses.append(np.float32(l.item()))
         res["optimizers"].append({"label": label, "config": dict(CONFIG_DEFAULTS, **cfg), "steps": STEPS,
-                                  "losses": losses, "params": params_of(model)})
+                                  "losses": losses, "params": state_of(model)})
     return res
 
 

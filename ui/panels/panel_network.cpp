@@ -433,7 +433,7 @@ void generic_row(Ctx& x, int i, bool output) {
       } else {
         float val = (float)cur;
         ImGui::SetNextItemWidth(x.fs * 5.5f);
-        if (ImGui::InputFloat(name.c_str(), &val, 0.05f, 0.0f, "%.2f", ImGuiInputTextFlags_EnterReturnsTrue)) {
+        if (ImGui::InputFloat(name.c_str(), &val, 0.0f, 0.0f, "%g", ImGuiInputTextFlags_EnterReturnsTrue)) {
           val = (float)std::clamp<double>(val, lo, hi);
           if (val != (float)cur) x.c.set_layer_field(i, name, short_float(val));
         }

@@ -61,7 +61,9 @@ function encodeEvent(ev, i, bad) {
   if (only === 'weight' && isObj(ev.weight)) {
     const w = ev.weight;
     const keysOk = Object.keys(w).every((k) => k === 'layer' || k === 'param' || k === 'index' || k === 'value');
-    if (keysOk && Number.isSafeInteger(w.layer) && w.layer >= 0 && w.layer <= LIMITS.weightLayer &&
+    const layerOk = (typeof w.layer === 'string' && LAYER_ID.test(w.layer)) ||
+      (Number.isSafeInteger(w.layer) && w.layer >= 0 && w.layer <= LIMITS.weightLayer);
+    if (keysOk && layerOk &&
         Number.isSafeInteger(w.index) && w.index >= 0 && typeof w.value === 'number' && Number.isFinite(w.value) &&
         (w.param === undefined || (typeof w.param === 'string' && w.param !== '' && w.param.length <= LIMITS.nameChars))) {
       return `${at}:w${w.layer}${w.param === undefined ? '' : '.' + enc(w.param)}[${w.index}]=${fmtNum(w.value)}`;
@@ -188,14 +190,18 @@ function decodePatch(body) {
 
 function checkWeight(w) {
   if (!isObj(w)) return 'the weight edit must be {layer, param, index, value}';
-  if (!Number.isSafeInteger(w.layer) || w.layer < 0 || w.layer > LIMITS.weightLayer) return 'the layer must be a whole number';
+  const named = typeof w.layer === 'string' && LAYER_ID.test(w.layer);
+  if (!named && (!Number.isSafeInteger(w.layer) || w.layer < 0 || w.layer > LIMITS.weightLayer)) return 'the layer must be a whole number or a layer id';
   if (!Number.isSafeInteger(w.index) || w.index < 0) return 'the index must be a whole number';
   if (typeof w.value !== 'number' || !Number.isFinite(w.value)) return 'the value must be a finite number';
   if (w.param !== undefined && (typeof w.param !== 'string' || w.param === '' || w.param.length > LIMITS.nameChars)) return 'the param must be a name';
   return '';
 }
 
-const WEIGHT_RE = /^w(\d+)(?:\.([^[\]=]+))?\[(\d+)\]=(.+)$/;
+// A layer id (the spec's "id" of a layer): a name that cannot be read as an index.
+const LAYER_ID = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+// w<layer>[.<param>][<index>]=<value>; <layer> is an index or a layer id.
+const WEIGHT_RE = /^w(\d+|[A-Za-z_][A-Za-z0-9_]{0,63})(?:\.([^[\]=]+))?\[(\d+)\]=(.+)$/;
 
 function decodeEvent(tok) {
   const colon = tok.indexOf(':');
@@ -212,7 +218,7 @@ function decodeEvent(tok) {
     if (!value.ok) return value;
     const v = parseNum(value.value);
     if (!v.ok) return { ok: false, why: `the weight value is ${v.why}` };
-    const weight = { layer: Number(m[1]), ...(param === undefined ? {} : { param }), index: Number(m[3]), value: v.value };
+    const weight = { layer: /^\d+$/.test(m[1]) ? Number(m[1]) : m[1], ...(param === undefined ? {} : { param }), index: Number(m[3]), value: v.value };
     const p = checkWeight(weight);
     return p ? { ok: false, why: p } : { ok: true, value: { at: at.value, weight } };
   }

@@ -445,7 +445,7 @@ void lrp_backward(const Net& net, const Trace& t, const Tensor& R, const std::ve
     const LrpKind rule = lrp_rule_of(l);
     if (rule == LrpKind::Weighted) {
       lrp_param_layer(l, net.shapes[i], x, y, cur, rules.at(i), next, ctx);
-    } else if (rule == LrpKind::Pooling) {
+    } else if (rule == LrpKind::Epsilon) {
       Tensor s(y.shape()), c;
       for (size_t k = 0; k < s.size(); ++k) s.at(k) = cur.at(k) / stab(y.at(k), 1e-9f);
       l.backward(x, y, s, &c, ctx);

@@ -96,9 +96,7 @@ class Conv2D final : public Layer {
       }
     });
     if (!ctx.param_grads) return;
-    dw_.zero();
-    db_.zero();
-    for (int c = 0; c < chunks; ++c) {  // fixed order
+    for (int c = 0; c < chunks; ++c) {  // fixed order; added to the gradients (zero_grad clears them)
       const float* pdw = partial_dw_.data() + (size_t)c * F_ * CKK;
       for (size_t i = 0; i < dw_.size(); ++i) dw_.at(i) += pdw[i];
       for (int f = 0; f < F_; ++f) db_.at(f) += partial_db_[(size_t)c * F_ + f];

@@ -1,0 +1,133 @@
+// The Network surface (nn/network.h): accumulating gradients with zero_grad, trainable parameters and
+// state, probes, stable layer ids — and the ids wherever a layer index is accepted (weights, weight
+// edits in the history, attribution layers).
+// Run alone with: core_tests "[network]"
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "base/rng.h"
+#include "nn/loss.h"
+#include "nn/model.h"
+#include "session/lab.h"
+
+using namespace lab;
+using json = nlohmann::json;
+
+namespace {
+
+// Adding a second pass's partial sums into the first's result rounds differently from doubling it.
+constexpr double kSumRoundingTol = 1e-5;
+
+void fill(Tensor& t, Rng& rng) {
+  for (size_t i = 0; i < t.size(); ++i) t.at(i) = rng.uniform(-1, 1);
+}
+
+void wait_done(Job& j) {
+  while (!j.finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  INFO(j.error());
+  REQUIRE(j.state() == Job::State::Done);
+}
+
+const char* kSpec = R"({"seed": 3, "data": {"name": "circle", "n": 120},
+  "model": {"layers": [{"type": "dense", "units": 6, "activation": "tanh", "id": "hidden"},
+                       {"type": "batchnorm", "id": "norm"}, {"type": "dense", "units": 2, "id": "out"}]},
+  "optimizer": {"name": "adam", "lr": 0.01}, "batch_size": 12})";
+
+}  // namespace
+
+TEST_CASE("backward adds to the gradients; zero_grad clears them; state has no gradient", "[network]") {
+  Rng rng(5);
+  Model m({1, 5, 5},
+          {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {{"activation", "relu"}}}, {"batchnorm", {}, {}}, {"flatten", {}, {}},
+           {"dense", {{"units", 3}}, {}}},
+          "glorot_uniform", rng);
+  Tensor x({4, 1, 5, 5}), dout;
+  fill(x, rng);
+  const int labels[4] = {0, 2, 1, 2};
+  LayerCtx ctx{Exec{}, false, nullptr};
+  auto grads = [&] {
+    std::vector<std::vector<float>> g;
+    for (Param& p : m.trainable_params()) g.emplace_back(p.grad->data(), p.grad->data() + p.grad->size());
+    return g;
+  };
+  m.zero_grad();
+  m.forward(x, ctx);
+  loss("softmax_cross_entropy").compute(m.output(), {labels, nullptr}, &dout);
+  m.backward(dout, ctx);
+  const auto once = grads();
+  m.backward(dout, ctx);  // the same pass again: every gradient doubles
+  const auto twice = grads();
+  REQUIRE(once.size() == twice.size());
+  for (size_t i = 0; i < once.size(); ++i)
+    for (size_t k = 0; k < once[i].size(); ++k)  // the second pass adds its partial sums one by one: rounding only
+      CHECK(twice[i][k] == Approx(2 * once[i][k]).epsilon(kSumRoundingTol).margin(kSumRoundingTol));
+  m.zero_grad();
+  for (const auto& g : grads())
+    for (float v : g) CHECK(v == 0.0f);
+  // Trainable: conv weight, bias, batchnorm weight, bias, dense weight, bias; state: running statistics.
+  CHECK(m.trainable_params().size() == 6);
+  CHECK(m.params().size() == 8);
+  for (Param& p : m.params())
+    if (!p.trainable) CHECK((p.grad == nullptr && (p.name == "running_mean" || p.name == "running_var")));
+}
+
+TEST_CASE("probes: one per layer, named by id or layer<i>, (B, T = 1, N)", "[network]") {
+  Rng rng(2);
+  Model m({2}, {{"dense", {{"units", 3}}, {{"activation", "tanh"}, {"id", "h"}}}, {"dense", {{"units", 2}}, {}}}, "glorot_uniform", rng);
+  const auto probes = m.probes();
+  REQUIRE(probes.size() == 3);  // dense h, its tanh, the output dense
+  CHECK(probes[0].name == "h");
+  CHECK(probes[1].name == "layer1");
+  CHECK(probes[2].name == "layer2");
+  CHECK(probes[0].units == 3);
+  Tensor x({5, 2});
+  fill(x, rng);
+  LayerCtx ctx{Exec{}, false, nullptr};
+  m.forward(x, ctx);
+  const Tensor a = m.probe("h");
+  CHECK(a.shape() == Shape{5, 1, 3});
+  CHECK(std::memcmp(a.data(), m.activations(0).data(), a.size() * sizeof(float)) == 0);
+  CHECK_THROWS_WITH(m.probe("nope"), Catch::Contains("no probe named 'nope'"));
+  CHECK(m.layer_index("h") == 0);
+  CHECK(m.layer_index("nope") == -1);
+}
+
+TEST_CASE("layer ids: checked, unique, and accepted wherever a layer index is", "[network]") {
+  Rng rng(1);
+  CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}}, {{"id", "1x"}}}}, "glorot_uniform", rng), Catch::Contains("id '1x' must be a name"));
+  CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}}, {{"id", "a"}}}, {"dense", {{"units", 2}}, {{"id", "a"}}}}, "glorot_uniform", rng),
+                    Catch::Contains("id 'a' is used by another layer"));
+
+  Lab lab(2);
+  lab.load(kSpec);
+  CHECK(lab.weights("out", "weight") == lab.weights(3, "weight"));  // dense h (0), its tanh (1), norm (2), out (3)
+  CHECK(lab.weights("norm", "running_var") == std::vector<float>(6, 1.0f));
+  CHECK_THROWS_WITH(lab.weights("outt", "weight"), Catch::Contains("no layer has the id 'outt' (ids: hidden, norm, out)"));
+  auto t = lab.train_async(20);
+  wait_done(*t);
+  // A weight edit by id is logged by id and replays to the same weights.
+  lab.set_weight("out", "bias", 1, 0.75f);
+  lab.set_weight("norm", "running_mean", 2, -0.5f);
+  auto t2 = lab.train_async(7);
+  wait_done(*t2);
+  const json h = json::parse(lab.history_json());
+  CHECK(h["events"][0]["weight"]["layer"] == "out");
+  CHECK(h["events"][1]["weight"]["param"] == "running_mean");
+  const std::string digest = lab.digest();
+  Lab other(1);
+  auto r = other.replay_async(h.dump());
+  wait_done(*r);
+  CHECK(other.digest() == digest);
+  // Attribution layers by id.
+  const std::vector<float> x = lab.samples("test", 0, 2);
+  auto a1 = lab.attribute_async("layer_activation", x, 2, R"({"layer": "hidden"})");
+  auto a2 = lab.attribute_async("layer_activation", x, 2, R"({"layer": 0})");
+  wait_done(*a1);
+  wait_done(*a2);
+  CHECK(a1->result == a2->result);
+  CHECK_THROWS_WITH(lab.attribute_async("layer_activation", x, 2, R"({"layer": "nope"})"), Catch::Contains("no layer has the id 'nope'"));
+}
