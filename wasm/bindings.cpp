@@ -136,6 +136,24 @@ val lab_activations(lab::Lab& lab, const val& inputs, int n) {
     return out;
   });
 }
+val lab_surface(lab::Lab& lab, int grid) {
+  return value_or_error([&] {
+    const lab::Surface s = lab.surface(grid);
+    val o = val::object();
+    o.set("grid", s.grid);
+    o.set("x0", s.x0);
+    o.set("x1", s.x1);
+    o.set("y0", s.y0);
+    o.set("y1", s.y1);
+    o.set("points", copy_out(s.points));
+    o.set("outputs", copy_out(s.outputs));
+    return o;
+  });
+}
+val lab_confused(lab::Lab& lab, int scan, int max) { return job_or_error([&] { return lab.confused_async(scan, max); }); }
+val lab_neuron(lab::Lab& lab, int layer, int unit, int samples) {
+  return job_or_error([&] { return lab.neuron_async(layer, unit, samples); });
+}
 val lab_probes(lab::Lab& lab) { return value_or_error([&] { return val(lab.probes_json()); }); }
 val lab_probe(lab::Lab& lab, const std::string& name, const val& inputs, int n) {
   return value_or_error([&] { return copy_out(lab.probe(name, emscripten::convertJSArrayToNumberVector<float>(inputs), n)); });
@@ -222,6 +240,9 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("weights", &lab_weights)
       .function("activations", &lab_activations)
       .function("probes", &lab_probes)
+      .function("surface", &lab_surface)
+      .function("mostConfused", &lab_confused)
+      .function("neuron", &lab_neuron)
       .function("probe", &lab_probe)
       .function("samples", &lab_samples)
       .function("attribute", &lab_attribute)

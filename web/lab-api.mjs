@@ -338,6 +338,44 @@ export function makeApi(M, core, opts = {}) {
       checkInt('activations(inputs, n): n', n, 1, 1 << 20);
       return unwrap(core.activations(toFloat32('activations: inputs', inputs), n));
     },
+    /**
+     * 2-D data: the network over the plane [x0, x1] × [y0, y1] (the decision surface the Views draw):
+     * {grid, x0, x1, y0, y1, points: Float32Array (grid², 2), outputs: Float32Array (grid², outputs)};
+     * row 0 is the top (y = y1). options.grid: cells per side (2 to 512, default 64).
+     */
+    surface(options = {}) {
+      live();
+      const grid = options?.grid ?? 64;
+      checkInt('surface(options): options.grid', grid, 2, 512);
+      return unwrap(core.surface(grid));
+    },
+    /**
+     * The test samples the network gets most confidently wrong (what the Views list): resolves to
+     * [{index, label, predicted, p}], most confident first. options: scan (test samples looked at,
+     * default 2000), max (default 64), onProgress, signal.
+     */
+    async mostConfused(options = {}) {
+      live();
+      const { scan = 2000, max = 64, onProgress, signal } = options ?? {};
+      checkInt('mostConfused(options): options.scan', scan, 1, 1000000);
+      checkInt('mostConfused(options): options.max', max, 1, 10000);
+      const job = unwrap(core.mostConfused(scan, max));
+      return watch(job, { onProgress, signal }, (j) => JSON.parse(j.resultJson()));
+    },
+    /**
+     * One neuron (a dense unit, or a conv channel: its mean) over the test set, as the neuron inspector
+     * shows it: resolves to {values: Float32Array (its activation per sample), top, topValue, incoming,
+     * outgoing, bias, title}. options: samples (default 2000), onProgress, signal.
+     */
+    async neuron(layer, unit, options = {}) {
+      live();
+      const { samples = 2000, onProgress, signal } = options ?? {};
+      checkInt('neuron(layer, unit, options): layer', layer, 0, 1 << 20);
+      checkInt('neuron(layer, unit, options): unit', unit, 0, 1 << 30);
+      checkInt('neuron(layer, unit, options): options.samples', samples, 1, 1000000);
+      const job = unwrap(core.neuron(layer, unit, samples));
+      return watch(job, { onProgress, signal }, (j) => ({ values: j.result(), ...JSON.parse(j.resultJson()) }));
+    },
     /** The network's probes: [{name, layer, shape, units}], one per model layer, named by its spec id or "layer<i>". */
     probes() { live(); return JSON.parse(unwrap(core.probes())); },
     /** A probe's activity for n inputs (n × input size): a Float32Array (n, T, N) with .shape; T = 1 for a feed-forward layer. */

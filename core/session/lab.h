@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/exec.h"
+#include "experiment/analyses.h"
 #include "experiment/experiment.h"
 #include "base/job.h"
 #include "base/thread_pool.h"
@@ -112,6 +113,16 @@ class Lab {
   std::vector<float> samples(const std::string& split, long long start, long long count) const;
   // Class labels (classification) or targets (regression, count × outputs) of the same rows, as floats.
   std::vector<float> sample_targets(const std::string& split, long long start, long long count) const;
+
+  // --- analyses the views draw (lab_analyses.cpp; experiment/analyses.h) --------------------------------
+  // 2-D data: the network over the plane, on grid × grid cell centres (on the calling thread).
+  Surface surface(int grid) const;
+  // A job: the test samples the network gets most confidently wrong, among the first `scan`; at most
+  // `max`. job->result_json: [{index, label, predicted, p}].
+  std::shared_ptr<Job> confused_async(int scan, int max);
+  // A job: one neuron's profile over the first `samples` test samples (experiment/analyses.h). job->result:
+  // its activation per sample; job->result_json: {layer, unit, top, topValue, incoming, outgoing, bias, title}.
+  std::shared_ptr<Job> neuron_async(int layer, int unit, int samples);
 
   // --- attributions (lab_attribution.cpp; the methods: attribution.h, the arena: attr_eval.h) ------------
   // The method registry as JSON (attr::methods_json()).

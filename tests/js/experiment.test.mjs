@@ -155,3 +155,27 @@ test('your own CSV table trains; a bad table names the row and column', async ()
   assert.throws(() => lab.loadCsv('a,b\n1,2\noops,3\n'), /row 3, column 'a': 'oops' is not a number/);
   assert.throws(() => lab.loadCsv(7), /text must be a string/);
 });
+
+test('the analyses the views draw: surface, mostConfused, neuron', async () => {
+  lab.load({ seed: 2, data: { name: 'spiral', n: 200 }, model: { layers: [{ type: 'dense', units: 5, activation: 'tanh' }, { type: 'dense', units: 2 }] } });
+  const s = lab.surface({ grid: 8 });
+  assert.equal(s.grid, 8);
+  assert.equal(s.outputs.length, 8 * 8 * 2);
+  assert.deepEqual(Array.from(lab.predict(s.points, 64)), Array.from(s.outputs));
+  assert.throws(() => lab.surface({ grid: 1 }), /grid must be an integer between 2 and 512|grid must be between 2 and 512/);
+  const n = await lab.neuron(1, 2, { samples: 40 });
+  assert.equal(n.values.length, 40);
+  assert.equal(n.incoming.length, 2);
+  assert.ok(n.title.includes('neuron 2'));
+  await assert.rejects(lab.neuron(9, 0), /layer 9 does not exist/);
+  lab.load({ seed: 4, data: { name: 'block_patterns', n: 200, classes: 3 }, optimizer: { name: 'adam', lr: 0.003 },
+    model: { layers: [{ type: 'conv2d', filters: 3, kernel: 3, stride: 2, activation: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 3 }] } });
+  await lab.train(30);
+  const c = await lab.mostConfused({ scan: 200, max: 10 });
+  assert.ok(c.length > 0 && c.length <= 10);
+  for (let i = 0; i < c.length; i++) {
+    assert.notEqual(c[i].label, c[i].predicted);
+    if (i) assert.ok(c[i].p <= c[i - 1].p);
+  }
+  assert.throws(() => lab.surface(), /not 2-D points/);
+});

@@ -60,7 +60,10 @@ test('a history with every kind of event replays to the same digest, also throug
 test('bad weight edits are refused with readable errors', () => {
   lab.load(SPIRAL);
   const d = lab.digest();
-  assert.throws(() => lab.setWeight(0, 'kernel', 0, 1), /param must be 'weight' or 'bias'/);
+  assert.throws(() => lab.setWeight(0, 'kernel', 0, 1), /layer 0 \(dense\) has no parameter 'kernel'/);
+  assert.throws(() => lab.setWeight(0, '', 0, 1), /param must be a parameter name/);
+  assert.throws(() => lab.setWeight('no-such', 'weight', 0, 1), /must be a layer index or a layer id/);
+  assert.throws(() => lab.setWeight('nosuch', 'weight', 0, 1), /no layer has the id 'nosuch'/);
   assert.throws(() => lab.setWeight(0, 'weight', 0, NaN), /finite number/);
   assert.throws(() => lab.setWeight(1, 'weight', 0, 1), /has no parameter 'weight'/);
   assert.throws(() => lab.setWeight(0, 'weight', 999, 1), /out of range/);
@@ -100,4 +103,39 @@ test('info, weights, activations and samples describe the network and the data',
   assert.deepEqual(Array.from(acts[2]), Array.from(lab.predict(x, 3)));
   assert.throws(() => lab.samples('valid', 0, 1), /split must be 'train' or 'test'/);
   assert.throws(() => lab.activations([1, 2], 1), /need 4 values, got 2/);
+});
+
+test('layers by id, any parameter (batchnorm statistics), probes; a link replays edits made by id', async () => {
+  const spec = {
+    seed: 4, data: { name: 'circle', n: 120 },
+    model: { layers: [{ type: 'dense', units: 6, activation: 'silu', id: 'hidden' }, { type: 'batchnorm', id: 'norm' },
+      { type: 'dense', units: 2, id: 'out' }] },
+    optimizer: { name: 'adam', lr: 0.01 }, batch_size: 12,
+  };
+  lab.load(spec);
+  await lab.train(15);
+  assert.deepEqual(lab.weights('out', 'bias'), lab.weights(3, 'bias'));
+  assert.equal(lab.weights('norm', 'running_var').length, 6);
+  lab.setWeight('norm', 'running_mean', 1, 0.25);
+  lab.setWeight('out', 'weight', 0, -0.5);
+  await lab.train(5);
+  const h = lab.history();
+  assert.deepEqual(h.events.map((e) => e.weight.layer), ['norm', 'out']);
+  const probes = lab.probes();
+  assert.deepEqual(probes.map((p) => p.name), ['hidden', 'layer1', 'norm', 'out']);
+  const x = lab.samples('test', 0, 3).x;
+  const a = lab.probe('norm', x, 3);
+  assert.deepEqual(a.shape, [3, 1, 6]);
+  assert.deepEqual(Array.from(a), Array.from(lab.activations(x, 3)[2]));
+  assert.throws(() => lab.probe('nope', x, 3), /no probe named 'nope'/);
+  const digest = lab.digest();
+  const other = await createLab({ threads: 1 });
+  try {
+    const { state, ignored } = decodeState(encodeState(h));
+    assert.deepEqual(ignored, []);
+    await other.replay({ spec: h.spec, events: state.events, step: state.step });
+    assert.equal(other.digest(), digest, 'replayed from a link that names layers by id');
+  } finally {
+    other.close();
+  }
 });
