@@ -14,6 +14,7 @@
 #include "base/rng.h"
 #include "interp/attribution/attr_net.h"
 #include "interp/attribution/attribution.h"
+#include "nn/activations.h"
 #include "nn/layer.h"
 #include "nn/model.h"
 
@@ -74,6 +75,12 @@ TEST_CASE("every registered layer declares its attribution rules and has a capab
   for (const LayerInfo& info : layer_registry()) {
     INFO("layer '" << info.name << "': add its case to cases() in tests/test_layer_capabilities.cpp");
     CHECK(cases().count(info.name) == 1);
+    INFO("layer '" << info.name << "' declares no PyTorch module (LayerInfo::pytorch): the export would refuse it");
+    CHECK(!info.pytorch.empty());
+  }
+  for (const ActivationInfo& a : activation_registry()) {
+    INFO("activation '" << a.name << "' declares no PyTorch module (ActivationInfo::pytorch)");
+    CHECK(!a.pytorch.empty());
   }
   for (const auto& [type, c] : cases()) {
     INFO(type);
