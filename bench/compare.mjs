@@ -6,6 +6,7 @@
 // Build the "before" module from an older commit in a git worktree (scripts/build.sh there, or only
 // its wasm target lab_node).
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createLab } from '../web/node.mjs';
@@ -13,8 +14,8 @@ import { createLab } from '../web/node.mjs';
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const before = opt('--before', null);
-const after = opt('--after', here('../dist/node/neuronlab_node.js'));
+const before = opt('--before', null) && path.resolve(opt('--before', null));
+const after = path.resolve(opt('--after', here('../dist/node/neuronlab_node.js')));
 if (!before) { console.error('usage: node bench/compare.mjs --before OLD/neuronlab_node.js [--after NEW/neuronlab_node.js]'); process.exit(2); }
 const workloads = opt('--workloads', 'W1,W2,W3,W4').split(',');
 const seconds = Number(opt('--seconds', 1.5));

@@ -131,3 +131,82 @@ TEST_CASE("layer ids: checked, unique, and accepted wherever a layer index is", 
   CHECK(a1->result == a2->result);
   CHECK_THROWS_WITH(lab.attribute_async("layer_activation", x, 2, R"({"layer": "nope"})"), Catch::Contains("no layer has the id 'nope'"));
 }
+
+TEST_CASE("hooks: record, replace, mask and add at a probe; the gradient through them; errors", "[network][hooks]") {
+  Rng rng(9);
+  Model m({3}, {{"dense", {{"units", 4}}, {{"activation", "tanh"}, {"id", "h"}}}, {"dense", {{"units", 2}}, {{"id", "out"}}}},
+          "glorot_uniform", rng);
+  Tensor x({2, 3});
+  fill(x, rng);
+  LayerCtx ctx{Exec{}, false, nullptr};
+  m.forward(x, ctx);
+  const Tensor plain = m.output();
+  const Tensor tanh_out = m.activations(1);  // (2, 4): the probe "layer1"
+
+  // record: the activity as it was.
+  std::vector<Hook> rec = {{.probe = "layer1", .kind = HookKind::Record}};
+  m.set_hooks(&rec);
+  m.forward(x, ctx);
+  CHECK(rec[0].recorded.shape() == Shape{2, 1, 4});
+  CHECK(std::memcmp(rec[0].recorded.data(), tanh_out.data(), tanh_out.size() * sizeof(float)) == 0);
+  CHECK(std::memcmp(m.output().data(), plain.data(), plain.size() * sizeof(float)) == 0);
+
+  // mask unit 2 by 0 (ablation) = replace it by 0; the output moves by −W[:, 2]·a₂.
+  std::vector<Hook> ablate = {{.probe = "layer1", .kind = HookKind::Mask, .units = {2}, .value = {0.0f}}};
+  m.set_hooks(&ablate);
+  m.forward(x, ctx);
+  const Tensor ablated = m.output();
+  std::vector<Hook> patch = {{.probe = "layer1", .kind = HookKind::Replace, .units = {2}, .value = {0.0f}}};
+  m.set_hooks(&patch);
+  m.forward(x, ctx);
+  CHECK(std::memcmp(m.output().data(), ablated.data(), ablated.size() * sizeof(float)) == 0);
+  const Tensor& W = *m.layer(2).params()[0].value;  // (2, 4)
+  for (int b = 0; b < 2; ++b)
+    for (int o = 0; o < 2; ++o)
+      CHECK(ablated.at(b * 2 + o) == Approx(plain.at(b * 2 + o) - W.at(o * 4 + 2) * tanh_out.at(b * 4 + 2)).margin(1e-6));
+
+  // add (steering) 0.5 to unit 1: the output moves by W[:, 1]·0.5.
+  std::vector<Hook> steer = {{.probe = "layer1", .kind = HookKind::Add, .units = {1}, .value = {0.5f}}};
+  m.set_hooks(&steer);
+  m.forward(x, ctx);
+  for (int b = 0; b < 2; ++b)
+    for (int o = 0; o < 2; ++o) CHECK(m.output().at(b * 2 + o) == Approx(plain.at(b * 2 + o) + 0.5f * W.at(o * 4 + 1)).margin(1e-6));
+
+  // The gradient through an ablated unit is zero: the first layer's weights into unit 2 get none.
+  m.set_hooks(&ablate);
+  m.forward(x, ctx);
+  Tensor dout({2, 2});
+  fill(dout, rng);
+  m.zero_grad();
+  m.backward(dout, ctx);
+  const Tensor& dW0 = *m.layer(0).params()[0].grad;  // (4, 3)
+  for (int k = 0; k < 3; ++k) CHECK(dW0.at(2 * 3 + k) == 0.0f);
+  CHECK(dW0.at(0) != 0.0f);
+  m.set_hooks(nullptr);
+
+  std::vector<Hook> bad = {{.probe = "nope", .kind = HookKind::Record}};
+  CHECK_THROWS_WITH(m.set_hooks(&bad), Catch::Contains("hook: no probe named 'nope'"));
+  bad = {{.probe = "h", .kind = HookKind::Mask, .units = {7}, .value = {0.0f}}};
+  CHECK_THROWS_WITH(m.set_hooks(&bad), Catch::Contains("unit 7 is out of range (the probe has units 0 to 3)"));
+  bad = {{.probe = "h", .kind = HookKind::Add, .value = {1.0f, 2.0f, 3.0f}}};
+  CHECK_THROWS_WITH(m.set_hooks(&bad), Catch::Contains("value must hold 4 numbers"));
+}
+
+TEST_CASE("Lab::intervene runs hooks on a copy of the network", "[network][hooks]") {
+  Lab lab(1);
+  lab.load(kSpec);
+  const std::vector<float> x = lab.samples("test", 0, 3);
+  const std::string digest = lab.digest();
+  const Lab::Intervention r = lab.intervene(x, 3, R"([{"probe": "hidden", "kind": "record"},
+      {"probe": "hidden", "kind": "mask", "units": [0, 1], "value": [0, 0]}, {"probe": "hidden", "kind": "record"}])");
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[0].second.size() == 3 * 6);
+  CHECK(r.records[1].second[0] == 0.0f);  // unit 0 of sample 0 after the mask
+  CHECK(r.records[0].second[2] == r.records[1].second[2]);
+  CHECK(r.outputs.size() == 3 * 2);
+  CHECK(r.outputs != lab.predict(x, 3));
+  CHECK(lab.intervene(x, 3, "[]").outputs == lab.predict(x, 3));
+  CHECK(lab.digest() == digest);
+  CHECK_THROWS_WITH(lab.intervene(x, 3, R"([{"probe": "hidden", "kind": "zap"}])"), Catch::Contains("kind must be one of record, replace, mask, add"));
+  CHECK_THROWS_WITH(lab.intervene(x, 2, "[]"), Catch::Contains("2 inputs of 2 values need 4 numbers, got 6"));
+}

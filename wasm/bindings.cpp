@@ -154,6 +154,22 @@ val lab_confused(lab::Lab& lab, int scan, int max) { return job_or_error([&] { r
 val lab_neuron(lab::Lab& lab, int layer, int unit, int samples) {
   return job_or_error([&] { return lab.neuron_async(layer, unit, samples); });
 }
+val lab_intervene(lab::Lab& lab, const val& inputs, int n, const std::string& hooks) {
+  return value_or_error([&] {
+    const lab::Lab::Intervention r = lab.intervene(emscripten::convertJSArrayToNumberVector<float>(inputs), n, hooks);
+    val o = val::object(), rec = val::array();
+    o.set("outputs", copy_out(r.outputs));
+    int i = 0;
+    for (const auto& [probe, v] : r.records) {
+      val e = val::object();
+      e.set("probe", probe);
+      e.set("values", copy_out(v));
+      rec.set(i++, e);
+    }
+    o.set("records", rec);
+    return o;
+  });
+}
 val lab_probes(lab::Lab& lab) { return value_or_error([&] { return val(lab.probes_json()); }); }
 val lab_probe(lab::Lab& lab, const std::string& name, const val& inputs, int n) {
   return value_or_error([&] { return copy_out(lab.probe(name, emscripten::convertJSArrayToNumberVector<float>(inputs), n)); });
@@ -240,6 +256,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("weights", &lab_weights)
       .function("activations", &lab_activations)
       .function("probes", &lab_probes)
+      .function("intervene", &lab_intervene)
       .function("surface", &lab_surface)
       .function("mostConfused", &lab_confused)
       .function("neuron", &lab_neuron)

@@ -376,6 +376,21 @@ export function makeApi(M, core, opts = {}) {
       const job = unwrap(core.neuron(layer, unit, samples));
       return watch(job, { onProgress, signal }, (j) => ({ values: j.result(), ...JSON.parse(j.resultJson()) }));
     },
+    /**
+     * Runs n inputs through a copy of the network with hooks at its probes (probes()): {probe, kind,
+     * units?, value?} with kind 'record' (the activity), 'replace' (activation patching: set the units to
+     * `value`), 'mask' (multiply by `value`: 0 ablates a unit) or 'add' (steering). `value` holds one
+     * number per unit (all units, or those in `units`), or n rows of them. Returns {outputs: Float32Array
+     * (n × outputs), records: [{probe, values: Float32Array (n × units)}]} for the record hooks, in order.
+     * Training is not disturbed.
+     */
+    intervene(inputs, n, hooks = []) {
+      live();
+      checkInt('intervene(inputs, n, hooks): n', n, 1, 100000);
+      if (!Array.isArray(hooks)) fail(`intervene: hooks must be a list of {probe, kind, units?, value?} (got ${describe(hooks)})`);
+      const plain = hooks.map((h) => (h && typeof h === 'object' && h.value && ArrayBuffer.isView(h.value) ? { ...h, value: Array.from(h.value) } : h));
+      return unwrap(core.intervene(toFloat32('intervene: inputs', inputs), n, JSON.stringify(plain)));
+    },
     /** The network's probes: [{name, layer, shape, units}], one per model layer, named by its spec id or "layer<i>". */
     probes() { live(); return JSON.parse(unwrap(core.probes())); },
     /** A probe's activity for n inputs (n × input size): a Float32Array (n, T, N) with .shape; T = 1 for a feed-forward layer. */

@@ -250,6 +250,9 @@ export interface Lab {
   /** One neuron over the test set, as the neuron inspector shows it. */
   neuron(layer: number, unit: number, options?: { samples?: number; onProgress?: (f: number) => void; signal?: AbortSignal }):
     Promise<{ values: Float32Array; top: number[]; topValue: number[]; incoming: number[]; outgoing: number[]; bias: number; title: string }>;
+  /** Runs inputs through a copy of the network with hooks at its probes: record, replace (patch), mask (ablate), add (steer). */
+  intervene(inputs: Float32Array | number[], n: number, hooks: Array<{ probe: string; kind: 'record' | 'replace' | 'mask' | 'add';
+    units?: number[]; value?: number[] | Float32Array }>): { outputs: Float32Array; records: Array<{ probe: string; values: Float32Array }> };
   /** The network's probes: one per model layer, named by the layer's spec id or "layer<i>". */
   probes(): Probe[];
   /** A probe's activity for n inputs (n × input size): (n, T, N) values, T = 1 for a feed-forward layer. */

@@ -34,6 +34,9 @@ struct LayerCtx {
   bool training = false;  // dropout is active only when training
   Rng* rng = nullptr;     // for dropout masks (training only)
   bool param_grads = true;  // false: backward() computes only dx (attributions), parameter gradients untouched
+  // true: backward() adds to the parameter gradients (zero_grad first); false: it overwrites them, which
+  // equals zero_grad + one backward and spares a pass over them (the trainer's step).
+  bool accumulate = true;
 };
 
 struct Param {

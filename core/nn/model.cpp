@@ -86,10 +86,31 @@ Tensor Model::probe(const std::string& name) const {
                               std::to_string((int)layers_.size() - 1) + ")");
 }
 
+void Model::set_hooks(std::vector<Hook>* hooks) {
+  std::vector<std::vector<Hook*>> at(layers_.size());
+  if (hooks) {
+    const std::vector<ProbeInfo> ps = probes();
+    for (Hook& h : *hooks) {
+      auto p = std::find_if(ps.begin(), ps.end(), [&](const ProbeInfo& q) { return q.name == h.probe; });
+      if (p == ps.end())
+        throw std::invalid_argument("hook: no probe named '" + h.probe + "' (probes: a layer's id, or layer0 … layer" +
+                                    std::to_string((int)layers_.size() - 1) + ")");
+      check_hook(h, p->units);
+      at[p->layer].push_back(&h);
+    }
+  }
+  hooks_ = hooks;
+  hooks_at_ = std::move(at);
+}
+
 void Model::forward(const Tensor& x, LayerCtx& ctx) {
   acts_[0].resize(x.shape());
   std::memcpy(acts_[0].data(), x.data(), x.size() * sizeof(float));
-  for (size_t i = 0; i < layers_.size(); ++i) layers_[i]->forward(acts_[i], acts_[i + 1], ctx);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i]->forward(acts_[i], acts_[i + 1], ctx);
+    if (hooks_)
+      for (Hook* h : hooks_at_[i]) apply_hook(*h, acts_[i + 1], shape_size(shapes_[i + 1]));
+  }
 }
 
 void Model::backward(const Tensor& dout, LayerCtx& ctx, bool want_input_grad) {
@@ -97,6 +118,12 @@ void Model::backward(const Tensor& dout, LayerCtx& ctx, bool want_input_grad) {
   Tensor* bufs[2] = {&grad_a_, &grad_b_};
   for (size_t k = layers_.size(); k-- > 0;) {
     Tensor* dx = k > 0 ? bufs[k % 2] : (want_input_grad ? &dx_ : nullptr);
+    if (hooks_ && !hooks_at_[k].empty()) {  // the gradient through the intervened output
+      dy_hooked_.resize(dy->shape());
+      std::memcpy(dy_hooked_.data(), dy->data(), dy->size() * sizeof(float));
+      for (auto it = hooks_at_[k].rbegin(); it != hooks_at_[k].rend(); ++it) hook_backward(**it, dy_hooked_, shape_size(shapes_[k + 1]));
+      dy = &dy_hooked_;
+    }
     layers_[k]->backward(acts_[k], acts_[k + 1], *dy, dx, ctx);
     dy = dx;
   }

@@ -59,6 +59,7 @@ class Model final : public Network {
   // One probe per model layer: its output, named by its id or "layer<i>".
   std::vector<ProbeInfo> probes() const override;
   Tensor probe(const std::string& name) const override;
+  void set_hooks(std::vector<Hook>* hooks) override;
 
   // A deep copy: the same specs and the same parameter values (nothing shared). Attributions and
   // analyses run on a copy while the original trains on.
@@ -75,6 +76,9 @@ class Model final : public Network {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Shape> shapes_;  // shapes_[0] = input, shapes_[i+1] = layer i's output
   std::vector<std::string> ids_;  // per model layer: its spec id, or ""
+  std::vector<Hook>* hooks_ = nullptr;
+  std::vector<std::vector<Hook*>> hooks_at_;  // per model layer: the hooks on its output, in order
+  Tensor dy_hooked_;
   std::vector<Tensor> acts_;   // acts_[0] = copy of the input
   Tensor grad_a_, grad_b_, dx_;
 };

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/hooks.h"
 #include "nn/layer.h"
 
 namespace lab {
@@ -50,6 +51,9 @@ class Network {
   virtual std::vector<ProbeInfo> probes() const = 0;
   // Activity of a probe in the last forward: (B, T, N). Throws std::invalid_argument for an unknown name.
   virtual Tensor probe(const std::string& name) const = 0;
+  // Interventions at probes (nn/hooks.h) applied by every forward and backward until set_hooks(nullptr);
+  // the vector is borrowed. Checks every hook first (std::invalid_argument; nothing is set then).
+  virtual void set_hooks(std::vector<Hook>* hooks) = 0;
 };
 
 }  // namespace lab

@@ -30,11 +30,16 @@ class Stateful : public Optimizer {
 
 class Sgd final : public Stateful {
  public:
-  explicit Sgd(OptimizerConfig c) : Stateful(std::move(c), 1) {}
+  explicit Sgd(OptimizerConfig c) : Stateful(std::move(c), 1) { configure(); }
+  void configure() override {
+    mu_ = cfg_.f("momentum");
+    wd_ = cfg_.f("weight_decay");
+    nesterov_ = cfg_.values.flag("nesterov");
+  }
   void step(const std::vector<Param>& ps, float lr) override {
     ensure(ps);
-    const float mu = cfg_.f("momentum"), wd = cfg_.f("weight_decay");
-    const bool nesterov = cfg_.values.flag("nesterov");
+    const float mu = mu_, wd = wd_;
+    const bool nesterov = nesterov_;
     for (size_t i = 0; i < ps.size(); ++i) {
       float* p = ps[i].value->data();
       const float* g = ps[i].grad->data();
@@ -50,15 +55,25 @@ class Sgd final : public Stateful {
     }
     ++t_;
   }
+
+ private:
+  float mu_ = 0, wd_ = 0;
+  bool nesterov_ = false;
 };
 
 class Adam final : public Stateful {
  public:
-  Adam(OptimizerConfig c, bool decoupled) : Stateful(std::move(c), 2), decoupled_(decoupled) {}
+  Adam(OptimizerConfig c, bool decoupled) : Stateful(std::move(c), 2), decoupled_(decoupled) { configure(); }
+  void configure() override {
+    b1_ = cfg_.f("beta1");
+    b2_ = cfg_.f("beta2");
+    eps_ = cfg_.f("eps");
+    wd_ = cfg_.f("weight_decay");
+  }
   void step(const std::vector<Param>& ps, float lr) override {
     ensure(ps);
     ++t_;
-    const float b1 = cfg_.f("beta1"), b2 = cfg_.f("beta2"), eps = cfg_.f("eps"), wd = cfg_.f("weight_decay");
+    const float b1 = b1_, b2 = b2_, eps = eps_, wd = wd_;
     const float bc1 = 1.0f - std::pow(b1, (float)t_), bc2 = 1.0f - std::pow(b2, (float)t_);
     const float step_size = lr / bc1, bc2_sqrt = std::sqrt(bc2);
     for (size_t i = 0; i < ps.size(); ++i) {
@@ -79,14 +94,20 @@ class Adam final : public Stateful {
 
  private:
   bool decoupled_;
+  float b1_ = 0, b2_ = 0, eps_ = 0, wd_ = 0;
 };
 
 class RmsProp final : public Stateful {
  public:
-  explicit RmsProp(OptimizerConfig c) : Stateful(std::move(c), 1) {}
+  explicit RmsProp(OptimizerConfig c) : Stateful(std::move(c), 1) { configure(); }
+  void configure() override {
+    a_ = cfg_.f("alpha");
+    eps_ = cfg_.f("eps");
+    wd_ = cfg_.f("weight_decay");
+  }
   void step(const std::vector<Param>& ps, float lr) override {
     ensure(ps);
-    const float a = cfg_.f("alpha"), eps = cfg_.f("eps"), wd = cfg_.f("weight_decay");
+    const float a = a_, eps = eps_, wd = wd_;
     for (size_t i = 0; i < ps.size(); ++i) {
       float* p = ps[i].value->data();
       const float* g = ps[i].grad->data();
@@ -99,14 +120,21 @@ class RmsProp final : public Stateful {
     }
     ++t_;
   }
+
+ private:
+  float a_ = 0, eps_ = 0, wd_ = 0;
 };
 
 class Adagrad final : public Stateful {
  public:
-  explicit Adagrad(OptimizerConfig c) : Stateful(std::move(c), 1) {}
+  explicit Adagrad(OptimizerConfig c) : Stateful(std::move(c), 1) { configure(); }
+  void configure() override {
+    eps_ = cfg_.f("eps");
+    wd_ = cfg_.f("weight_decay");
+  }
   void step(const std::vector<Param>& ps, float lr) override {
     ensure(ps);
-    const float eps = cfg_.f("eps"), wd = cfg_.f("weight_decay");
+    const float eps = eps_, wd = wd_;
     for (size_t i = 0; i < ps.size(); ++i) {
       float* p = ps[i].value->data();
       const float* g = ps[i].grad->data();
@@ -119,6 +147,9 @@ class Adagrad final : public Stateful {
     }
     ++t_;
   }
+
+ private:
+  float eps_ = 0, wd_ = 0;
 };
 
 }  // namespace

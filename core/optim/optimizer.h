@@ -42,12 +42,18 @@ class Optimizer {
   virtual ~Optimizer() = default;
   // Updates params from their gradients. Parameter order must stay the same from call to call.
   virtual void step(const std::vector<Param>& params, float lr) = 0;
-  OptimizerConfig& config() { return cfg_; }
   const OptimizerConfig& config() const { return cfg_; }
+  // New values of the same optimizer's fields from the next step on (the state is kept).
+  void set_config(const OptimizerConfig& c) {
+    cfg_ = c;
+    configure();
+  }
   long long steps() const { return t_; }
 
  protected:
   explicit Optimizer(OptimizerConfig c) : cfg_(std::move(c)) {}
+  // Reads the fields step() uses from cfg_ (once per change, not per step).
+  virtual void configure() = 0;
   OptimizerConfig cfg_;
   long long t_ = 0;
 };

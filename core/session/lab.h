@@ -124,6 +124,16 @@ class Lab {
   // its activation per sample; job->result_json: {layer, unit, top, topValue, incoming, outgoing, bias, title}.
   std::shared_ptr<Job> neuron_async(int layer, int unit, int samples);
 
+  // Runs n inputs (n × input size) through a copy of the current network with hooks at its probes
+  // (nn/hooks.h) — record, replace (patch), mask (ablate), add (steer) — on the calling thread, in
+  // inference mode. hooks_json: [{probe, kind: "record"|"replace"|"mask"|"add", units?: [i…], value?: [v…]}].
+  // Returns the outputs (n × outputs) and, per record hook in order, its activity (n × units).
+  struct Intervention {
+    std::vector<float> outputs;
+    std::vector<std::pair<std::string, std::vector<float>>> records;
+  };
+  Intervention intervene(const std::vector<float>& inputs, int n, const std::string& hooks_json) const;
+
   // --- attributions (lab_attribution.cpp; the methods: attribution.h, the arena: attr_eval.h) ------------
   // The method registry as JSON (attr::methods_json()).
   static std::string attribution_methods_json();

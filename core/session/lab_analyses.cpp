@@ -1,5 +1,6 @@
 // The Lab's analyses: what the views draw, computed in the core (experiment/analyses.h) and reachable
 // from the JS API — the decision surface, the most confused test samples, a neuron's profile.
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "experiment/analyses.h"
@@ -47,6 +48,61 @@ std::shared_ptr<Job> Lab::neuron_async(int layer, int unit, int samples) {
     job.result_json = json{{"layer", p.layer}, {"unit", p.unit}, {"top", p.top}, {"topValue", p.top_value}, {"incoming", p.incoming},
                            {"outgoing", p.outgoing}, {"bias", p.bias}, {"title", p.title}}.dump();
   });
+}
+
+Lab::Intervention Lab::intervene(const std::vector<float>& inputs, int n, const std::string& hooks_json) const {
+  auto e = experiment();
+  const size_t in = e->dataset().input_size();
+  if (n < 1 || n > 100000) throw std::invalid_argument("intervene: n must be between 1 and 100000 (got " + std::to_string(n) + ")");
+  if (inputs.size() != (size_t)n * in)
+    throw std::invalid_argument("intervene: " + std::to_string(n) + " inputs of " + std::to_string(in) + " values need " +
+                                std::to_string((size_t)n * in) + " numbers, got " + std::to_string(inputs.size()));
+  const json hj = json::parse(hooks_json, nullptr, false);
+  if (!hj.is_array()) throw std::invalid_argument("intervene: hooks must be a list of {probe, kind, units?, value?}");
+  std::vector<Hook> hooks;
+  for (size_t i = 0; i < hj.size(); ++i) {
+    const json& o = hj[i];
+    const std::string where = "intervene: hooks[" + std::to_string(i) + "]";
+    if (!o.is_object() || !o.contains("probe") || !o["probe"].is_string() || !o.contains("kind") || !o["kind"].is_string())
+      throw std::invalid_argument(where + " must be {probe, kind, units?, value?}");
+    Hook h;
+    h.probe = o["probe"].get<std::string>();
+    const std::string k = o["kind"].get<std::string>();
+    if (k == "record") h.kind = HookKind::Record;
+    else if (k == "replace") h.kind = HookKind::Replace;
+    else if (k == "mask") h.kind = HookKind::Mask;
+    else if (k == "add") h.kind = HookKind::Add;
+    else throw std::invalid_argument(where + ".kind must be one of record, replace, mask, add (got '" + k + "')");
+    if (o.contains("units")) {
+      if (!o["units"].is_array()) throw std::invalid_argument(where + ".units must be a list of unit indices");
+      for (const auto& u : o["units"]) {
+        if (!u.is_number_integer()) throw std::invalid_argument(where + ".units must be a list of unit indices");
+        h.units.push_back(u.get<int>());
+      }
+    }
+    if (o.contains("value")) {
+      if (!o["value"].is_array()) throw std::invalid_argument(where + ".value must be a list of numbers");
+      for (const auto& v : o["value"]) {
+        if (!v.is_number() || !std::isfinite(v.get<double>())) throw std::invalid_argument(where + ".value must be a list of finite numbers");
+        h.value.push_back(v.get<float>());
+      }
+    }
+    hooks.push_back(std::move(h));
+  }
+  std::unique_ptr<Model> m = e->snapshot_model();  // a copy: training goes on undisturbed
+  m->set_hooks(&hooks);                             // checks every hook first
+  Shape s = m->input_shape();
+  s.insert(s.begin(), n);
+  Tensor x(s);
+  std::copy(inputs.begin(), inputs.end(), x.data());
+  LayerCtx ctx{Exec{nullptr, force_reference_}, false, nullptr};
+  m->forward(x, ctx);
+  Intervention r;
+  r.outputs.assign(m->output().data(), m->output().data() + m->output().size());
+  for (const Hook& h : hooks)
+    if (h.kind == HookKind::Record) r.records.push_back({h.probe, std::vector<float>(h.recorded.data(), h.recorded.data() + h.recorded.size())});
+  m->set_hooks(nullptr);
+  return r;
 }
 
 }  // namespace lab

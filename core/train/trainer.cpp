@@ -31,6 +31,7 @@ Trainer::Trainer(Network& model, const Dataset& data, const TrainConfig& config,
   order_.resize(data_.n_train());
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = (int)i;
   metrics_.lr = cfg_.optimizer.lr();
+  cache_config();
 }
 
 void Trainer::set_config(const TrainConfig& c) {
@@ -38,13 +39,20 @@ void Trainer::set_config(const TrainConfig& c) {
     opt_ = make_optimizer(c.optimizer);
   } else {
     validate_optimizer(c.optimizer);
-    opt_->config() = c.optimizer;
+    opt_->set_config(c.optimizer);
   }
   if (!(c.stop == cfg_.stop)) {
     metrics_.stopped = false;
     metrics_.stop_reason.clear();
   }
   cfg_ = c;
+  cache_config();
+}
+
+void Trainer::cache_config() {
+  base_lr_ = cfg_.optimizer.lr();
+  schedule_ = &schedule_registry().at(cfg_.schedule.name);
+  loss_ = &loss(cfg_.loss);
 }
 
 long long Trainer::steps_to_epoch_end() const {
@@ -91,11 +99,12 @@ void Trainer::step(const Exec& exec) {
     else std::memcpy(tb_.data() + (size_t)b * data_.output_dim, data_.train_y.data() + (size_t)idx * data_.output_dim, data_.output_dim * sizeof(float));
   }
   LayerCtx ctx{exec, true, &dropout_rng_};
+  ctx.accumulate = false;  // one backward per step: it overwrites the gradients (= zero_grad + backward)
   model_.forward(xb_, ctx);
   Targets t;
   if (cls) t.labels = yb_.data(); else t.values = tb_.data();
-  const float data_loss = loss(cfg_.loss).compute(model_.output(), t, &dout_);
-  const float lr = scheduled_lr(cfg_.schedule, opt_->config().lr(), step_);
+  const float data_loss = loss_->compute(model_.output(), t, &dout_);
+  const float lr = schedule_->lr(cfg_.schedule, base_lr_, step_);
   auto diverge = [&](const std::string& what) {
     std::string cause;
     if (cfg_.l1 >= 1.0f || cfg_.l2 >= 1.0f)
@@ -108,7 +117,6 @@ void Trainer::step(const Exec& exec) {
     throw TrainingDiverged(msg);
   };
   if (!std::isfinite(data_loss)) diverge("the loss became " + std::string(std::isnan(data_loss) ? "NaN" : "infinite"));
-  model_.zero_grad();
   model_.backward(dout_, ctx);
   const float pen = regularize();
   // ‖g‖²: eight partial sums (fixed order, so still deterministic) instead of one long dependent chain.

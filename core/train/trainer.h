@@ -21,6 +21,7 @@
 #include "base/rng.h"
 #include "data/dataset.h"
 #include "nn/network.h"
+#include "nn/loss.h"
 #include "optim/optimizer.h"
 #include "train/metrics.h"
 
@@ -83,11 +84,15 @@ class Trainer {
 
  private:
   float regularize();
+  void cache_config();  // what step() reads of cfg_, looked up once per change
 
   Network& model_;
   const Dataset& data_;
   TrainConfig cfg_;
   std::unique_ptr<Optimizer> opt_;
+  float base_lr_ = 0;
+  const ScheduleInfo* schedule_ = nullptr;
+  const LossInfo* loss_ = nullptr;
   std::vector<Param> params_;  // model_.trainable_params(), built once (the tensors never move)
   Rng shuffle_rng_, dropout_rng_;
   std::vector<int> order_;

@@ -139,3 +139,23 @@ test('layers by id, any parameter (batchnorm statistics), probes; a link replays
     other.close();
   }
 });
+
+test('intervene: record, ablate and patch at a probe, on a copy of the network', () => {
+  lab.load({ seed: 6, data: { name: 'circle', n: 120 },
+    model: { layers: [{ type: 'dense', units: 5, activation: 'tanh', id: 'h' }, { type: 'dense', units: 2 }] } });
+  const x = lab.samples('test', 0, 2).x;
+  const d = lab.digest();
+  const r = lab.intervene(x, 2, [{ probe: 'layer1', kind: 'record' }, { probe: 'layer1', kind: 'mask', units: [3], value: [0] },
+    { probe: 'layer1', kind: 'record' }]);
+  assert.equal(r.records.length, 2);
+  assert.equal(r.records[0].values.length, 10);
+  assert.equal(r.records[1].values[3], 0);
+  assert.equal(r.records[1].values[8], 0);
+  assert.equal(r.outputs.length, 4);
+  assert.notDeepEqual(Array.from(r.outputs), Array.from(lab.predict(x, 2)));
+  assert.deepEqual(Array.from(lab.intervene(x, 2, []).outputs), Array.from(lab.predict(x, 2)));
+  assert.equal(lab.digest(), d);
+  assert.throws(() => lab.intervene(x, 2, [{ probe: 'nope', kind: 'record' }]), /no probe named 'nope'/);
+  assert.throws(() => lab.intervene(x, 2, [{ probe: 'h', kind: 'mask', units: [9], value: [0] }]), /unit 9 is out of range/);
+  assert.throws(() => lab.intervene(x, 2, 'all'), /hooks must be a list/);
+});

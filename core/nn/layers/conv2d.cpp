@@ -96,6 +96,10 @@ class Conv2D final : public Layer {
       }
     });
     if (!ctx.param_grads) return;
+    if (!ctx.accumulate) {
+      dw_.zero();
+      db_.zero();
+    }
     for (int c = 0; c < chunks; ++c) {  // fixed order; added to the gradients (zero_grad clears them)
       const float* pdw = partial_dw_.data() + (size_t)c * F_ * CKK;
       for (size_t i = 0; i < dw_.size(); ++i) dw_.at(i) += pdw[i];

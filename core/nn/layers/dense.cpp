@@ -49,8 +49,9 @@ class Dense final : public Layer {
   void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, LayerCtx& ctx) override {
     const int B = x.dim(0), n_in = in_[0];
     if (ctx.param_grads)
-      matmul(ctx.exec, {units_, n_in, B, dy.data(), units_, true, x.data(), n_in, false, dw_.data(), n_in, true});
+      matmul(ctx.exec, {units_, n_in, B, dy.data(), units_, true, x.data(), n_in, false, dw_.data(), n_in, ctx.accumulate});
     if (use_bias_ && ctx.param_grads) {
+      if (!ctx.accumulate) db_.zero();
       for (int i = 0; i < B; ++i) {  // fixed order: deterministic
         const float* row = dy.data() + (size_t)i * units_;
         for (int j = 0; j < units_; ++j) db_.at(j) += row[j];

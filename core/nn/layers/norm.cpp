@@ -98,6 +98,10 @@ class BatchNorm final : public Layer {
     const int B = x.dim(0);
     const double N = (double)B * S_;
     if (dx) dx->resize(x.shape());
+    if (ctx.param_grads && !ctx.accumulate) {
+      dgamma_.zero();
+      dbeta_.zero();
+    }
     for (int c = 0; c < C_; ++c) {
       const float mu = mean_[c], inv = inv_std_[c], g = gamma_.at(c);
       double sdy = 0, sdyx = 0;
@@ -184,6 +188,10 @@ class LayerNorm final : public Layer {
   void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, LayerCtx& ctx) override {
     const int B = x.dim(0);
     if (dx) dx->resize(x.shape());
+    if (ctx.param_grads && !ctx.accumulate) {
+      dgamma_.zero();
+      dbeta_.zero();
+    }
     for (int b = 0; b < B; ++b) {  // fixed order over the batch: deterministic parameter gradients
       const float* xb = x.data() + (size_t)b * D_;
       const float* dyb = dy.data() + (size_t)b * D_;
