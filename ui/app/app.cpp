@@ -254,9 +254,8 @@ void App::overlays() {
         ImGui::TextWrapped("The link holds the whole experiment: data, network, hyper-parameters and every change you made, "
                            "so whoever opens it replays the same run to step %lld (weights digest %s).",
                            c.view().step, c.view().digest.c_str());
-        static std::string buf;
-        buf = c.last_link;
-        ImGui::InputText("##link", buf.data(), buf.size() + 1, ImGuiInputTextFlags_ReadOnly);
+        link_buf_ = c.last_link;
+        ImGui::InputText("##link", link_buf_.data(), link_buf_.size() + 1, ImGuiInputTextFlags_ReadOnly);
         ImGui::TextDisabled("%s", c.link_copied ? "Copied to the clipboard." : "Select the text and copy it (the browser refused the clipboard).");
       }
     }
@@ -304,7 +303,7 @@ void App::panels(float top, float bottom) {
     ImGui::End();
   };
   place("Data", 0, top, w_data, h, [&] { panel_data(controller_, textures_); });
-  place("Network", w_data, top, w_net, h, [&] { panel_network(controller_, textures_); });
+  place("Network", w_data, top, w_net, h, [&] { panel_network(controller_, textures_, *network_memory_); });
   const float h_train = std::floor(h * 0.44f);
   const float h_diag = show_diagnostics_ ? std::floor(h * 0.18f) : 0.0f;
   place("Training", w_data + w_net, top, w_right, h_train, [&] { panel_training(controller_); });

@@ -13,6 +13,7 @@
 #include "state/controller.h"
 #include "session/lab.h"
 #include "app/texture.h"
+#include "panels/panels.h"
 
 namespace lab::ui {
 
@@ -51,6 +52,8 @@ class App {
   Lab& lab_;
   Textures& textures_;
   Controller controller_;
+  std::shared_ptr<NetworkPanelMemory> network_memory_ = make_network_panel_memory();
+  std::string link_buf_;  // the share window's read-only text field
   AttributionViews attributions_;  // the Attributions and Arena views (their methods, results, jobs)
   AppInfo info_;
   bool show_classroom_ = false, show_link_ = false, show_shortcuts_ = false;

@@ -346,10 +346,7 @@ void window_neuron(Controller& c, Textures& tex) {
     return;
   }
   // A version for the report's textures: changes with the report, not with every snapshot.
-  static uint64_t seen_hash = 0;
-  static long long version = 0;
-  const uint64_t h = report_hash(r);
-  if (h != seen_hash) seen_hash = h, ++version;
+  const long long version = (long long)(report_hash(r) >> 1);
 
   if (ImGui::SmallButton("Close")) c.neuron_open = false;
   ImGui::SameLine();

@@ -209,19 +209,14 @@ struct PanelState {
     ImGuiID popup = 0;  // "Large layer" at the panel's ID level (rows open it from inside PushID)
   } confirm;
 };
-PanelState& state() {
-  static PanelState s;
-  return s;
-}
-
 // Units beyond kSoftMaxUnits ask first (the confirmation popup in panel_network).
-void request_units(Controller& c, int layer, int current, int units) {
+void request_units(Controller& c, PanelState& st, int layer, int current, int units) {
   units = std::max(1, units);
   if (units == current) return;
   if (units > kSoftMaxUnits && units > current) {
-    state().confirm.layer = layer;
-    state().confirm.units = units;
-    ImGui::OpenPopup(state().confirm.popup);
+    st.confirm.layer = layer;
+    st.confirm.units = units;
+    ImGui::OpenPopup(st.confirm.popup);
     return;
   }
   c.set_units(layer, units);
@@ -230,17 +225,17 @@ void request_units(Controller& c, int layer, int current, int units) {
 // [SECTION] input features ----------------------------------------------------------------------------
 
 // A feature over the input plane (for the input nodes' faces), cached until the plane changes.
-ImTextureID feature_texture(Textures& tex, const Snapshot& v, const std::string& name) {
+struct FeatureTexture {
+  int grid = 0;
+  float x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+  ImTextureID id = 0;
+};
+using FeatureCache = std::map<std::string, FeatureTexture>;
+ImTextureID feature_texture(Textures& tex, FeatureCache& cache, const Snapshot& v, const std::string& name) {
   bool known = false;
   for (const auto& f : kFeatures) known |= name == f.name;
   if (!known || v.grid <= 0) return 0;
-  struct Entry {
-    int grid = 0;
-    float x0 = 0, x1 = 0, y0 = 0, y1 = 0;
-    ImTextureID id = 0;
-  };
-  static std::map<std::string, Entry> cache;
-  Entry& e = cache[name];
+  FeatureTexture& e = cache[name];
   if (e.id && e.grid == v.grid && e.x0 == v.x0 && e.x1 == v.x1 && e.y0 == v.y0 && e.y1 == v.y1) return e.id;
   const int G = v.grid;
   std::vector<float> vals((size_t)G * G);  // (G, G), row 0 = top (y = y1), as the plane textures
@@ -291,6 +286,9 @@ void input_features(Controller& c, bool locked) {
 
 // [SECTION] layer rows --------------------------------------------------------------------------------
 
+struct Column;
+struct Scales;
+// One frame's drawing context: what it draws from, and the panel's memory (owned by the App).
 struct Ctx {
   Controller& c;
   Textures& tex;
@@ -299,6 +297,11 @@ struct Ctx {
   const LayerMap& map;
   bool locked, show_activation, image;
   float fs;
+  PanelState& st;
+  FeatureCache& features;
+  Scales& scales;
+  std::vector<Column>& cols;
+  std::vector<float>& mags;
 };
 
 void activation_combo(Ctx& x, int i, const json& layer) {
@@ -377,16 +380,16 @@ void dense_row(Ctx& x, int i, bool output) {
   row_buttons(x, i, output, false);
   ImGui::BeginDisabled(x.locked || output);
   ImGui::BeginDisabled(units <= 1);
-  if (ImGui::Button("− neuron")) request_units(x.c, i, units, units - 1);
+  if (ImGui::Button("− neuron")) request_units(x.c, x.st, i, units, units - 1);
   ImGui::EndDisabled();
   ImGui::SameLine();
   int u = units;
   ImGui::SetNextItemWidth(x.fs * 3.2f);
-  if (ImGui::InputInt("##units", &u, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) request_units(x.c, i, units, u);
+  if (ImGui::InputInt("##units", &u, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue)) request_units(x.c, x.st, i, units, u);
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip(output ? "%d outputs: one per class or target (fixed by the data)" : "%d neurons (type a number, Enter)", units);
   ImGui::SameLine();
-  if (ImGui::Button("+ neuron")) request_units(x.c, i, units, units + 1);
+  if (ImGui::Button("+ neuron")) request_units(x.c, x.st, i, units, units + 1);
   ImGui::EndDisabled();
   if (x.show_activation) {
     ImGui::BeginDisabled(x.locked);
@@ -427,7 +430,7 @@ void generic_row(Ctx& x, int i, bool output) {
         ImGui::SetNextItemWidth(x.fs * 5.5f);
         if (ImGui::InputInt(name.c_str(), &val, 1, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
           val = (int)std::clamp<double>(val, lo, hi);
-          if (units_like) request_units(x.c, i, (int)cur, val);
+          if (units_like) request_units(x.c, x.st, i, (int)cur, val);
           else if (val != (int)cur) x.c.set_layer_field(i, name, val);
         }
       } else {
@@ -600,8 +603,7 @@ struct Scales {
   const void* key = nullptr;
   std::vector<float> w, b;
 };
-const Scales& scales(const Snapshot& v) {
-  static Scales s;
+const Scales& scales(Scales& s, const Snapshot& v) {
   if (s.version == v.version && s.key == (const void*)v.layers.data() && s.w.size() == v.layers.size()) return s;
   s.version = v.version;
   s.key = v.layers.data();
@@ -672,7 +674,7 @@ bool graph_columns(Ctx& x, int g0, std::vector<Column>& cols) {
 }
 
 void open_edge_popup(Ctx& x, const Column& prev, const Column& col, int g0, int to, int from) {
-  PanelState& st = state();
+  PanelState& st = x.st;
   const LayerView& L = x.v.layers[col.dense];
   st.edge.layer = col.dense;
   st.edge.to = to;
@@ -687,8 +689,7 @@ void open_edge_popup(Ctx& x, const Column& prev, const Column& col, int g0, int 
   ImGui::OpenPopup("Edit weight");
 }
 
-void edge_popup(Controller& c) {
-  PanelState& st = state();
+void edge_popup(Controller& c, PanelState& st) {
   if (!ImGui::BeginPopup("Edit weight")) return;
   ImGui::Text("Weight %s", st.edge.title);
   ImGui::TextDisabled("%s", st.edge.what);
@@ -708,7 +709,7 @@ void edge_popup(Controller& c) {
 
 // Right-click on a neuron: its bias and (the first few of) its incoming weights, editable; and inspect.
 void node_popup(Ctx& x) {
-  PanelState& st = state();
+  PanelState& st = x.st;
   if (!ImGui::BeginPopup("Edit neuron")) return;
   const Snapshot& v = x.v;
   const int d = st.node.dense, u = st.node.unit;
@@ -760,13 +761,13 @@ void node_popup(Ctx& x) {
 
 // The dense part of the network (spec layers g0 …) as columns of nodes joined by weighted edges.
 void graph(Ctx& x, int g0) {
-  static std::vector<Column> cols;  // reused: no allocation per frame once sized
+  std::vector<Column>& cols = x.cols;  // reused: no allocation per frame once sized
   const Snapshot& v = x.v;
   if (!x.map.matches || !graph_columns(x, g0, cols)) {
     ImGui::TextDisabled("Updating the network…");
     return;
   }
-  const Scales& sc = scales(v);
+  const Scales& sc = scales(x.scales, v);
   const int K = (int)cols.size();
   const float fs = x.fs;
   const bool plane = v.plane && g0 == 0;
@@ -839,7 +840,8 @@ void graph(Ctx& x, int g0) {
   bool thinned = false;
   int best_k = -1, best_to = -1, best_from = -1;
   float best_d2 = hit2;
-  static float mags[kMaxNodes * kMaxNodes];  // |w| of one column pair's shown edges (thinning threshold)
+  x.mags.resize(kMaxNodes * kMaxNodes);
+  float* mags = x.mags.data();  // |w| of one column pair's shown edges (thinning threshold)
   for (int k = 1; k < K; ++k) {
     const Column &prev = cols[k - 1], &col = cols[k];
     const LayerView& L = v.layers[col.dense];
@@ -904,7 +906,7 @@ void graph(Ctx& x, int g0) {
       ImTextureID face = 0;
       if (plane) {
         if (col.spec < 0) {
-          if (i < (int)v.feature_names.size()) face = feature_texture(x.tex, v, v.feature_names[i]);
+          if (i < (int)v.feature_names.size()) face = feature_texture(x.tex, x.features, v, v.feature_names[i]);
         } else if (col.output) {
           face = v.output_dim > 1 ? plane_texture(x.c, x.tex, col.out, i) : 0;
           if (!face) face = plane_texture(x.c, x.tex, -1, 0);
@@ -943,7 +945,7 @@ void graph(Ctx& x, int g0) {
       if (clicked && col.spec >= 0) {
         if (ImGui::IsMouseReleased(ImGuiMouseButton_Right)) {
           if (!x.locked) {
-            PanelState& st = state();
+            PanelState& st = x.st;
             st.node.dense = col.dense;
             st.node.out = col.out;
             st.node.unit = i;
@@ -999,8 +1001,7 @@ void graph(Ctx& x, int g0) {
 }
 
 // Confirmation for a layer above kSoftMaxUnits units.
-void units_popup(Controller& c) {
-  PanelState& st = state();
+void units_popup(Controller& c, PanelState& st) {
   if (!ImGui::BeginPopup("Large layer")) return;
   char n[32];
   format_count((size_t)st.confirm.units, n, sizeof n);
@@ -1019,7 +1020,17 @@ void units_popup(Controller& c) {
 
 // [SECTION] panel -------------------------------------------------------------------------------------
 
-void panel_network(Controller& c, Textures& tex) {
+// What the panel keeps between frames (owned by the App: panels.h).
+struct NetworkPanelMemory {
+  PanelState st;
+  FeatureCache features;
+  Scales scales;
+  std::vector<Column> cols;
+  std::vector<float> mags;
+};
+std::shared_ptr<NetworkPanelMemory> make_network_panel_memory() { return std::make_shared<NetworkPanelMemory>(); }
+
+void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem) {
   const json& spec = c.spec();
   if (!spec.is_object()) {
     ImGui::TextDisabled("Loading…");
@@ -1038,8 +1049,9 @@ void panel_network(Controller& c, Textures& tex) {
   const json layers = model ? array_field(*model, "layers") : empty_json_array();  // a copy (see above)
   const LayerMap map = map_layers(layers, v);
   const float fs = ImGui::GetFontSize();
-  Ctx x{c, tex, v, layers, map, cl.locked("network"), !cl.hidden("activation"), c.is_image(), fs};
-  state().confirm.popup = ImGui::GetID("Large layer");
+  Ctx x{c, tex, v, layers, map, cl.locked("network"), !cl.hidden("activation"), c.is_image(), fs,
+        mem.st, mem.features, mem.scales, mem.cols, mem.mags};
+  mem.st.confirm.popup = ImGui::GetID("Large layer");
 
   const json* data = field(spec, "data");
   const json* info = data ? c.dataset_info(str_field(*data, "name")) : nullptr;
@@ -1107,9 +1119,9 @@ void panel_network(Controller& c, Textures& tex) {
     if (g0 < (int)layers.size()) graph(x, g0);
   }
 
-  edge_popup(c);
+  edge_popup(c, x.st);
   node_popup(x);
-  units_popup(c);
+  units_popup(c, x.st);
 }
 
 }  // namespace lab::ui

@@ -130,14 +130,13 @@ void panel_training(Controller& c) {
     static const char* kinds[] = {"None", "L1", "L2"};
     ImGui::SetNextItemWidth(w);
     int k = kind;
-    static int chosen_kind = 0;  // keeps "L2" selected while the rate is still 0
-    if (kind != 0) chosen_kind = kind;
-    k = kind != 0 ? kind : chosen_kind;
+    if (kind != 0) c.regularization_shown = kind;
+    k = kind != 0 ? kind : c.regularization_shown;
     const ImGuiID reg_id = ImGui::GetID("Regularization");
     const bool reg_changed = ImGui::Combo("Regularization", &k, kinds, 3);
     ui_probe_label(reg_id, "Regularization");
     if (reg_changed) {
-      chosen_kind = k;
+      c.regularization_shown = k;
       const double rate = std::max(l1, l2) > 0 ? std::max(l1, l2) : 0.001;
       c.set_hyper({{"regularization", {{"l1", k == 1 ? rate : 0.0}, {"l2", k == 2 ? rate : 0.0}}}});
     }

@@ -7,6 +7,7 @@
 // (data, noise, ratio, seed, features, network, activation, lr, optimizer, batch, regularization,
 // schedule, stop, play, step, reset, csv); Classroom::locked("data" / "network") disables editing.
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "state/controller.h"
@@ -18,7 +19,11 @@ namespace lab::ui {
 class AttributionViews;
 
 void panel_data(Controller& c, Textures& tex);      // panel_data.cpp: dataset, its parameters, seed, preview, CSV
-void panel_network(Controller& c, Textures& tex);   // panel_network.cpp: the network graph and layer editor
+// What the network panel keeps between frames (popup targets, scales, texture and layout caches). The App
+// owns one (make_network_panel_memory) and hands it in every frame: the UI keeps no function-local state.
+struct NetworkPanelMemory;
+std::shared_ptr<NetworkPanelMemory> make_network_panel_memory();
+void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem);  // panel_network.cpp: graph and layer editor
 void panel_training(Controller& c);                 // panel_training.cpp: play/pause/step/reset, hyper-parameters, curves
 void view_plane(Controller& c, Textures& tex);      // views_plane.cpp: decision surface / fitted surface with the points
 // views_image.cpp: predictions, confusion, most confused, activations, filters; with `attr`, also the

@@ -218,6 +218,7 @@ class Controller {
 
   // Settings the views use.
   bool show_test = true, show_train = true, log_scale = false, discretize = false;
+  int regularization_shown = 0;  // the Training panel keeps "L1"/"L2" selected while its rate is still 0
 
   json state() const;  // for tests (lab.ui.state().controller)
   std::string status_sentence() const;  // "Training: step 1200, epoch 48, test accuracy 96.4%."
