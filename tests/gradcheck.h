@@ -8,16 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "tolerances.h"
+
 namespace lab::testing {
 
 // Central differences with step h on float32 forward passes (objectives summed in double): truncation
 // error O(h^2 f''') plus rounding O(eps32 |terms| / h). Measured over every check in test_gradcheck.cpp
 // (LAB_FD_REPORT=1 prints each entry): the largest |analytic - numeric| is 2.3e-5. A gradient is wrong
 // when it misses by more than kFdAbsTol + kFdRelTol * |numeric|: about 10x that margin, and tight
-// enough that a 1 % error in any gradient of magnitude >= 0.02 fails.
+// enough that a 1 % error in any gradient of magnitude >= 0.02 fails (kFdAbsTol, kFdRelTol: tolerances.h).
 inline constexpr float kFdStep = 1e-2f;
-inline constexpr double kFdAbsTol = 2e-4;
-inline constexpr double kFdRelTol = 1e-3;
 
 struct FdResult {
   double max_err = 0;  // max over entries of |analytic - numeric|

@@ -2,6 +2,8 @@
 // (shared/reference/interpretability.md §3.2, §1.18, §8: P17–P22).
 #include <catch2/catch.hpp>
 
+#include "tolerances.h"
+
 #include <cmath>
 #include <vector>
 
@@ -27,12 +29,12 @@ float relu(float v) { return v > 0 ? v : 0; }
 
 TEST_CASE("attr_metrics: Gini and entropy (P19)") {
   const float onehot[] = {0, 0, 0, 1}, uniform[] = {1, 1, 1, 1}, ramp[] = {1, 2, 3, 4};
-  CHECK(gini(onehot, 4) == Approx(0.75).margin(1e-6));
-  CHECK(gini(uniform, 4) == Approx(0).margin(1e-6));
-  CHECK(gini(ramp, 4) == Approx(0.25).margin(1e-6));
-  CHECK(entropy(uniform, 4) == Approx(1.386294).margin(1e-6));
-  CHECK(entropy(onehot, 4) == Approx(0).margin(1e-6));
-  CHECK(entropy(ramp, 4) == Approx(1.279854).margin(1e-6));
+  CHECK(gini(onehot, 4) == Approx(0.75).margin(testing::kClosedFormTol));
+  CHECK(gini(uniform, 4) == Approx(0).margin(testing::kClosedFormTol));
+  CHECK(gini(ramp, 4) == Approx(0.25).margin(testing::kClosedFormTol));
+  CHECK(entropy(uniform, 4) == Approx(1.386294).margin(testing::kClosedFormTol));
+  CHECK(entropy(onehot, 4) == Approx(0).margin(testing::kClosedFormTol));
+  CHECK(entropy(ramp, 4) == Approx(1.279854).margin(testing::kClosedFormTol));
 }
 
 TEST_CASE("attr_metrics: localisation toy and Quantus fixtures (P20)") {
@@ -140,5 +142,5 @@ TEST_CASE("attr_metrics: Spearman and Pearson") {
   CHECK(std::isnan(pearson(a, c, 5)));
   // Ties get average ranks: [1, 2, 2, 3] → ranks [1, 2.5, 2.5, 4] against [1, 2, 3, 4]: ρ = 0.9486833.
   const float t[] = {1, 2, 2, 3}, u[] = {1, 2, 3, 4};
-  CHECK(spearman(t, u, 4) == Approx(0.9486833).margin(1e-6));
+  CHECK(spearman(t, u, 4) == Approx(0.9486833).margin(testing::kClosedFormTol));
 }

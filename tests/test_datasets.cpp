@@ -2,6 +2,8 @@
 // split, and the CSV loader. Run alone with: core_tests "[datasets]"
 #include <catch2/catch.hpp>
 
+#include "tolerances.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -19,7 +21,7 @@ using namespace lab;
 namespace {
 
 // Recomputing a generated point's geometry in float loses a few ulps of a value up to ~6.
-constexpr float kGeometryTol = 1e-4f;
+using testing::kGeometryTol;  // tests/tolerances.h
 // 2-D inputs stay "roughly in [-6, 6]": the ring's radius 5 plus the default noise; 8 leaves room.
 constexpr float kMax2dExtentAtDefaults = 8.0f;
 // A dataset at its defaults must generate well within a test's time (one frame of headroom to spare

@@ -7,6 +7,8 @@
 // committed): their tests WARN and skip when a file is absent.
 #include <catch2/catch.hpp>
 
+#include "tolerances.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -28,12 +30,8 @@ using namespace lab;
 
 namespace {
 
-// A pixel v is stored as a byte and read as v / pixel_max in float: recomputing v from the float is
-// exact to well within this.
-constexpr float kPixelTol = 1e-4f;
-// The noise test averages n·784 Gaussian draws: the sample mean and std-dev land within this of 0
-// and of `noise` (> 20 standard errors at these sizes).
-constexpr double kNoiseStatTol = 0.01;
+using testing::kNoiseStatTol;  // tests/tolerances.h
+using testing::kPixelTol;
 // Reading and drawing a real dataset at its default size must fit a test's time, as the generators.
 constexpr double kLoadBudgetSeconds = 0.5;
 // Nearest class mean on raw pixels scores ~0.90 on digits, ~0.82 on MNIST, ~0.68 on Fashion-MNIST;

@@ -31,6 +31,7 @@
 #include "optim/optimizer.h"
 #include "base/rng.h"
 #include "base/thread_pool.h"
+#include "tolerances.h"
 
 using namespace lab;
 using json = nlohmann::json;
@@ -38,29 +39,12 @@ using json = nlohmann::json;
 namespace {
 
 // [SECTION] tolerances --------------------------------------------------------------------------------
-// An entry passes when |ours − torch| ≤ abs + rel·|torch|. Both sides compute in float32 with the same
-// formulas; they differ only in summation order (our tiled matmul and im2col against PyTorch's BLAS and
-// conv kernels) and in libm's last bits (exp, erf, tanh; glibc natively, musl in wasm). The measured
-// worst cases (native and wasm, fast and reference kernels; LAB_GOLDEN_REPORT=1 prints them) use at
-// most 1/10 of each bound. A wrong formula misses by far more: PyTorch's tanh-approximated GELU, a
-// leaky slope of 0.02, rmsprop's alpha 0.9, adagrad's eps 1e-8 instead of 1e-10, sgd without Nesterov
-// or coupled instead of decoupled AdamW decay each fail dozens of these checks.
-struct Tol {
-  double rel, abs;
-};
-// Output and loss: a few roundings per layer through ≤ 9 layers (measured: abs 6.3e-8, rel 1.4e-6).
-constexpr Tol kForwardTol{4e-6, 4e-7};
-// Gradients: backward sums in yet another order; small entries are differences of larger terms,
-// hence the absolute part (measured: abs 5.3e-8, rel 3.7e-6 on entries above 1e-3; the batchnorm
-// fixtures reach half of this bound on the first dense layer: normalising by a batch variance amplifies).
-constexpr Tol kGradTol{1e-5, 1e-7};
-// The loss before each of the 10 steps: the forward bound, widened by 10 steps of drift (measured:
-// abs 3.8e-7, rel 1.1e-6).
-constexpr Tol kStepLossTol{1e-5, 1e-6};
-// Parameters after 10 steps: gradient noise compounds; adam, rmsprop and adagrad divide by sqrt(v), so
-// a relative gradient error becomes an absolute step error of order lr·1e-6 per step (measured: abs
-// 9.2e-7, rel 6.2e-5 on entries above 1e-3; sgd variants 8e-8).
-constexpr Tol kStepsTol{2e-5, 4e-6};
+// The tolerances and their reasons: tests/tolerances.h (Tol, kForwardTol, kGradTol, kStepLossTol, kStepsTol).
+using testing::Tol;
+using testing::kForwardTol;
+using testing::kGradTol;
+using testing::kStepLossTol;
+using testing::kStepsTol;
 
 constexpr int kFixtureVersion = 1;  // = FIXTURE_VERSION in tests/golden/generate.py
 const char* const kFixtures[] = {"mlp_ce", "mlp_mse", "cnn_bce", "cnn_ce", "norm_mlp", "norm_cnn"};

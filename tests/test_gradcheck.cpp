@@ -14,6 +14,7 @@
 
 using namespace lab;
 using lab::testing::fd_check;
+using lab::testing::kClosedFormTol;
 
 namespace {
 
@@ -138,9 +139,9 @@ TEST_CASE("losses match closed forms", "[loss]") {
   const int labels[2] = {0, 1};
   // CE: row 0: log 2; row 1: log(e + e^-1) + 1
   const double ce = (std::log(2.0) + std::log(std::exp(1.0) + std::exp(-1.0)) + 1.0) / 2;
-  CHECK(loss("softmax_cross_entropy").compute(out, {labels, nullptr}, nullptr) == Approx(ce).epsilon(1e-6));
+  CHECK(loss("softmax_cross_entropy").compute(out, {labels, nullptr}, nullptr) == Approx(ce).epsilon(kClosedFormTol));
   // MSE against one-hot: ((0-1)² + 0 + (1-0)² + (-1-1)²) / 4
-  CHECK(loss("mse").compute(out, {labels, nullptr}, nullptr) == Approx(1.5).epsilon(1e-6));
+  CHECK(loss("mse").compute(out, {labels, nullptr}, nullptr) == Approx(1.5).epsilon(kClosedFormTol));
   const int bad[2] = {0, 2};
   CHECK_THROWS_WITH(loss("softmax_cross_entropy").compute(out, {bad, nullptr}, nullptr),
                     Catch::Contains("label 2 does not fit 2 network outputs"));

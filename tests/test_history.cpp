@@ -1,6 +1,8 @@
 // The run's history: event log, replay bit for bit, reset, weight edits, stop conditions, input features.
 #include <catch2/catch.hpp>
 
+#include "tolerances.h"
+
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -173,7 +175,7 @@ TEST_CASE("info, weights and activations describe the network", "[history]") {
   const auto acts = lab.activations(x, 5);
   REQUIRE(acts.size() == 3);
   REQUIRE(acts[1].size() == 5 * 8);
-  REQUIRE(acts[1][0] == Approx(std::tanh(acts[0][0])).margin(1e-6));
+  REQUIRE(acts[1][0] == Approx(std::tanh(acts[0][0])).margin(testing::kClosedFormTol));
   REQUIRE(acts[2] == lab.predict(x, 5));
   REQUIRE_THROWS_WITH(lab.activations({1, 2, 3}, 1), Catch::Contains("need 2 values, got 3"));
 }

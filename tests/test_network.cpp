@@ -13,14 +13,15 @@
 #include "nn/loss.h"
 #include "nn/model.h"
 #include "session/lab.h"
+#include "tolerances.h"
 
 using namespace lab;
 using json = nlohmann::json;
 
 namespace {
 
-// Adding a second pass's partial sums into the first's result rounds differently from doubling it.
-constexpr double kSumRoundingTol = 1e-5;
+using testing::kClosedFormTol;  // tests/tolerances.h
+using testing::kSumRoundingTol;
 
 void fill(Tensor& t, Rng& rng) {
   for (size_t i = 0; i < t.size(); ++i) t.at(i) = rng.uniform(-1, 1);
@@ -163,14 +164,14 @@ TEST_CASE("hooks: record, replace, mask and add at a probe; the gradient through
   const Tensor& W = *m.layer(2).params()[0].value;  // (2, 4)
   for (int b = 0; b < 2; ++b)
     for (int o = 0; o < 2; ++o)
-      CHECK(ablated.at(b * 2 + o) == Approx(plain.at(b * 2 + o) - W.at(o * 4 + 2) * tanh_out.at(b * 4 + 2)).margin(1e-6));
+      CHECK(ablated.at(b * 2 + o) == Approx(plain.at(b * 2 + o) - W.at(o * 4 + 2) * tanh_out.at(b * 4 + 2)).margin(kClosedFormTol));
 
   // add (steering) 0.5 to unit 1: the output moves by W[:, 1]·0.5.
   std::vector<Hook> steer = {{.probe = "layer1", .kind = HookKind::Add, .units = {1}, .value = {0.5f}}};
   m.set_hooks(&steer);
   m.forward(x, ctx);
   for (int b = 0; b < 2; ++b)
-    for (int o = 0; o < 2; ++o) CHECK(m.output().at(b * 2 + o) == Approx(plain.at(b * 2 + o) + 0.5f * W.at(o * 4 + 1)).margin(1e-6));
+    for (int o = 0; o < 2; ++o) CHECK(m.output().at(b * 2 + o) == Approx(plain.at(b * 2 + o) + 0.5f * W.at(o * 4 + 1)).margin(kClosedFormTol));
 
   // The gradient through an ablated unit is zero: the first layer's weights into unit 2 get none.
   m.set_hooks(&ablate);

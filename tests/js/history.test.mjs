@@ -149,8 +149,7 @@ test('intervene: record, ablate and patch at a probe, on a copy of the network',
     { probe: 'layer1', kind: 'record' }]);
   assert.equal(r.records.length, 2);
   assert.equal(r.records[0].values.length, 10);
-  assert.equal(r.records[1].values[3], 0);
-  assert.equal(r.records[1].values[8], 0);
+  assert.ok(r.records[1].values[3] === 0 && r.records[1].values[8] === 0, 'unit 3 is ablated in both samples (±0)');
   assert.equal(r.outputs.length, 4);
   assert.notDeepEqual(Array.from(r.outputs), Array.from(lab.predict(x, 2)));
   assert.deepEqual(Array.from(lab.intervene(x, 2, []).outputs), Array.from(lab.predict(x, 2)));
