@@ -29,12 +29,12 @@ float relu(float v) { return v > 0 ? v : 0; }
 
 TEST_CASE("attr_metrics: Gini and entropy (P19)") {
   const float onehot[] = {0, 0, 0, 1}, uniform[] = {1, 1, 1, 1}, ramp[] = {1, 2, 3, 4};
-  CHECK(gini(onehot, 4) == Approx(0.75).margin(testing::kClosedFormTol));
-  CHECK(gini(uniform, 4) == Approx(0).margin(testing::kClosedFormTol));
-  CHECK(gini(ramp, 4) == Approx(0.25).margin(testing::kClosedFormTol));
-  CHECK(entropy(uniform, 4) == Approx(1.386294).margin(testing::kClosedFormTol));
-  CHECK(entropy(onehot, 4) == Approx(0).margin(testing::kClosedFormTol));
-  CHECK(entropy(ramp, 4) == Approx(1.279854).margin(testing::kClosedFormTol));
+  CHECK(gini(onehot, 4) == Approx(0.75).margin(lab::testing::kClosedFormTol));
+  CHECK(gini(uniform, 4) == Approx(0).margin(lab::testing::kClosedFormTol));
+  CHECK(gini(ramp, 4) == Approx(0.25).margin(lab::testing::kClosedFormTol));
+  CHECK(entropy(uniform, 4) == Approx(1.386294).margin(lab::testing::kClosedFormTol));
+  CHECK(entropy(onehot, 4) == Approx(0).margin(lab::testing::kClosedFormTol));
+  CHECK(entropy(ramp, 4) == Approx(1.279854).margin(lab::testing::kClosedFormTol));
 }
 
 TEST_CASE("attr_metrics: localisation toy and Quantus fixtures (P20)") {
@@ -142,5 +142,5 @@ TEST_CASE("attr_metrics: Spearman and Pearson") {
   CHECK(std::isnan(pearson(a, c, 5)));
   // Ties get average ranks: [1, 2, 2, 3] → ranks [1, 2.5, 2.5, 4] against [1, 2, 3, 4]: ρ = 0.9486833.
   const float t[] = {1, 2, 2, 3}, u[] = {1, 2, 3, 4};
-  CHECK(spearman(t, u, 4) == Approx(0.9486833).margin(testing::kClosedFormTol));
+  CHECK(spearman(t, u, 4) == Approx(0.9486833).margin(lab::testing::kClosedFormTol));
 }

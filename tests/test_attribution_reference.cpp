@@ -170,7 +170,7 @@ TEST_CASE("attribution: DeepLIFT summation-to-delta, DeepLIFT-SHAP, tanh, max-po
   const Tensor x = input({1, 2}, {1, 2});
   auto r = run(rd, "deeplift", "{}", x);
   check_map(r, {2, 1});
-  CHECK(std::fabs(r.delta[0]) < testing::kSumRoundingTol);
+  CHECK(std::fabs(r.delta[0]) < lab::testing::kSumRoundingTol);
   check_map(run(rd, "deeplift", R"({"multiply_by_inputs": false})", x), {2, 0.5f});
   const Tensor bg = input({0, 0, 1, 1}, {2, 2});
   check_map(run(rd, "deeplift_shap", R"({"baselines": 2})", x, &bg), {1, 1});
@@ -320,19 +320,19 @@ TEST_CASE("attribution: LRP rules on SimpleLRP — values, conservation and its 
     check_map(r, want);
     double s = 0;
     for (int i = 0; i < 3; ++i) s += r.map.at(i);
-    CHECK(s == Approx(96).margin(testing::kConservationTol));  // conservation without biases (P15)
+    CHECK(s == Approx(96).margin(lab::testing::kConservationTol));  // conservation without biases (P15)
   }
   // αβ(2, 1) on the all-positive model: no negative part, the α term returns 2R (P16): 216 = 2·108 with
   // αβ on the first layer, doubled again (432) with αβ on both.
   auto ab = run(pos, "lrp", R"({"composite": "custom", "first_rule": "alpha_beta", "alpha": 2})", x);
-  CHECK(ab.map.at(0) + ab.map.at(1) + ab.map.at(2) == Approx(216).margin(testing::kConservationTol));
+  CHECK(ab.map.at(0) + ab.map.at(1) + ab.map.at(2) == Approx(216).margin(lab::testing::kConservationTol));
   auto ab2 = run(pos, "lrp", R"({"composite": "custom", "rule": "alpha_beta", "alpha": 2})", x);
-  CHECK(ab2.map.at(0) + ab2.map.at(1) + ab2.map.at(2) == Approx(432).margin(testing::kConservationTol));
+  CHECK(ab2.map.at(0) + ab2.map.at(1) + ab2.map.at(2) == Approx(432).margin(lab::testing::kConservationTol));
   // Biases absorb relevance: f = 95.5, ΣR = 96 with ε.
   Model biased = simple_lrp(rng, -2, {1, -1, 0.5f}, -2);
   auto rb = run(biased, "lrp", R"({"epsilon": 1e-9})", x);
   CHECK(rb.f[0] == Approx(95.5f));
-  CHECK(rb.map.at(0) + rb.map.at(1) + rb.map.at(2) == Approx(96).margin(testing::kConservationTol));
+  CHECK(rb.map.at(0) + rb.map.at(1) + rb.map.at(2) == Approx(96).margin(lab::testing::kConservationTol));
   // A large ε absorbs relevance: ε = 1 on the first layer (top layer ε tiny) → 99.69 of 108, 87.79 of 96.
   for (auto [w00, want] : {std::pair<float, float>{2, 99.69f}, {-2, 87.79f}}) {
     Model mm = simple_lrp(rng, w00);
@@ -433,7 +433,7 @@ TEST_CASE("attribution: LRP rules match their matrix forms on a random dense lay
     rules[0].high = hi;
     Tensor out;
     attr::detail::lrp_backward(net, t, R, rules, out);
-    for (int i = 0; i < 5; ++i) CHECK(out.at(i) == Approx(want[i]).margin(testing::kSumRoundingTol));
+    for (int i = 0; i < 5; ++i) CHECK(out.at(i) == Approx(want[i]).margin(lab::testing::kSumRoundingTol));
   }
 }
 

@@ -175,7 +175,7 @@ TEST_CASE("info, weights and activations describe the network", "[history]") {
   const auto acts = lab.activations(x, 5);
   REQUIRE(acts.size() == 3);
   REQUIRE(acts[1].size() == 5 * 8);
-  REQUIRE(acts[1][0] == Approx(std::tanh(acts[0][0])).margin(testing::kClosedFormTol));
+  REQUIRE(acts[1][0] == Approx(std::tanh(acts[0][0])).margin(lab::testing::kClosedFormTol));
   REQUIRE(acts[2] == lab.predict(x, 5));
   REQUIRE_THROWS_WITH(lab.activations({1, 2, 3}, 1), Catch::Contains("need 2 values, got 3"));
 }
