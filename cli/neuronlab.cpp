@@ -13,12 +13,12 @@
 #include <thread>
 #include <vector>
 
-#include "data/dataset.h"
-#include "io/export_pytorch.h"
-#include "session/lab.h"
-#include "kernels/matmul.h"
 #include "base/rng.h"
 #include "base/version.h"
+#include "data/dataset.h"
+#include "io/export_pytorch.h"
+#include "kernels/matmul.h"
+#include "session/lab.h"
 
 #include <algorithm>
 #include <fstream>
@@ -105,7 +105,11 @@ int load_spec(lab::Lab& lab, const char* spec_path) {
       for (const auto& d : lab::dataset_registry()) {
         if (d.asset.empty() || lab.has_asset(d.name)) continue;
         std::ifstream probe(dir + "/" + d.asset, std::ios::binary);
-        if (probe) lab.set_asset(d.name, [&] { std::string b = read_file((dir + "/" + d.asset).c_str()); return std::vector<uint8_t>(b.begin(), b.end()); }());
+        if (probe)
+          lab.set_asset(d.name, [&] {
+            std::string b = read_file((dir + "/" + d.asset).c_str());
+            return std::vector<uint8_t>(b.begin(), b.end());
+          }());
       }
     }
     for (const auto& w : lab.load(read_file(spec_path))) std::fprintf(stderr, "neuronlab: %s\n", w.c_str());
@@ -138,7 +142,10 @@ int train_cmd(int argc, char** argv, bool bench) {
   };
   long long steps = 10;
   double t = timed(steps);
-  while (t < 0.3) { steps *= 2; t = timed(steps); }
+  while (t < 0.3) {
+    steps *= 2;
+    t = timed(steps);
+  }
   steps = std::max<long long>(1, (long long)(steps * seconds / t));
   std::vector<double> rates;
   for (int r = 0; r < 3; ++r) rates.push_back(steps * batch / timed(steps));
@@ -221,8 +228,8 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   if (cmd == "--version" || cmd == "version") {
     const lab::BuildInfo b = lab::build_info();
-    std::printf("NeuronLab %s (native, %s, SIMD %s, %d hardware threads)\n", lab::version(), b.compiler.c_str(),
-                b.simd ? "on" : "off", lab::ThreadPool::hardware_threads());
+    std::printf("NeuronLab %s (native, %s, SIMD %s, %d hardware threads)\n", lab::version(), b.compiler.c_str(), b.simd ? "on" : "off",
+                lab::ThreadPool::hardware_threads());
     return 0;
   }
   if (cmd == "selftest") return selftest();

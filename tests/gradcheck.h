@@ -42,7 +42,10 @@ inline FdResult fd_check(std::vector<float*> x, const std::vector<float>& analyt
     const double num = (fp - fm) / (2.0 * kFdStep);
     const double err = std::fabs(analytic[i] - num);
     if (report) std::fprintf(stderr, "FD|%s|%.3g|%.3g\n", what.c_str(), err, num);
-    if (err > r.max_err) { r.max_err = err; r.worst = i; }
+    if (err > r.max_err) {
+      r.max_err = err;
+      r.worst = i;
+    }
     if (err > kFdAbsTol + kFdRelTol * std::fabs(num) && r.ok) {
       r.ok = false;
       r.where = what + "[" + std::to_string(i) + "]: analytic " + std::to_string(analytic[i]) + " vs numeric " + std::to_string(num);

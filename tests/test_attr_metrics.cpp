@@ -91,7 +91,9 @@ TEST_CASE("attr_metrics: pixel flipping and deletion/insertion on a linear model
   CHECK(ins.score.back() == Approx(fx[0]));
   CHECK(del.frac == std::vector<float>{0, 1.0f / 3, 2.0f / 3, 1});
   // The AUC of a constant curve is the constant.
-  const Score seven = [](const float*, int rows, float* out) { for (int r = 0; r < rows; ++r) out[r] = 7; };
+  const Score seven = [](const float*, int rows, float* out) {
+    for (int r = 0; r < rows; ++r) out[r] = 7;
+  };
   CHECK(deletion_curve(x.data(), a.data(), base.data(), 6, 4, seven).auc == Approx(7));
   CHECK_THROWS_AS(deletion_curve(x.data(), a.data(), base.data(), 6, 0, linear()), std::invalid_argument);
 }

@@ -10,19 +10,20 @@
 #include <string>
 #include <vector>
 
+#include "base/rng.h"
+#include "base/thread_pool.h"
 #include "interp/attribution/attr_net.h"
 #include "interp/attribution/attribution.h"
 #include "nn/model.h"
-#include "base/rng.h"
-#include "base/thread_pool.h"
 
 using namespace lab;
 
 namespace {
 
-constexpr float kExact = 1e-4f;     // float32 on values up to a few hundred: a few ulps per summed term
+constexpr float kExact = 1e-4f;  // float32 on values up to a few hundred: a few ulps per summed term
 constexpr float kSampling = 1.5f;
-constexpr float kKinkGL = 0.25f;    // Gauss–Legendre n = 50 across a kink between nodes (captum's IG delta there: 0.179)   // sampling methods with hundreds of draws on BasicModel_MultiLayer (captum: 1.0 at 250)
+constexpr float kKinkGL =
+    0.25f;  // Gauss–Legendre n = 50 across a kink between nodes (captum's IG delta there: 0.179)   // sampling methods with hundreds of draws on BasicModel_MultiLayer (captum: 1.0 at 250)
 
 void set_params(Model& m, const std::vector<std::vector<float>>& v) {
   auto ps = m.params();
@@ -40,8 +41,8 @@ Tensor input(const std::vector<float>& v, Shape s) {
   return t;
 }
 
-attr::Result run(Model& m, const std::string& method, const std::string& options, const Tensor& x,
-                 const Tensor* background = nullptr, size_t max_floats = 0, ThreadPool* pool = nullptr) {
+attr::Result run(Model& m, const std::string& method, const std::string& options, const Tensor& x, const Tensor* background = nullptr,
+                 size_t max_floats = 0, ThreadPool* pool = nullptr) {
   attr::Net net = attr::net_of(m, Exec{pool, false});
   attr::Context c;
   c.background = background;
@@ -68,8 +69,8 @@ LayerSpec act(const std::string& a) { return {"activation", {}, {{"activation", 
 // Layers: 0 linear0, 1 linear1, 2 relu, 3 linear2.
 Model multilayer(Rng& rng) {
   Model m({3}, {dense(3), dense(4), act("relu"), dense(2)}, "zeros", rng);
-  set_params(m, {{1, 0, 0, 0, 1, 0, 0, 0, 1}, {0, 0, 0}, std::vector<float>(12, 1.0f), {-10, 1, 1, 1},
-                 std::vector<float>(8, 1.0f), {-1, 1}});
+  set_params(m,
+             {{1, 0, 0, 0, 1, 0, 0, 0, 1}, {0, 0, 0}, std::vector<float>(12, 1.0f), {-10, 1, 1, 1}, std::vector<float>(8, 1.0f), {-1, 1}});
   return m;
 }
 // f(x1, x2) = relu(relu(x1) − 1 − relu(x2))
@@ -96,14 +97,16 @@ Model simple_lrp(Rng& rng, float w00, std::vector<float> b1 = {}, float b2 = 0) 
   Model m({3}, {dense(3, bias), act("relu"), dense(1, bias)}, "zeros", rng);
   std::vector<float> w(9, 2.0f);
   w[0] = w00;
-  if (bias) set_params(m, {w, b1, {3, 3, 3}, {b2}});
-  else set_params(m, {w, {3, 3, 3}});
+  if (bias)
+    set_params(m, {w, b1, {3, 3, 3}, {b2}});
+  else
+    set_params(m, {w, {3, 3, 3}});
   return m;
 }
 // BasicModel_ConvNet_One_Conv: conv 1→2 3×3 weights 1 bias [−50, −75]; ReLU; flatten; fc 8→4 [ones(4,5) | −ones(4,3)]; ReLU
 Model convnet(Rng& rng) {
-  Model m({1, 4, 4}, {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}}, act("relu"), {"flatten", {}, {}}, dense(4), act("relu")},
-          "zeros", rng);
+  Model m({1, 4, 4}, {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}}, act("relu"), {"flatten", {}, {}}, dense(4), act("relu")}, "zeros",
+          rng);
   std::vector<float> fc(32);
   for (int o = 0; o < 4; ++o)
     for (int i = 0; i < 8; ++i) fc[o * 8 + i] = i < 5 ? 1.0f : -1.0f;
@@ -214,8 +217,7 @@ TEST_CASE("attribution: guided backprop, deconvolution, Grad-CAM, guided Grad-CA
   check_map(run(m, "grad_cam", R"({"target": 0, "layer": 0})", x),
             {11.25f, 11.25f, 13.5f, 13.5f, 11.25f, 11.25f, 13.5f, 13.5f, 20.25f, 20.25f, 22.5f, 22.5f, 20.25f, 20.25f, 22.5f, 22.5f});
   check_map(run(m, "grad_cam", R"({"target": 0, "layer": 1})", x), {0, 0, 4, 4, 0, 0, 4, 4, 28, 28, 32.5f, 32.5f, 28, 28, 32.5f, 32.5f});
-  check_map(run(m, "guided_grad_cam", R"({"target": 0, "layer": 1})", x),
-            {0, 0, 4, 4, 0, 0, 12, 8, 28, 84, 97.5f, 65, 28, 56, 65, 32.5f});
+  check_map(run(m, "guided_grad_cam", R"({"target": 0, "layer": 1})", x), {0, 0, 4, 4, 0, 0, 12, 8, 28, 84, 97.5f, 65, 28, 56, 65, 32.5f});
   auto lrp = run(m, "lrp", R"({"target": 0, "epsilon": 1e-9})", x);
   check_map(lrp, {0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11, 0, 0, 0, 0});
   CHECK(std::fabs(lrp.delta[0]) < kExact);  // only because the biases cancel here (§1.14)
@@ -439,8 +441,12 @@ TEST_CASE("attribution: LRP rules match their matrix forms on a random dense lay
 
 TEST_CASE("attribution: DiFull — backprop maps stay inside the explained cell (P25)") {
   Rng rng(5);
-  Model m({1, 4, 4}, {{"conv2d", {{"filters", 3}, {"kernel", 3}, {"padding", 1}}, {}}, act("relu"),
-                      {"maxpool2d", {{"size", 2}, {"stride", 2}}, {}}, {"flatten", {}, {}}, dense(3)},
+  Model m({1, 4, 4},
+          {{"conv2d", {{"filters", 3}, {"kernel", 3}, {"padding", 1}}, {}},
+           act("relu"),
+           {"maxpool2d", {{"size", 2}, {"stride", 2}}, {}},
+           {"flatten", {}, {}},
+           dense(3)},
           "glorot_uniform", rng);
   Tensor grid({2, 1, 8, 8});
   for (size_t i = 0; i < grid.size(); ++i) grid.at(i) = rng.uniform(0, 1);
@@ -450,8 +456,8 @@ TEST_CASE("attribution: DiFull — backprop maps stay inside the explained cell 
     for (size_t i = 0; i < bg.size(); ++i) bg.at(i) = rng.uniform(0, 1);
     attr::Context c;
     c.background = &bg;
-    for (const char* method : {"saliency", "input_x_gradient", "integrated_gradients", "guided_backprop", "deeplift", "lrp",
-                               "grad_cam", "gradient_shap", "deeplift_shap", "feature_ablation"}) {
+    for (const char* method : {"saliency", "input_x_gradient", "integrated_gradients", "guided_backprop", "deeplift", "lrp", "grad_cam",
+                               "gradient_shap", "deeplift_shap", "feature_ablation"}) {
       INFO(method << " at " << y0 << "," << x0);
       auto r = attr::attribute(net, attr::parse_params(method, "{}"), grid, c);
       double inside = 0, outside = 0;
@@ -471,8 +477,12 @@ TEST_CASE("attribution: DiFull — backprop maps stay inside the explained cell 
 TEST_CASE("attribution: every registered method runs on an MLP and a CNN; errors name the problem") {
   Rng rng(3);
   Model mlp({6}, {dense(8), act("relu"), dense(5), act("tanh"), dense(3)}, "glorot_uniform", rng);
-  Model cnn({1, 8, 8}, {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}}, act("relu"), {"maxpool2d", {{"size", 2}, {"stride", 2}}, {}},
-                        {"flatten", {}, {}}, dense(3)},
+  Model cnn({1, 8, 8},
+            {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}},
+             act("relu"),
+             {"maxpool2d", {{"size", 2}, {"stride", 2}}, {}},
+             {"flatten", {}, {}},
+             dense(3)},
             "glorot_uniform", rng);
   for (Model* m : {&mlp, &cnn}) {
     const size_t d = shape_size(m->input_shape());

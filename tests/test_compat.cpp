@@ -87,9 +87,12 @@ json run_spec(const json& entry, int threads) {
     wait_done(*j);
     INFO(m["method"] << " result: " << j->result_json);
     json r = json::parse(j->result_json);
-    maps.push_back({{"method", m["method"]}, {"hash", hash_floats(j->result)}, {"size", j->result.size()},
+    maps.push_back({{"method", m["method"]},
+                    {"hash", hash_floats(j->result)},
+                    {"size", j->result.size()},
                     {"first", std::vector<float>(j->result.begin(), j->result.begin() + std::min<size_t>(4, j->result.size()))},
-                    {"targets", r["targets"]}, {"delta", r["delta"]}});
+                    {"targets", r["targets"]},
+                    {"delta", r["delta"]}});
   }
   out["attributions"] = maps;
   return out;

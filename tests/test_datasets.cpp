@@ -34,11 +34,16 @@ constexpr int kMinGlyphDistance = 16;
 DatasetParams defaults_of(const DatasetInfo& info) {
   DatasetParams p;
   for (const ParamSpec& s : info.params) {
-    if (s.name == "n") p.n = (int)s.def;
-    else if (s.name == "noise") p.noise = (float)s.def;
-    else if (s.name == "test_ratio") p.test_ratio = (float)s.def;
-    else if (s.name == "seed") p.seed = (uint64_t)s.def;
-    else p.extra[s.name] = s.def;
+    if (s.name == "n")
+      p.n = (int)s.def;
+    else if (s.name == "noise")
+      p.noise = (float)s.def;
+    else if (s.name == "test_ratio")
+      p.test_ratio = (float)s.def;
+    else if (s.name == "seed")
+      p.seed = (uint64_t)s.def;
+    else
+      p.extra[s.name] = s.def;
   }
   return p;
 }
@@ -63,8 +68,8 @@ bool same_dataset(const Dataset& a, const Dataset& b) {
 
 // Checks one split's arrays against the dataset's shapes; returns its sample count. (Counts bad
 // values and checks the counts, rather than one REQUIRE per value: thousands of values per split.)
-size_t check_split(const Dataset& d, const std::vector<float>& x, const std::vector<int>& label,
-                   const std::vector<float>& y, const std::vector<float>& mask) {
+size_t check_split(const Dataset& d, const std::vector<float>& x, const std::vector<int>& label, const std::vector<float>& y,
+                   const std::vector<float>& mask) {
   const size_t in = d.input_size();
   REQUIRE(in > 0);
   REQUIRE(x.size() % in == 0);
@@ -132,8 +137,7 @@ Rows all_rows(const Dataset& d) {
   return r;
 }
 
-Dataset make(const std::string& name, int n, float noise, uint64_t seed = 3,
-             std::map<std::string, double> extra = {}) {
+Dataset make(const std::string& name, int n, float noise, uint64_t seed = 3, std::map<std::string, double> extra = {}) {
   DatasetParams p;
   p.n = n;
   p.noise = noise;
@@ -147,10 +151,10 @@ Dataset make(const std::string& name, int n, float noise, uint64_t seed = 3,
 // [SECTION] registry ------------------------------------------------------------------------------
 
 TEST_CASE("the dataset registry lists every dataset with a complete schema", "[datasets]") {
-  const std::vector<std::string> expected = {"circle", "xor",   "gaussians", "spiral", "moons", "checkerboard",
-                                             "spiral_multi", "blobs", "plane", "gaussian_bumps", "one_feature",
-                                             "block_patterns", "random", "random_images", "digits", "mnist",
-                                             "fashion_mnist", "csv"};
+  const std::vector<std::string> expected = {
+      "circle",       "xor",           "gaussians", "spiral",         "moons",         "checkerboard",
+      "spiral_multi", "blobs",         "plane",     "gaussian_bumps", "one_feature",   "block_patterns",
+      "random",       "random_images", "digits",    "mnist",          "fashion_mnist", "csv"};
   std::vector<std::string> names;
   for (const DatasetInfo& info : dataset_registry()) names.push_back(info.name);
   REQUIRE(names == expected);
@@ -238,11 +242,15 @@ TEST_CASE("for one seed, the noise moves the same points (labels unchanged)", "[
 }
 
 TEST_CASE("split sizes: test = n·test_ratio rounded half up, both splits non-empty", "[datasets]") {
-  struct Case { int n; float ratio; size_t n_test; };
+  struct Case {
+    int n;
+    float ratio;
+    size_t n_test;
+  };
   const Case cases[] = {
-      {10, 0.0f, 0},   {10, 0.01f, 1},  // rounds to 0, raised to 1 so the test split is non-empty
-      {10, 0.5f, 5},   {10, 0.9f, 9},   {11, 0.5f, 6},  // 5.5 rounds up
-      {15, 0.7f, 11},  // 10.5: 0.7f is read as 0.7, not as 0.69999998
+      {10, 0.0f, 0},     {10, 0.01f, 1},                        // rounds to 0, raised to 1 so the test split is non-empty
+      {10, 0.5f, 5},     {10, 0.9f, 9},         {11, 0.5f, 6},  // 5.5 rounds up
+      {15, 0.7f, 11},                                           // 10.5: 0.7f is read as 0.7, not as 0.69999998
       {500, 0.25f, 125}, {100000, 0.9f, 90000},
   };
   for (const Case& c : cases) {
@@ -288,12 +296,10 @@ TEST_CASE("make_dataset rejects bad names and parameters with readable messages"
   REQUIRE_THROWS_WITH(make_dataset("xor", bad), "dataset 'xor': test_ratio must be a number between 0 and 0.9 (got 0.95)");
   bad = p;
   bad.seed = 4294967296ull;
-  REQUIRE_THROWS_WITH(make_dataset("xor", bad),
-                      "dataset 'xor': seed must be an integer between 0 and 4294967295 (got 4294967296)");
+  REQUIRE_THROWS_WITH(make_dataset("xor", bad), "dataset 'xor': seed must be an integer between 0 and 4294967295 (got 4294967296)");
   bad = p;
   bad.extra["classes"] = 3;
-  REQUIRE_THROWS_WITH(make_dataset("spiral", bad),
-                      "dataset 'spiral': unknown parameter 'classes' (it takes none)");
+  REQUIRE_THROWS_WITH(make_dataset("spiral", bad), "dataset 'spiral': unknown parameter 'classes' (it takes none)");
   bad = p;
   bad.extra["arms"] = 3;
   REQUIRE_THROWS_WITH(make_dataset("blobs", bad), "dataset 'blobs': unknown parameter 'arms' (known: classes)");
@@ -304,11 +310,9 @@ TEST_CASE("make_dataset rejects bad names and parameters with readable messages"
   bad.extra["classes"] = 3.5;
   REQUIRE_THROWS_WITH(make_dataset("blobs", bad), "dataset 'blobs': classes must be an integer (got 3.5)");
   bad.extra["classes"] = 7;
-  REQUIRE_THROWS_WITH(make_dataset("spiral_multi", bad),
-                      "dataset 'spiral_multi': classes must be an integer between 3 and 5 (got 7)");
+  REQUIRE_THROWS_WITH(make_dataset("spiral_multi", bad), "dataset 'spiral_multi': classes must be an integer between 3 and 5 (got 7)");
   bad.extra["classes"] = 1;
-  REQUIRE_THROWS_WITH(make_dataset("block_patterns", bad),
-                      "dataset 'block_patterns': classes must be an integer between 2 and 10 (got 1)");
+  REQUIRE_THROWS_WITH(make_dataset("block_patterns", bad), "dataset 'block_patterns': classes must be an integer between 2 and 10 (got 1)");
 
   // The boundaries themselves are accepted (compared in float: 0.9f is not "above 0.9").
   DatasetParams edge = p;
@@ -332,8 +336,10 @@ TEST_CASE("circle: a disk inside a ring", "[datasets]") {
   for (size_t i = 0; i < r.label.size(); ++i) {
     const float radius = std::hypot(r.x[2 * i], r.x[2 * i + 1]);
     const int c = r.label[i];
-    if (c == 0) REQUIRE(radius <= 2.5f + kGeometryTol);
-    else REQUIRE((radius >= 3.5f - kGeometryTol && radius <= 5.0f + kGeometryTol));
+    if (c == 0)
+      REQUIRE(radius <= 2.5f + kGeometryTol);
+    else
+      REQUIRE((radius >= 3.5f - kGeometryTol && radius <= 5.0f + kGeometryTol));
     sum_r[c] += radius;
     ++count[c];
   }
@@ -366,7 +372,10 @@ TEST_CASE("gaussians and blobs: each class clusters around its centre", "[datase
   const float kCentreTol = 0.3f;
   const Rows g = all_rows(make("gaussians", 2000, 0.0f));
   double sx[2] = {0, 0}, sy[2] = {0, 0};
-  for (size_t i = 0; i < g.label.size(); ++i) { sx[g.label[i]] += g.x[2 * i]; sy[g.label[i]] += g.x[2 * i + 1]; }
+  for (size_t i = 0; i < g.label.size(); ++i) {
+    sx[g.label[i]] += g.x[2 * i];
+    sy[g.label[i]] += g.x[2 * i + 1];
+  }
   REQUIRE(std::fabs(sx[0] / 1000 + 2) < kCentreTol);
   REQUIRE(std::fabs(sy[0] / 1000 + 2) < kCentreTol);
   REQUIRE(std::fabs(sx[1] / 1000 - 2) < kCentreTol);
@@ -378,7 +387,10 @@ TEST_CASE("gaussians and blobs: each class clusters around its centre", "[datase
     REQUIRE(d.num_classes == k);
     const Rows b = all_rows(d);
     std::vector<double> mx(k, 0), my(k, 0);
-    for (size_t i = 0; i < b.label.size(); ++i) { mx[b.label[i]] += b.x[2 * i]; my[b.label[i]] += b.x[2 * i + 1]; }
+    for (size_t i = 0; i < b.label.size(); ++i) {
+      mx[b.label[i]] += b.x[2 * i];
+      my[b.label[i]] += b.x[2 * i + 1];
+    }
     for (int c = 0; c < k; ++c) {
       // Centres sit on a circle of radius 4, the first at the top.
       REQUIRE(std::fabs(std::hypot(mx[c] / 200, my[c] / 200) - 4.0) < kCentreTol);
@@ -502,8 +514,7 @@ TEST_CASE("one_feature: only x1 decides the label, and the mask says so", "[data
 
 // [SECTION] block_patterns ------------------------------------------------------------------------
 
-TEST_CASE("block_patterns: a class glyph in one slot, the null glyph in the other, the mask on the glyph",
-          "[datasets]") {
+TEST_CASE("block_patterns: a class glyph in one slot, the null glyph in the other, the mask on the glyph", "[datasets]") {
   const Dataset d = make("block_patterns", 400, 0.0f);
   REQUIRE(d.num_classes == 10);
   REQUIRE(d.input_shape == std::vector<int>{1, kImageSide, kImageSide});
@@ -613,8 +624,7 @@ TEST_CASE("CSV: numeric features and integer labels make a classification", "[da
 }
 
 TEST_CASE("CSV: string labels become classes in order of first appearance", "[datasets]") {
-  const Dataset d = parse_csv_dataset("a,species,b\n1,setosa,2\n3,virginica,4\n5,setosa,6\n7,versicolor,8\n",
-                                      "species", 0.0f, 1);
+  const Dataset d = parse_csv_dataset("a,species,b\n1,setosa,2\n3,virginica,4\n5,setosa,6\n7,versicolor,8\n", "species", 0.0f, 1);
   REQUIRE(d.task == TaskKind::Classification);
   REQUIRE(d.class_names == std::vector<std::string>{"setosa", "virginica", "versicolor"});
   REQUIRE(d.feature_names == std::vector<std::string>{"a", "b"});
@@ -640,11 +650,8 @@ TEST_CASE("CSV: fractional or negative labels make a regression", "[datasets]") 
 
 TEST_CASE("CSV: separators, whitespace, quotes, blank lines, CRLF and a byte-order mark", "[datasets]") {
   const std::vector<std::string> texts = {
-      "x1,x2,y\n1,2,a\n3,4,b\n",
-      "\xEF\xBB\xBF x1 , x2 ,y\r\n\r\n 1 ,2, a\r\n\n3,  4 ,b  \r\n\r\n",
-      "x1;x2;y\n1;2;a\n3;4;b",
-      "x1\tx2\ty\n1\t2\ta\n3\t4\tb\n",
-      "\"x1\",\"x2\",\"y\"\n\"1\", 2 ,\"a\"\n3,\"4\",\"b\"\n",
+      "x1,x2,y\n1,2,a\n3,4,b\n",       "\xEF\xBB\xBF x1 , x2 ,y\r\n\r\n 1 ,2, a\r\n\n3,  4 ,b  \r\n\r\n", "x1;x2;y\n1;2;a\n3;4;b",
+      "x1\tx2\ty\n1\t2\ta\n3\t4\tb\n", "\"x1\",\"x2\",\"y\"\n\"1\", 2 ,\"a\"\n3,\"4\",\"b\"\n",
   };
   for (const std::string& t : texts) {
     INFO(t);
@@ -659,8 +666,7 @@ TEST_CASE("CSV: separators, whitespace, quotes, blank lines, CRLF and a byte-ord
   // A quoted label may hold the separator, a doubled quote and a line break.
   const Dataset q = parse_csv_dataset("x,y\n1,\"a, \"\"b\"\"\nc\"\n2,d\n", "", 0.0f, 1);
   REQUIRE(q.class_names.size() == 2);
-  REQUIRE(std::set<std::string>(q.class_names.begin(), q.class_names.end()) ==
-          std::set<std::string>{"a, \"b\"\nc", "d"});
+  REQUIRE(std::set<std::string>(q.class_names.begin(), q.class_names.end()) == std::set<std::string>{"a, \"b\"\nc", "d"});
 }
 
 TEST_CASE("CSV: two rows split one and one", "[datasets]") {
@@ -670,9 +676,7 @@ TEST_CASE("CSV: two rows split one and one", "[datasets]") {
 }
 
 TEST_CASE("CSV: bad input is rejected with the row and column", "[datasets]") {
-  auto parse = [](const std::string& text, const std::string& label = "") {
-    return parse_csv_dataset(text, label, 0.5f, 1);
-  };
+  auto parse = [](const std::string& text, const std::string& label = "") { return parse_csv_dataset(text, label, 0.5f, 1); };
   REQUIRE_THROWS_AS(parse("x1,x2,y\n1,2,0\n3,abc,1\n"), std::invalid_argument);
   REQUIRE_THROWS_WITH(parse("x1,x2,y\n1,2,0\n3,abc,1\n"), "row 3, column 'x2': 'abc' is not a number");
   // Blank lines count, so row numbers are the editor's line numbers.
@@ -699,25 +703,21 @@ TEST_CASE("CSV: bad input is rejected with the row and column", "[datasets]") {
                       "the label column 'y' has a single value ('a'); a classification needs at least two classes");
   REQUIRE_THROWS_WITH(parse("x,y\n1,\"a\n2,b\n"), "row 2: a quoted field is never closed");
   REQUIRE_THROWS_WITH(parse("x,y\n1,\"a\"b\n"), "row 2: unexpected text after the closing quote of a field");
-  REQUIRE_THROWS_WITH(parse_csv_dataset("x,y\n1,0\n2,1\n", "", 0.95f, 1),
-                      "CSV: test_ratio must be between 0 and 0.9 (got 0.95)");
+  REQUIRE_THROWS_WITH(parse_csv_dataset("x,y\n1,0\n2,1\n", "", 0.95f, 1), "CSV: test_ratio must be between 0 and 0.9 (got 0.95)");
   // A long cell is shortened in the message.
   const std::string long_cell(100, 'z');
-  REQUIRE_THROWS_WITH(parse("x,y\n" + long_cell + ",0\n"),
-                      "row 2, column 'x': '" + std::string(40, 'z') + "...' is not a number");
+  REQUIRE_THROWS_WITH(parse("x,y\n" + long_cell + ",0\n"), "row 2, column 'x': '" + std::string(40, 'z') + "...' is not a number");
 }
 
 TEST_CASE("CSV: size limits give a clear error", "[datasets]") {
   std::string header;
   for (int c = 0; c <= 10000; ++c) header += (c ? ",c" : "c") + std::to_string(c);
-  REQUIRE_THROWS_WITH(parse_csv_dataset(header + "\n", "", 0.5f, 1),
-                      "the CSV has 10001 columns; at most 10000 are supported");
+  REQUIRE_THROWS_WITH(parse_csv_dataset(header + "\n", "", 0.5f, 1), "the CSV has 10001 columns; at most 10000 are supported");
 
   std::string rows = "x,y\n";
   rows.reserve(4 * 1000002 + 4);
   for (int i = 0; i < 1000001; ++i) rows += i % 2 ? "1,1\n" : "0,0\n";
-  REQUIRE_THROWS_WITH(parse_csv_dataset(rows, "", 0.5f, 1),
-                      "the CSV has more than 1000000 data rows; at most 1000000 are supported");
+  REQUIRE_THROWS_WITH(parse_csv_dataset(rows, "", 0.5f, 1), "the CSV has more than 1000000 data rows; at most 1000000 are supported");
 }
 
 TEST_CASE("the csv dataset reads the user's table from its asset", "[datasets]") {

@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "data/dataset.h"
-#include "session/lab.h"
-#include "data/nlds.h"
 #include "base/rng.h"
+#include "data/dataset.h"
+#include "data/nlds.h"
+#include "session/lab.h"
 
 using namespace lab;
 
@@ -47,8 +47,7 @@ struct Fake {
   std::vector<uint8_t> pixels, labels;
   NldsImages im;
 };
-Fake fake_images(uint32_t count, uint32_t c, uint32_t h, uint32_t w, uint32_t classes = 10, uint32_t pixel_max = 255,
-                 uint64_t seed = 5) {
+Fake fake_images(uint32_t count, uint32_t c, uint32_t h, uint32_t w, uint32_t classes = 10, uint32_t pixel_max = 255, uint64_t seed = 5) {
   Fake f;
   Rng rng(seed);
   f.pixels.resize((size_t)count * c * h * w);
@@ -66,8 +65,7 @@ Fake fake_images(uint32_t count, uint32_t c, uint32_t h, uint32_t w, uint32_t cl
   return f;
 }
 
-std::vector<uint8_t> fake_file(uint32_t count, uint32_t c, uint32_t h, uint32_t w, uint32_t classes = 10,
-                               uint32_t pixel_max = 255) {
+std::vector<uint8_t> fake_file(uint32_t count, uint32_t c, uint32_t h, uint32_t w, uint32_t classes = 10, uint32_t pixel_max = 255) {
   return write_nlds(fake_images(count, c, h, w, classes, pixel_max).im);
 }
 
@@ -200,8 +198,7 @@ TEST_CASE("parse_nlds rejects every truncation of a valid file", "[datasets]") {
   REQUIRE_THROWS_WITH(parse_nlds(b.data(), 20), "nlds: truncated: 20 bytes are fewer than the 40 of the header and checksum");
   // Header 36 + source 32 + names 3 × 8: the pixels start at 92; 6 samples × 4 pixels.
   REQUIRE_THROWS_WITH(parse_nlds(b.data(), 100), "nlds: truncated at offset 92: 24 bytes of pixels expected, only 8 remain");
-  REQUIRE_THROWS_WITH(parse_nlds(b.data(), b.size() - 1),
-                      "nlds: truncated at offset 122: 4 bytes of checksum expected, only 3 remain");
+  REQUIRE_THROWS_WITH(parse_nlds(b.data(), b.size() - 1), "nlds: truncated at offset 122: 4 bytes of checksum expected, only 3 remain");
   REQUIRE_THROWS_WITH(parse_nlds(b.data(), b.size() - 1, "mnist.nlds"), Catch::StartsWith("mnist.nlds: truncated"));
 }
 
@@ -220,12 +217,9 @@ TEST_CASE("parse_nlds rejects corrupt and malformed files with readable messages
                       Catch::StartsWith("nlds: checksum mismatch (stored ") && Catch::EndsWith("the file is corrupt"));
   REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { b[40] ^= 0x20; })), Catch::Contains("checksum mismatch"));
   REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { b.push_back(0); })),
-                      "nlds: 1 unexpected byte after the checksum (the file should be " + std::to_string(good.size()) +
-                          " bytes)");
-  REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { b[0] = 'X'; })),
-                      "nlds: not a NeuronLab dataset file (it does not start with \"NLDS\")");
-  REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 4, 2); })),
-                      "nlds: version 2 is not supported (this build reads version 1)");
+                      "nlds: 1 unexpected byte after the checksum (the file should be " + std::to_string(good.size()) + " bytes)");
+  REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { b[0] = 'X'; })), "nlds: not a NeuronLab dataset file (it does not start with \"NLDS\")");
+  REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 4, 2); })), "nlds: version 2 is not supported (this build reads version 1)");
   // Header fields out of their limits (checked before the sizes they imply are trusted).
   REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 24, 1); })), "nlds: classes must be between 2 and 255 (got 1)");
   REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 24, 300); })), "nlds: classes must be between 2 and 255 (got 300)");
@@ -233,8 +227,7 @@ TEST_CASE("parse_nlds rejects corrupt and malformed files with readable messages
   REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 20, 0); })), "nlds: width must be between 1 and 512 (got 0)");
   REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 12, 65); })), "nlds: channels must be between 1 and 64 (got 65)");
   REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 28, 0); })), "nlds: pixel_max must be between 1 and 255 (got 0)");
-  REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 32, 5000); })),
-                      "nlds: source length must be between 0 and 4096 (got 5000)");
+  REQUIRE_THROWS_WITH(parse(bad([&](auto& b) { put_u32(b, 32, 5000); })), "nlds: source length must be between 0 and 4096 (got 5000)");
   REQUIRE_THROWS_WITH(parse(bad([&](auto& b) {
                         put_u32(b, 8, 0xFFFFFFFFu);
                         put_u32(b, 16, 512);
@@ -290,8 +283,10 @@ TEST_CASE("a dataset with a data file names it and says so when it is not loaded
     REQUIRE(info->task == TaskKind::Classification);
   }
   for (const DatasetInfo& info : dataset_registry())
-    if (info.name == "csv") REQUIRE(info.asset == "user.csv");
-    else if (info.name != "digits" && info.name != "mnist" && info.name != "fashion_mnist") REQUIRE(info.asset.empty());
+    if (info.name == "csv")
+      REQUIRE(info.asset == "user.csv");
+    else if (info.name != "digits" && info.name != "mnist" && info.name != "fashion_mnist")
+      REQUIRE(info.asset.empty());
 
   const std::string missing =
       "dataset 'mnist' needs its data file mnist.nlds, which is not loaded (run scripts/pack-datasets.sh / npm run build)";
@@ -302,8 +297,7 @@ TEST_CASE("a dataset with a data file names it and says so when it is not loaded
   REQUIRE_THROWS_AS(make_dataset("digits", params(100), &others), std::invalid_argument);
   // Generated datasets ignore the assets.
   REQUIRE(make_dataset("spiral", params(100), &others).n_train() == 50);
-  REQUIRE_THROWS_WITH(check_dataset_asset("spiral", others["fashion_mnist"]),
-                      "dataset 'spiral' reads no data file: it is generated");
+  REQUIRE_THROWS_WITH(check_dataset_asset("spiral", others["fashion_mnist"]), "dataset 'spiral' reads no data file: it is generated");
 }
 
 TEST_CASE("a data file that does not fit its dataset is refused with a readable message", "[datasets]") {
@@ -318,8 +312,7 @@ TEST_CASE("a data file that does not fit its dataset is refused with a readable 
   REQUIRE_THROWS_WITH(make_dataset("mnist", params(500), &a),
                       "dataset 'mnist': n must be at most 200, the samples in mnist.nlds (got 500)");
   a["mnist"][200] ^= 1;
-  REQUIRE_THROWS_WITH(make_dataset("mnist", params(100), &a),
-                      Catch::StartsWith("dataset 'mnist': mnist.nlds: checksum mismatch"));
+  REQUIRE_THROWS_WITH(make_dataset("mnist", params(100), &a), Catch::StartsWith("dataset 'mnist': mnist.nlds: checksum mismatch"));
   REQUIRE_THROWS_WITH(check_dataset_asset("mnist", a["mnist"]), Catch::Contains("checksum mismatch"));
   a["mnist"].resize(1000);
   REQUIRE_THROWS_WITH(check_dataset_asset("mnist", a["mnist"]), Catch::StartsWith("dataset 'mnist': mnist.nlds: truncated"));
@@ -367,8 +360,10 @@ TEST_CASE("a data file's samples come out as [0, 1] floats, class-balanced and s
           row[j] = (char)(uint8_t)std::lround(scaled);
         }
         const auto it = label_of.find(row);
-        if (it == label_of.end()) ++unknown;
-        else if (it->second != label[r]) ++wrong_label;
+        if (it == label_of.end())
+          ++unknown;
+        else if (it->second != label[r])
+          ++wrong_label;
         seen.insert(row);
       }
     };
@@ -433,8 +428,7 @@ TEST_CASE("Lab::set_asset checks a data file; load and import_model build experi
   Lab lab(1);
   REQUIRE(!lab.has_asset("mnist"));
   REQUIRE_THROWS_WITH(lab.load(spec), Catch::Contains("needs its data file mnist.nlds, which is not loaded"));
-  REQUIRE_THROWS_WITH(lab.set_asset("spiral", fake_file(100, 1, 28, 28)),
-                      "dataset 'spiral' reads no data file: it is generated");
+  REQUIRE_THROWS_WITH(lab.set_asset("spiral", fake_file(100, 1, 28, 28)), "dataset 'spiral' reads no data file: it is generated");
   REQUIRE_THROWS_WITH(lab.set_asset("mnist", {1, 2, 3}), Catch::StartsWith("dataset 'mnist': mnist.nlds: not a NeuronLab"));
   REQUIRE_THROWS_WITH(lab.set_asset("mnist", fake_file(100, 1, 8, 8)), Catch::Contains("needs 1×28×28 images"));
   REQUIRE(!lab.has_asset("mnist"));

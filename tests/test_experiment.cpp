@@ -5,11 +5,11 @@
 #include <cstring>
 #include <thread>
 
-#include "experiment/experiment.h"
-#include "session/lab.h"
-#include "io/model_io.h"
-#include "experiment/spec.h"
 #include "base/thread_pool.h"
+#include "experiment/experiment.h"
+#include "experiment/spec.h"
+#include "io/model_io.h"
+#include "session/lab.h"
 
 using namespace lab;
 

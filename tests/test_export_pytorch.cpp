@@ -14,14 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "nn/activations.h"
+#include "base/thread_pool.h"
 #include "experiment/experiment.h"
+#include "experiment/spec.h"
 #include "io/export_pytorch.h"
+#include "nn/activations.h"
 #include "nn/layer.h"
 #include "nn/loss.h"
 #include "optim/optimizer.h"
-#include "experiment/spec.h"
-#include "base/thread_pool.h"
 
 using namespace lab;
 
@@ -133,7 +133,8 @@ const char* kEveryLayer = R"({"seed": 5, "data": {"name": "block_patterns", "n":
   "regularization": {"l1": 0.0001, "l2": 0.001}})";
 
 // A 2-D MLP on computed features.
-const char* kFeatures = R"({"seed": 9, "data": {"name": "spiral", "n": 120, "noise": 0.05, "features": ["x1", "x2", "x1sq", "sinx2", "x1x2"]},
+const char* kFeatures =
+    R"({"seed": 9, "data": {"name": "spiral", "n": 120, "noise": 0.05, "features": ["x1", "x2", "x1sq", "sinx2", "x1x2"]},
   "model": {"layers": [{"type": "dense", "units": 7, "activation": "tanh"}, {"type": "dense", "units": 2}]},
   "optimizer": {"name": "adam", "lr": 0.02}, "batch_size": 16})";
 
@@ -170,7 +171,7 @@ TEST_CASE("export_pytorch: every layer type becomes its torch module, one per Ne
   CHECK(contains(py, "# 2 maxpool2d: (3, 28, 28) → (3, 13, 13)"));
   CHECK(contains(py, "nn.Conv2d(3, 2, kernel_size=2, stride=2, padding=0),"));
   CHECK(contains(py, "nn.GELU(approximate=\"none\"),"));
-  CHECK(contains(py, "SampleSoftmax(),"));          // layer 5: softmax over all of (2, 6, 6), per sample
+  CHECK(contains(py, "SampleSoftmax(),"));  // layer 5: softmax over all of (2, 6, 6), per sample
   CHECK(contains(py, "# 5 activation softmax: (2, 6, 6) → (2, 6, 6)"));
   CHECK(contains(py, "class SampleSoftmax(nn.Module):"));
   CHECK(contains(py, "nn.AvgPool2d(kernel_size=2, stride=1, padding=0, ceil_mode=False),"));
@@ -179,7 +180,7 @@ TEST_CASE("export_pytorch: every layer type becomes its torch module, one per Ne
   CHECK(contains(py, "nn.Linear(50, 5, bias=False),"));
   CHECK(contains(py, "nn.ELU(alpha=1.0),"));
   CHECK(contains(py, "nn.Linear(5, 3, bias=True),"));
-  CHECK(contains(py, "nn.Softmax(dim=1),"));        // the last layer: softmax over a vector
+  CHECK(contains(py, "nn.Softmax(dim=1),"));  // the last layer: softmax over a vector
   CHECK(contains(py, "# 12 activation softmax: (3) → (3)"));
   // Training settings: loss, optimizer with every hyper-parameter, L1/L2, batch size, the steps so far.
   CHECK(contains(py, "loss_fn = nn.CrossEntropyLoss()"));
@@ -275,8 +276,8 @@ TEST_CASE("export_pytorch: features appear in featurize() in the spec's order", 
 TEST_CASE("export_pytorch: every activation, loss, optimizer and schedule of the registries exports", "[export_pytorch]") {
   for (const ActivationInfo& a : activation_registry()) {
     INFO(a.name);
-    Experiment e(parse_spec(spec_with(kFeatures, "{\"model\": {\"layers\": [{\"type\": \"dense\", \"units\": 4, \"activation\": \"" + a.name +
-                                                     "\"}, {\"type\": \"activation\", \"activation\": \"" + a.name +
+    Experiment e(parse_spec(spec_with(kFeatures, "{\"model\": {\"layers\": [{\"type\": \"dense\", \"units\": 4, \"activation\": \"" +
+                                                     a.name + "\"}, {\"type\": \"activation\", \"activation\": \"" + a.name +
                                                      "\"}, {\"type\": \"dense\", \"units\": 2}]}}")));
     std::string py;
     REQUIRE_NOTHROW(py = export_pytorch_script(e));
@@ -294,8 +295,10 @@ TEST_CASE("export_pytorch: every activation, loss, optimizer and schedule of the
       {R"({"name": "sgd", "lr": 0.1})", "torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.0, nesterov=False, weight_decay=0.0)"},
       {R"({"name": "adam", "lr": 0.002, "beta1": 0.8, "beta2": 0.99, "eps": 1e-07})",
        "torch.optim.Adam(model.parameters(), lr=0.002, betas=(0.8, 0.99), eps=1e-07, weight_decay=0.0)"},
-      {R"({"name": "adamw", "lr": 0.001})", "torch.optim.AdamW(model.parameters(), lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01)"},
-      {R"({"name": "rmsprop", "lr": 0.01, "alpha": 0.9})", "torch.optim.RMSprop(model.parameters(), lr=0.01, alpha=0.9, eps=1e-08, weight_decay=0.0)"},
+      {R"({"name": "adamw", "lr": 0.001})",
+       "torch.optim.AdamW(model.parameters(), lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01)"},
+      {R"({"name": "rmsprop", "lr": 0.01, "alpha": 0.9})",
+       "torch.optim.RMSprop(model.parameters(), lr=0.01, alpha=0.9, eps=1e-08, weight_decay=0.0)"},
       {R"({"name": "adagrad", "lr": 0.05})", "torch.optim.Adagrad(model.parameters(), lr=0.05, eps=1e-10, weight_decay=0.0)"},
   };
   CHECK(std::size(optimizers) == optimizer_registry().size());
@@ -354,7 +357,10 @@ TEST_CASE("export_pytorch: regression, tables and datasets too large to embed", 
 
 TEST_CASE("export_pytorch: the test's base64 decoder is strict", "[export_pytorch]") {
   // The decoder above is what makes the bit-exactness tests meaningful; pin it to RFC 4648's examples.
-  auto text = [](const std::string& b64) { const auto v = base64_decode(b64); return std::string(v.begin(), v.end()); };
+  auto text = [](const std::string& b64) {
+    const auto v = base64_decode(b64);
+    return std::string(v.begin(), v.end());
+  };
   CHECK(text("") == "");
   CHECK(text("Zg==") == "f");
   CHECK(text("Zm8=") == "fo");

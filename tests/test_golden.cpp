@@ -24,13 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "base/rng.h"
+#include "base/thread_pool.h"
 #include "nn/activations.h"
 #include "nn/layer.h"
 #include "nn/loss.h"
 #include "nn/model.h"
 #include "optim/optimizer.h"
-#include "base/rng.h"
-#include "base/thread_pool.h"
 #include "tolerances.h"
 
 using namespace lab;
@@ -40,11 +40,11 @@ namespace {
 
 // [SECTION] tolerances --------------------------------------------------------------------------------
 // The tolerances and their reasons: tests/tolerances.h (Tol, kForwardTol, kGradTol, kStepLossTol, kStepsTol).
-using testing::Tol;
 using testing::kForwardTol;
 using testing::kGradTol;
 using testing::kStepLossTol;
 using testing::kStepsTol;
+using testing::Tol;
 
 constexpr int kFixtureVersion = 1;  // = FIXTURE_VERSION in tests/golden/generate.py
 const char* const kFixtures[] = {"mlp_ce", "mlp_mse", "cnn_bce", "cnn_ce", "norm_mlp", "norm_cnn"};
@@ -96,8 +96,10 @@ struct Batch {
   Tensor values;
   Targets targets() const {
     Targets t;
-    if (!labels.empty()) t.labels = labels.data();
-    else t.values = values.data();
+    if (!labels.empty())
+      t.labels = labels.data();
+    else
+      t.values = values.data();
     return t;
   }
 };
@@ -106,8 +108,10 @@ Batch batch_of(const json& fx) {
   Batch b;
   b.x = tensor_of(fx.at("input"));
   const json& t = fx.at("targets");
-  if (t.contains("labels")) b.labels = t.at("labels").get<std::vector<int>>();
-  else b.values = tensor_of(t.at("values"));
+  if (t.contains("labels"))
+    b.labels = t.at("labels").get<std::vector<int>>();
+  else
+    b.values = tensor_of(t.at("values"));
   return b;
 }
 
@@ -142,10 +146,10 @@ void compare(const std::string& what, const float* ours, size_t n, const json& r
     if (std::fabs(r) > 1e-3) worst_rel = std::max(worst_rel, e / std::fabs(r));
   }
   if (std::getenv("LAB_GOLDEN_REPORT"))
-    std::printf("golden %-48s n=%-5zu max abs %.2e  max rel (|ref|>1e-3) %.2e  worst/allowed %.3f\n", what.c_str(), n,
-                worst_abs, worst_rel, worst);
-  INFO(what << ": entry " << at << " is " << ours[at] << ", PyTorch " << ref[at].get<double>() << " (max abs err "
-            << worst_abs << ", allowed " << tol.abs << " + " << tol.rel << "·|ref|)");
+    std::printf("golden %-48s n=%-5zu max abs %.2e  max rel (|ref|>1e-3) %.2e  worst/allowed %.3f\n", what.c_str(), n, worst_abs, worst_rel,
+                worst);
+  INFO(what << ": entry " << at << " is " << ours[at] << ", PyTorch " << ref[at].get<double>() << " (max abs err " << worst_abs
+            << ", allowed " << tol.abs << " + " << tol.rel << "·|ref|)");
   CHECK(worst <= 1.0);
 }
 
@@ -160,8 +164,7 @@ void compare_params(const std::string& what, Model& m, const json& ref, bool gra
   auto params = grads ? m.trainable_params() : m.params();
   REQUIRE(params.size() == ref.size());
   for (size_t i = 0; i < params.size(); ++i)
-    compare(what + " param " + std::to_string(i) + " (" + params[i].name + ")", grads ? *params[i].grad : *params[i].value,
-            ref[i], tol);
+    compare(what + " param " + std::to_string(i) + " (" + params[i].name + ")", grads ? *params[i].grad : *params[i].value, ref[i], tol);
 }
 
 // [SECTION] tests -------------------------------------------------------------------------------------

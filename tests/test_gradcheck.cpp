@@ -4,13 +4,13 @@
 #include <cstring>
 #include <map>
 
-#include "nn/activations.h"
+#include "base/rng.h"
+#include "base/thread_pool.h"
 #include "gradcheck.h"
+#include "nn/activations.h"
 #include "nn/layer.h"
 #include "nn/loss.h"
 #include "nn/model.h"
-#include "base/rng.h"
-#include "base/thread_pool.h"
 
 using namespace lab;
 using lab::testing::fd_check;
@@ -76,17 +76,20 @@ struct GradCase {
 const std::map<std::string, std::vector<GradCase>>& grad_cases() {
   static const std::map<std::string, std::vector<GradCase>> c = {
       {"dense", {{{"dense", {{"units", 5}}, {}}, {7}, 4}, {{"dense", {{"units", 3}, {"bias", 0}}, {}}, {2}, 3, -1, 1, false, true}}},
-      {"conv2d", {{{"conv2d", {{"filters", 3}, {"kernel", 3}}, {}}, {2, 6, 5}, 3},
-                  {{"conv2d", {{"filters", 2}, {"kernel", 3}, {"stride", 2}, {"padding", 1}}, {}}, {1, 7, 7}, 5, -1, 1, false, true}}},
+      {"conv2d",
+       {{{"conv2d", {{"filters", 3}, {"kernel", 3}}, {}}, {2, 6, 5}, 3},
+        {{"conv2d", {{"filters", 2}, {"kernel", 3}, {"stride", 2}, {"padding", 1}}, {}}, {1, 7, 7}, 5, -1, 1, false, true}}},
       // Max pooling is not differentiable at ties; inputs spread over [-3, 3] make ties improbable.
       {"maxpool2d", {{{"maxpool2d", {{"size", 2}}, {}}, {2, 6, 6}, 2, -3, 3}}},
       {"avgpool2d", {{{"avgpool2d", {{"size", 3}, {"stride", 2}}, {}}, {1, 7, 7}, 2}}},
       {"flatten", {{{"flatten", {}, {}}, {2, 3, 3}, 2}}},
-      {"dropout", {{{"dropout", {{"rate", 0.5}}, {}}, {6}, 3}}},  // at evaluation: the identity
+      {"dropout", {{{"dropout", {{"rate", 0.5}}, {}}, {6}, 3}}},                 // at evaluation: the identity
       {"activation", {{{"activation", {}, {{"activation", "tanh"}}}, {9}, 3}}},  // every activation: below
       // Batch statistics in training (μ, σ² depend on x), running statistics at evaluation; 1-D and 2-D.
-      {"batchnorm", {{{"batchnorm", {}, {}}, {5}, 4, -1, 1, true}, {{"batchnorm", {}, {}}, {3, 3, 2}, 3, -1, 1, true},
-                     {{"batchnorm", {{"eps", 1e-3}}, {}}, {4}, 3, -1, 1, false}}},
+      {"batchnorm",
+       {{{"batchnorm", {}, {}}, {5}, 4, -1, 1, true},
+        {{"batchnorm", {}, {}}, {3, 3, 2}, 3, -1, 1, true},
+        {{"batchnorm", {{"eps", 1e-3}}, {}}, {4}, 3, -1, 1, false}}},
       {"layernorm", {{{"layernorm", {}, {}}, {6}, 3}, {{"layernorm", {{"eps", 1e-3}}, {}}, {2, 3, 3}, 2}}},
   };
   return c;
@@ -122,11 +125,15 @@ TEST_CASE("gradient check: every loss, with labels and with values", "[gradcheck
     for (int mode = 0; mode < 2; ++mode) {
       if (mode == 1 && l.needs_labels) continue;
       Targets t;
-      if (mode == 0) t.labels = labels; else t.values = values.data();
+      if (mode == 0)
+        t.labels = labels;
+      else
+        t.values = values.data();
       l.compute(out, t, &dout);
       std::vector<float*> xs;
       for (size_t i = 0; i < out.size(); ++i) xs.push_back(&out.at(i));
-      auto r = fd_check(xs, std::vector<float>(dout.data(), dout.data() + dout.size()), [&] { return (double)l.compute(out, t, nullptr); }, l.name);
+      auto r = fd_check(
+          xs, std::vector<float>(dout.data(), dout.data() + dout.size()), [&] { return (double)l.compute(out, t, nullptr); }, l.name);
       INFO(l.name << (mode ? " values" : " labels") << ": " << r.where);
       CHECK(r.ok);
     }
@@ -135,7 +142,10 @@ TEST_CASE("gradient check: every loss, with labels and with values", "[gradcheck
 
 TEST_CASE("losses match closed forms", "[loss]") {
   Tensor out({2, 2});
-  out.at(0) = 0; out.at(1) = 0; out.at(2) = 1; out.at(3) = -1;
+  out.at(0) = 0;
+  out.at(1) = 0;
+  out.at(2) = 1;
+  out.at(3) = -1;
   const int labels[2] = {0, 1};
   // CE: row 0: log 2; row 1: log(e + e^-1) + 1
   const double ce = (std::log(2.0) + std::log(std::exp(1.0) + std::exp(-1.0)) + 1.0) / 2;
@@ -191,8 +201,7 @@ TEST_CASE("model spec errors name the layer", "[model]") {
                     "layer 1 (dense): layer 'dense': units must be an integer between 1 and 65536 (got 0)");
   CHECK_THROWS_WITH(Model({1, 4, 4}, {{"conv2d", {{"filters", 2}, {"kernel", 5}}, {}}}, "glorot_uniform", rng),
                     Catch::Contains("layer 1 (conv2d): conv2d: a 5×5 kernel does not fit the input (1, 4, 4)"));
-  CHECK_THROWS_WITH(Model({1, 4, 4}, {{"dense", {{"units", 2}}, {}}}, "glorot_uniform", rng),
-                    Catch::Contains("add a flatten layer"));
+  CHECK_THROWS_WITH(Model({1, 4, 4}, {{"dense", {{"units", 2}}, {}}}, "glorot_uniform", rng), Catch::Contains("add a flatten layer"));
   CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}}, {{"activation", "swish"}}}}, "glorot_uniform", rng),
                     Catch::Contains("activation must be one of linear, relu"));
   CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}, {"width", 3}}, {}}}, "glorot_uniform", rng),

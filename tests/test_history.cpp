@@ -95,7 +95,8 @@ TEST_CASE("history: bad histories and weight edits are refused and change nothin
   REQUIRE_THROWS_WITH(lab.replay_async(R"({"spec": {}, "events": [{"at": 5, "reset": true}, {"at": 9, "set": {}}, {"at": 2, "set": {}}]})"),
                       Catch::Contains("before the previous event"));
   // A history whose event cannot apply fails the job, and the current experiment stays.
-  auto j = lab.replay_async(std::string(R"({"spec": )") + kSpiral + R"(, "events": [{"at": 2, "weight": {"layer": 0, "param": "weight", "index": 999, "value": 1}}]})");
+  auto j = lab.replay_async(std::string(R"({"spec": )") + kSpiral +
+                            R"(, "events": [{"at": 2, "weight": {"layer": 0, "param": "weight", "index": 999, "value": 1}}]})");
   for (int i = 0; i < 60000 && !j->finished(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   REQUIRE(j->state() == Job::State::Failed);
   REQUIRE_THAT(j->error(), Catch::Contains("history.events[0]") && Catch::Contains("out of range"));
@@ -121,7 +122,10 @@ TEST_CASE("stop conditions end a run at an epoch boundary, the same step whateve
     REQUIRE(m["testAccuracy"].get<double>() >= 0.9);
     REQUIRE_THAT(m["stopReason"].get<std::string>(), Catch::Contains("target test accuracy"));
     REQUIRE(m["step"].get<long long>() % 10 == 0);  // 100 training samples, batch 10: epochs end every 10 steps
-    if (stop_step < 0) { stop_step = m["step"]; digest = lab.digest(); }
+    if (stop_step < 0) {
+      stop_step = m["step"];
+      digest = lab.digest();
+    }
     REQUIRE(m["step"] == stop_step);
     REQUIRE(lab.digest() == digest);
     // Stopped runs do not train on until the condition changes.
@@ -132,7 +136,8 @@ TEST_CASE("stop conditions end a run at an epoch boundary, the same step whateve
     REQUIRE(json::parse(lab.metrics_json())["step"] == stop_step + 5);
   }
   Lab e(1);
-  e.load(R"({"data": {"name": "xor", "n": 100}, "model": {"layers": [{"type": "dense", "units": 2}]}, "batch_size": 10, "stop": {"epochs": 3}})");
+  e.load(
+      R"({"data": {"name": "xor", "n": 100}, "model": {"layers": [{"type": "dense", "units": 2}]}, "batch_size": 10, "stop": {"epochs": 3}})");
   wait_done(e.train_until_async(1000));
   REQUIRE(json::parse(e.metrics_json())["step"] == 15);
   REQUIRE_THAT(json::parse(e.metrics_json())["stopReason"].get<std::string>(), Catch::Contains("reached 3 epochs"));
@@ -158,8 +163,9 @@ TEST_CASE("input features: 2-D inputs become the chosen features", "[history]") 
   REQUIRE(f == x);
   REQUIRE_THROWS_WITH(lab.load(R"({"data": {"name": "circle", "features": ["x3"]}, "model": {"layers": [{"type": "dense", "units": 2}]}})"),
                       Catch::Contains("spec.data.features[0] 'x3' is not a known feature"));
-  REQUIRE_THROWS_WITH(lab.load(R"({"data": {"name": "digits", "features": ["x1"]}, "model": {"layers": [{"type": "dense", "units": 10}]}})"),
-                      Catch::Contains("only applies to 2-D datasets"));
+  REQUIRE_THROWS_WITH(
+      lab.load(R"({"data": {"name": "digits", "features": ["x1"]}, "model": {"layers": [{"type": "dense", "units": 10}]}})"),
+      Catch::Contains("only applies to 2-D datasets"));
 }
 
 TEST_CASE("info, weights and activations describe the network", "[history]") {

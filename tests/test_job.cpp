@@ -18,8 +18,14 @@ void wait_finished(const Job& j) {
 TEST_CASE("jobs run in order and report results", "[jobs]") {
   JobRunner runner;
   std::vector<int> order;
-  auto a = runner.submit("a", [&](Job& j) { order.push_back(1); j.result = {1.0f, 2.0f}; });
-  auto b = runner.submit("b", [&](Job& j) { order.push_back(2); j.result_json = "{\"ok\":true}"; });
+  auto a = runner.submit("a", [&](Job& j) {
+    order.push_back(1);
+    j.result = {1.0f, 2.0f};
+  });
+  auto b = runner.submit("b", [&](Job& j) {
+    order.push_back(2);
+    j.result_json = "{\"ok\":true}";
+  });
   wait_finished(*a);
   wait_finished(*b);
   REQUIRE(a->state() == Job::State::Done);
@@ -46,7 +52,13 @@ TEST_CASE("a failing job reports its message; the runner goes on", "[jobs]") {
 TEST_CASE("a running job can be cancelled", "[jobs]") {
   JobRunner runner;
   std::atomic<bool> started{false};
-  auto job = runner.submit("spin", [&](Job& j) { started = true; for (;;) { j.check_cancel(); std::this_thread::yield(); } });
+  auto job = runner.submit("spin", [&](Job& j) {
+    started = true;
+    for (;;) {
+      j.check_cancel();
+      std::this_thread::yield();
+    }
+  });
   while (!started) std::this_thread::yield();
   job->cancel();
   wait_finished(*job);

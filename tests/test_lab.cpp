@@ -5,8 +5,8 @@
 #include <string>
 #include <thread>
 
-#include "session/lab.h"
 #include "base/version.h"
+#include "session/lab.h"
 
 using namespace lab;
 
@@ -41,8 +41,7 @@ TEST_CASE("Lab::matmul_async computes C = A·B off-thread", "[lab]") {
 
 TEST_CASE("Lab::matmul_async rejects bad shapes with a readable message", "[lab]") {
   Lab lab(1);
-  REQUIRE_THROWS_WITH(lab.matmul_async({1, 2, 3}, {1, 2}, 2, 2, 1, false, false),
-                      "matmul: A has 3 elements, but its shape 2×2 needs 4");
+  REQUIRE_THROWS_WITH(lab.matmul_async({1, 2, 3}, {1, 2}, 2, 2, 1, false, false), "matmul: A has 3 elements, but its shape 2×2 needs 4");
   REQUIRE_THROWS_WITH(lab.matmul_async({}, {}, 0, 2, 1, false, false), "matmul: M must be a positive integer (got 0)");
   REQUIRE_THROWS_AS(lab.matmul_async({}, {}, 100000, 100000, 1, false, false), std::invalid_argument);
 }

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <vector>
 
-#include "kernels/matmul.h"
 #include "base/rng.h"
 #include "base/thread_pool.h"
+#include "kernels/matmul.h"
 
 using namespace lab;
 
@@ -17,7 +17,10 @@ namespace {
 // Inputs are in [-1, 1), so Σ|a||b| ≤ K; 4·K·eps·K relative to the magnitude scale is a safe, tight bound.
 float reorder_tolerance(int K) { return 4.0f * K * 1.1920929e-7f * std::max(1, K); }
 
-struct Case { int M, N, K; bool ta, tb, acc; };
+struct Case {
+  int M, N, K;
+  bool ta, tb, acc;
+};
 
 void run_case(const Case& c, ThreadPool* pool) {
   Rng rng(c.M * 1000003u + c.N * 1009u + c.K);
@@ -37,8 +40,8 @@ void run_case(const Case& c, ThreadPool* pool) {
       if (j >= c.N) {
         REQUIRE(std::memcmp(&r, &s, sizeof r) == 0);  // padding past N untouched
       } else if (std::fabs(r - s) > tol) {
-        FAIL_CHECK("M=" << c.M << " N=" << c.N << " K=" << c.K << " ta=" << c.ta << " tb=" << c.tb << " acc=" << c.acc
-                         << " at (" << i << "," << j << "): ref " << r << " simd " << s);
+        FAIL_CHECK("M=" << c.M << " N=" << c.N << " K=" << c.K << " ta=" << c.ta << " tb=" << c.tb << " acc=" << c.acc << " at (" << i
+                        << "," << j << "): ref " << r << " simd " << s);
         return;
       }
     }
@@ -50,13 +53,14 @@ TEST_CASE("matmul_simd128 agrees with matmul_ref on random shapes", "[matmul]") 
   ThreadPool pool(3);
   Rng pick(7);
   std::vector<Case> cases = {
-      {1, 1, 1, false, false, false}, {4, 8, 1, false, false, false}, {3, 7, 5, false, false, true},
-      {kMatmulMC + 1, kMatmulNC + 3, kMatmulKC + 5, false, false, false},  // every tile edge at once
-      {65, 9, 300, true, true, true}, {2, 3, 2, true, false, false}, {17, 33, 129, false, true, false},
+      {1, 1, 1, false, false, false},    {4, 8, 1, false, false, false},
+      {3, 7, 5, false, false, true},     {kMatmulMC + 1, kMatmulNC + 3, kMatmulKC + 5, false, false, false},  // every tile edge at once
+      {65, 9, 300, true, true, true},    {2, 3, 2, true, false, false},
+      {17, 33, 129, false, true, false},
   };
   for (int r = 0; r < 40; ++r)
-    cases.push_back({1 + (int)pick.below(90), 1 + (int)pick.below(90), 1 + (int)pick.below(300),
-                     pick.below(2) == 1, pick.below(2) == 1, pick.below(2) == 1});
+    cases.push_back({1 + (int)pick.below(90), 1 + (int)pick.below(90), 1 + (int)pick.below(300), pick.below(2) == 1, pick.below(2) == 1,
+                     pick.below(2) == 1});
   for (const auto& c : cases) {
     run_case(c, nullptr);
     run_case(c, &pool);
@@ -105,17 +109,25 @@ TEST_CASE("matmul dispatch honours the force-reference switch", "[matmul]") {
   for (auto& x : b) x = rng.uniform(-1, 1);
   std::vector<float> ref(M * N), fast(M * N), via_ref(M * N), via_fast(M * N);
   MatmulArgs g{M, N, K, a.data(), K, false, b.data(), N, false, nullptr, N, false};
-  g.C = ref.data(); matmul_ref(g);
-  g.C = fast.data(); matmul_simd128(g, nullptr);
+  g.C = ref.data();
+  matmul_ref(g);
+  g.C = fast.data();
+  matmul_simd128(g, nullptr);
   REQUIRE(std::memcmp(ref.data(), fast.data(), ref.size() * 4) != 0);  // precondition of this test
-  g.C = via_ref.data(); matmul(Exec{nullptr, true}, g);
-  g.C = via_fast.data(); matmul(Exec{nullptr, false}, g);
+  g.C = via_ref.data();
+  matmul(Exec{nullptr, true}, g);
+  g.C = via_fast.data();
+  matmul(Exec{nullptr, false}, g);
   REQUIRE(std::memcmp(ref.data(), via_ref.data(), ref.size() * 4) == 0);
   REQUIRE(std::memcmp(fast.data(), via_fast.data(), fast.size() * 4) == 0);
 }
 
 TEST_CASE("every parallel tiling path is bit-identical to one thread and close to the reference", "[matmul][determinism]") {
-  struct Shape3 { int M, N, K; bool ta, tb; const char* path; };
+  struct Shape3 {
+    int M, N, K;
+    bool ta, tb;
+    const char* path;
+  };
   const Shape3 shapes[] = {
       {64, 520, 300, false, true, "all rows in one tile: A packed once and shared, N split"},
       {8, 4096, 200, true, false, "a few rows, many columns"},

@@ -43,7 +43,9 @@ const char* kSpec = R"({"seed": 3, "data": {"name": "circle", "n": 120},
 TEST_CASE("backward adds to the gradients; zero_grad clears them; state has no gradient", "[network]") {
   Rng rng(5);
   Model m({1, 5, 5},
-          {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {{"activation", "relu"}}}, {"batchnorm", {}, {}}, {"flatten", {}, {}},
+          {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {{"activation", "relu"}}},
+           {"batchnorm", {}, {}},
+           {"flatten", {}, {}},
            {"dense", {{"units", 3}}, {}}},
           "glorot_uniform", rng);
   Tensor x({4, 1, 5, 5}), dout;
@@ -99,7 +101,8 @@ TEST_CASE("probes: one per layer, named by id or layer<i>, (B, T = 1, N)", "[net
 
 TEST_CASE("layer ids: checked, unique, and accepted wherever a layer index is", "[network]") {
   Rng rng(1);
-  CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}}, {{"id", "1x"}}}}, "glorot_uniform", rng), Catch::Contains("id '1x' must be a name"));
+  CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}}, {{"id", "1x"}}}}, "glorot_uniform", rng),
+                    Catch::Contains("id '1x' must be a name"));
   CHECK_THROWS_WITH(Model({2}, {{"dense", {{"units", 2}}, {{"id", "a"}}}, {"dense", {{"units", 2}}, {{"id", "a"}}}}, "glorot_uniform", rng),
                     Catch::Contains("id 'a' is used by another layer"));
 
@@ -171,7 +174,8 @@ TEST_CASE("hooks: record, replace, mask and add at a probe; the gradient through
   m.set_hooks(&steer);
   m.forward(x, ctx);
   for (int b = 0; b < 2; ++b)
-    for (int o = 0; o < 2; ++o) CHECK(m.output().at(b * 2 + o) == Approx(plain.at(b * 2 + o) + 0.5f * W.at(o * 4 + 1)).margin(kClosedFormTol));
+    for (int o = 0; o < 2; ++o)
+      CHECK(m.output().at(b * 2 + o) == Approx(plain.at(b * 2 + o) + 0.5f * W.at(o * 4 + 1)).margin(kClosedFormTol));
 
   // The gradient through an ablated unit is zero: the first layer's weights into unit 2 get none.
   m.set_hooks(&ablate);
@@ -208,6 +212,7 @@ TEST_CASE("Lab::intervene runs hooks on a copy of the network", "[network][hooks
   CHECK(r.outputs != lab.predict(x, 3));
   CHECK(lab.intervene(x, 3, "[]").outputs == lab.predict(x, 3));
   CHECK(lab.digest() == digest);
-  CHECK_THROWS_WITH(lab.intervene(x, 3, R"([{"probe": "hidden", "kind": "zap"}])"), Catch::Contains("kind must be one of record, replace, mask, add"));
+  CHECK_THROWS_WITH(lab.intervene(x, 3, R"([{"probe": "hidden", "kind": "zap"}])"),
+                    Catch::Contains("kind must be one of record, replace, mask, add"));
   CHECK_THROWS_WITH(lab.intervene(x, 2, "[]"), Catch::Contains("2 inputs of 2 values need 4 numbers, got 6"));
 }

@@ -28,7 +28,10 @@ TEST_CASE("parallel_for really uses several threads", "[threads]") {
   std::atomic<int> arrived{0};
   // Each of 4 tasks waits until all 4 have started: only possible if 4 threads run them at once.
   pool.parallel_for(4, [&](size_t) {
-    { std::lock_guard<std::mutex> l(mu); ids.insert(std::this_thread::get_id()); }
+    {
+      std::lock_guard<std::mutex> l(mu);
+      ids.insert(std::this_thread::get_id());
+    }
     arrived++;
     while (arrived.load() < 4) std::this_thread::yield();
   });
@@ -52,7 +55,11 @@ TEST_CASE("active thread count is clamped and respected", "[threads]") {
 TEST_CASE("a task's exception reaches the caller and the pool stays usable", "[threads]") {
   ThreadPool pool(3);
   std::atomic<int> ran{0};
-  REQUIRE_THROWS_WITH(pool.parallel_for(20, [&](size_t i) { ran++; if (i == 5) throw std::runtime_error("task 5 failed"); }),
+  REQUIRE_THROWS_WITH(pool.parallel_for(20,
+                                        [&](size_t i) {
+                                          ran++;
+                                          if (i == 5) throw std::runtime_error("task 5 failed");
+                                        }),
                       "task 5 failed");
   REQUIRE(ran == 20);
   std::atomic<int> again{0};

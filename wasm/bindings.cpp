@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "base/version.h"
 #include "session/lab.h"
 #include "session/registry_json.h"
-#include "base/version.h"
 
 using emscripten::val;
 
@@ -48,8 +48,8 @@ val build_info() {
 
 val lab_matmul(lab::Lab& lab, const val& a, const val& b, int m, int k, int n, bool ta, bool tb) {
   return job_or_error([&] {
-    return lab.matmul_async(emscripten::convertJSArrayToNumberVector<float>(a),
-                            emscripten::convertJSArrayToNumberVector<float>(b), m, k, n, ta, tb);
+    return lab.matmul_async(emscripten::convertJSArrayToNumberVector<float>(a), emscripten::convertJSArrayToNumberVector<float>(b), m, k, n,
+                            ta, tb);
   });
 }
 
@@ -82,10 +82,18 @@ val lab_load(lab::Lab& lab, const std::string& spec) {
     return o;
   });
 }
-val lab_spec(lab::Lab& lab) { return value_or_error([&] { return val(lab.spec_json()); }); }
-val lab_set_hyper(lab::Lab& lab, const std::string& patch) { return value_or_error([&] { return val(lab.set_hyperparameters(patch)); }); }
-val lab_metrics(lab::Lab& lab) { return value_or_error([&] { return val(lab.metrics_json()); }); }
-val lab_digest(lab::Lab& lab) { return value_or_error([&] { return val(lab.digest()); }); }
+val lab_spec(lab::Lab& lab) {
+  return value_or_error([&] { return val(lab.spec_json()); });
+}
+val lab_set_hyper(lab::Lab& lab, const std::string& patch) {
+  return value_or_error([&] { return val(lab.set_hyperparameters(patch)); });
+}
+val lab_metrics(lab::Lab& lab) {
+  return value_or_error([&] { return val(lab.metrics_json()); });
+}
+val lab_digest(lab::Lab& lab) {
+  return value_or_error([&] { return val(lab.digest()); });
+}
 val lab_has_experiment(lab::Lab& lab) { return val(lab.has_experiment()); }
 val lab_train(lab::Lab& lab, double steps, bool evaluate) {
   return job_or_error([&] { return lab.train_async((long long)steps, evaluate); });
@@ -93,8 +101,12 @@ val lab_train(lab::Lab& lab, double steps, bool evaluate) {
 val lab_predict(lab::Lab& lab, const val& inputs, int n) {
   return value_or_error([&] { return copy_out(lab.predict(emscripten::convertJSArrayToNumberVector<float>(inputs), n)); });
 }
-val lab_export_json(lab::Lab& lab) { return value_or_error([&] { return val(lab.export_model_json()); }); }
-val lab_export_binary(lab::Lab& lab) { return value_or_error([&] { return copy_out(lab.export_model_binary()); }); }
+val lab_export_json(lab::Lab& lab) {
+  return value_or_error([&] { return val(lab.export_model_json()); });
+}
+val lab_export_binary(lab::Lab& lab) {
+  return value_or_error([&] { return copy_out(lab.export_model_binary()); });
+}
 val lab_import(lab::Lab& lab, const val& bytes) {
   return value_or_error([&] {
     lab.import_model(emscripten::convertJSArrayToNumberVector<uint8_t>(bytes));
@@ -111,7 +123,9 @@ bool lab_has_asset(lab::Lab& lab, const std::string& name) { return lab.has_asse
 val lab_train_until(lab::Lab& lab, double steps, bool evaluate) {
   return job_or_error([&] { return lab.train_until_async((long long)steps, evaluate); });
 }
-val lab_history(lab::Lab& lab) { return value_or_error([&] { return val(lab.history_json()); }); }
+val lab_history(lab::Lab& lab) {
+  return value_or_error([&] { return val(lab.history_json()); });
+}
 val lab_replay(lab::Lab& lab, const std::string& history, double step) {
   return job_or_error([&] { return lab.replay_async(history, (long long)step); });
 }
@@ -124,7 +138,9 @@ val lab_reset(lab::Lab& lab) {
 val lab_set_weight(lab::Lab& lab, const std::string& layer, const std::string& param, double index, double value) {
   return value_or_error([&] { return val(lab.set_weight(layer, param, (long long)index, (float)value)); });
 }
-val lab_info(lab::Lab& lab) { return value_or_error([&] { return val(lab.info_json()); }); }
+val lab_info(lab::Lab& lab) {
+  return value_or_error([&] { return val(lab.info_json()); });
+}
 val lab_weights(lab::Lab& lab, const std::string& layer, const std::string& param) {
   return value_or_error([&] { return copy_out(lab.weights(layer, param)); });
 }
@@ -150,7 +166,9 @@ val lab_surface(lab::Lab& lab, int grid) {
     return o;
   });
 }
-val lab_confused(lab::Lab& lab, int scan, int max) { return job_or_error([&] { return lab.confused_async(scan, max); }); }
+val lab_confused(lab::Lab& lab, int scan, int max) {
+  return job_or_error([&] { return lab.confused_async(scan, max); });
+}
 val lab_neuron(lab::Lab& lab, int layer, int unit, int samples) {
   return job_or_error([&] { return lab.neuron_async(layer, unit, samples); });
 }
@@ -170,7 +188,9 @@ val lab_intervene(lab::Lab& lab, const val& inputs, int n, const std::string& ho
     return o;
   });
 }
-val lab_probes(lab::Lab& lab) { return value_or_error([&] { return val(lab.probes_json()); }); }
+val lab_probes(lab::Lab& lab) {
+  return value_or_error([&] { return val(lab.probes_json()); });
+}
 val lab_probe(lab::Lab& lab, const std::string& name, const val& inputs, int n) {
   return value_or_error([&] { return copy_out(lab.probe(name, emscripten::convertJSArrayToNumberVector<float>(inputs), n)); });
 }
@@ -185,11 +205,11 @@ val lab_samples(lab::Lab& lab, const std::string& split, double start, double co
 std::string registries() { return lab::registries_json(); }
 std::string attribution_methods() { return lab::Lab::attribution_methods_json(); }
 val lab_attribute(lab::Lab& lab, const std::string& method, const val& inputs, int n, const std::string& options) {
-  return job_or_error([&] {
-    return lab.attribute_async(method, emscripten::convertJSArrayToNumberVector<float>(inputs), n, options);
-  });
+  return job_or_error([&] { return lab.attribute_async(method, emscripten::convertJSArrayToNumberVector<float>(inputs), n, options); });
 }
-val lab_arena(lab::Lab& lab, const std::string& config) { return job_or_error([&] { return lab.arena_async(config); }); }
+val lab_arena(lab::Lab& lab, const std::string& config) {
+  return job_or_error([&] { return lab.arena_async(config); });
+}
 
 std::string job_state(const lab::Job& j) { return lab::job_state_name(j.state()); }
 bool job_finished(const lab::Job& j) { return j.finished(); }

@@ -4,22 +4,22 @@
 // then hands control to the browser: emscripten_set_main_loop calls frame() once per animation frame.
 // frame() reads top to bottom: platform → fonts → new frame → app → render → probe.
 // Heavy work never runs here: the App submits jobs to the Lab's job thread and polls them.
+#include <GLES3/gl3.h>
 #include <emscripten.h>
 #include <emscripten/bind.h>
 #include <emscripten/html5.h>
-#include <GLES3/gl3.h>
 
 #include <algorithm>
 #include <memory>
 #include <string>
 
 #include "app/app.h"
+#include "app/ui_probe.h"
+#include "base/version.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "platform_html5.h"
 #include "texture_gl.h"
-#include "app/ui_probe.h"
-#include "base/version.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,7 +40,14 @@ struct Host {
 Host* g_host = nullptr;
 
 void report_fatal(const std::string& msg) {
-  EM_ASM({ if (Module['onLabFatal']) Module['onLabFatal'](UTF8ToString($0)); else console.error(UTF8ToString($0)); }, msg.c_str());
+  EM_ASM(
+      {
+        if (Module['onLabFatal'])
+          Module['onLabFatal'](UTF8ToString($0));
+        else
+          console.error(UTF8ToString($0));
+      },
+      msg.c_str());
 }
 
 // Rasterise the UI font at CSS size × ui scale × devicePixelRatio, so glyphs map 1:1 to device pixels.
@@ -73,8 +80,9 @@ void deliver_requests() {
   emscripten::val f = emscripten::val::module_property("onLabRequest");
   if (f.isUndefined()) return;
   for (auto& r : reqs) {
-    emscripten::val bytes = r.bytes.empty() ? emscripten::val::null()
-                                            : emscripten::val(emscripten::typed_memory_view(r.bytes.size(), r.bytes.data())).call<emscripten::val>("slice");
+    emscripten::val bytes =
+        r.bytes.empty() ? emscripten::val::null()
+                        : emscripten::val(emscripten::typed_memory_view(r.bytes.size(), r.bytes.data())).call<emscripten::val>("slice");
     f(r.kind, r.name, r.mime, r.text, bytes);
   }
 }
@@ -195,7 +203,9 @@ int main() {
   g_host->info.mode = "mt";
 #endif
   g_host->app = std::make_unique<lab::ui::App>(*g_host->lab, g_host->textures);
-  EM_ASM({ if (Module['onLabReady']) Module['onLabReady'](); });
+  EM_ASM({
+    if (Module['onLabReady']) Module['onLabReady']();
+  });
   emscripten_set_main_loop(frame, 0, false);
   return 0;
 }

@@ -38,21 +38,51 @@ ImGuiKey key_from_code(const char* code) {
     int n = std::atoi(code + 1);
     if (n >= 1 && n <= 12) return (ImGuiKey)(ImGuiKey_F1 + n - 1);
   }
-  static const struct { const char* code; ImGuiKey key; } table[] = {
-      {"ArrowLeft", ImGuiKey_LeftArrow}, {"ArrowRight", ImGuiKey_RightArrow}, {"ArrowUp", ImGuiKey_UpArrow},
-      {"ArrowDown", ImGuiKey_DownArrow}, {"Backspace", ImGuiKey_Backspace}, {"Delete", ImGuiKey_Delete},
-      {"Enter", ImGuiKey_Enter}, {"NumpadEnter", ImGuiKey_KeypadEnter}, {"Escape", ImGuiKey_Escape},
-      {"Tab", ImGuiKey_Tab}, {"Space", ImGuiKey_Space}, {"Home", ImGuiKey_Home}, {"End", ImGuiKey_End},
-      {"PageUp", ImGuiKey_PageUp}, {"PageDown", ImGuiKey_PageDown}, {"Insert", ImGuiKey_Insert},
-      {"ShiftLeft", ImGuiKey_LeftShift}, {"ShiftRight", ImGuiKey_RightShift}, {"ControlLeft", ImGuiKey_LeftCtrl},
-      {"ControlRight", ImGuiKey_RightCtrl}, {"AltLeft", ImGuiKey_LeftAlt}, {"AltRight", ImGuiKey_RightAlt},
-      {"MetaLeft", ImGuiKey_LeftSuper}, {"MetaRight", ImGuiKey_RightSuper}, {"Minus", ImGuiKey_Minus},
-      {"Equal", ImGuiKey_Equal}, {"BracketLeft", ImGuiKey_LeftBracket}, {"BracketRight", ImGuiKey_RightBracket},
-      {"Backslash", ImGuiKey_Backslash}, {"Semicolon", ImGuiKey_Semicolon}, {"Quote", ImGuiKey_Apostrophe},
-      {"Comma", ImGuiKey_Comma}, {"Period", ImGuiKey_Period}, {"Slash", ImGuiKey_Slash},
-      {"Backquote", ImGuiKey_GraveAccent}, {"CapsLock", ImGuiKey_CapsLock}, {"NumpadAdd", ImGuiKey_KeypadAdd},
-      {"NumpadSubtract", ImGuiKey_KeypadSubtract}, {"NumpadMultiply", ImGuiKey_KeypadMultiply},
-      {"NumpadDivide", ImGuiKey_KeypadDivide}, {"NumpadDecimal", ImGuiKey_KeypadDecimal},
+  static const struct {
+    const char* code;
+    ImGuiKey key;
+  } table[] = {
+      {"ArrowLeft", ImGuiKey_LeftArrow},
+      {"ArrowRight", ImGuiKey_RightArrow},
+      {"ArrowUp", ImGuiKey_UpArrow},
+      {"ArrowDown", ImGuiKey_DownArrow},
+      {"Backspace", ImGuiKey_Backspace},
+      {"Delete", ImGuiKey_Delete},
+      {"Enter", ImGuiKey_Enter},
+      {"NumpadEnter", ImGuiKey_KeypadEnter},
+      {"Escape", ImGuiKey_Escape},
+      {"Tab", ImGuiKey_Tab},
+      {"Space", ImGuiKey_Space},
+      {"Home", ImGuiKey_Home},
+      {"End", ImGuiKey_End},
+      {"PageUp", ImGuiKey_PageUp},
+      {"PageDown", ImGuiKey_PageDown},
+      {"Insert", ImGuiKey_Insert},
+      {"ShiftLeft", ImGuiKey_LeftShift},
+      {"ShiftRight", ImGuiKey_RightShift},
+      {"ControlLeft", ImGuiKey_LeftCtrl},
+      {"ControlRight", ImGuiKey_RightCtrl},
+      {"AltLeft", ImGuiKey_LeftAlt},
+      {"AltRight", ImGuiKey_RightAlt},
+      {"MetaLeft", ImGuiKey_LeftSuper},
+      {"MetaRight", ImGuiKey_RightSuper},
+      {"Minus", ImGuiKey_Minus},
+      {"Equal", ImGuiKey_Equal},
+      {"BracketLeft", ImGuiKey_LeftBracket},
+      {"BracketRight", ImGuiKey_RightBracket},
+      {"Backslash", ImGuiKey_Backslash},
+      {"Semicolon", ImGuiKey_Semicolon},
+      {"Quote", ImGuiKey_Apostrophe},
+      {"Comma", ImGuiKey_Comma},
+      {"Period", ImGuiKey_Period},
+      {"Slash", ImGuiKey_Slash},
+      {"Backquote", ImGuiKey_GraveAccent},
+      {"CapsLock", ImGuiKey_CapsLock},
+      {"NumpadAdd", ImGuiKey_KeypadAdd},
+      {"NumpadSubtract", ImGuiKey_KeypadSubtract},
+      {"NumpadMultiply", ImGuiKey_KeypadMultiply},
+      {"NumpadDivide", ImGuiKey_KeypadDivide},
+      {"NumpadDecimal", ImGuiKey_KeypadDecimal},
   };
   for (const auto& t : table)
     if (std::strcmp(code, t.code) == 0) return t.key;
@@ -176,10 +206,15 @@ void platform_end_frame() {
   ImGuiMouseCursor c = ImGui::GetMouseCursor();
   if (c == g.cursor) return;
   g.cursor = c;
-  static const char* const names[] = {"default", "text", "move", "ns-resize", "ew-resize", "nesw-resize",
-                                      "nwse-resize", "pointer", "not-allowed"};
+  static const char* const names[] = {"default",     "text",        "move",    "ns-resize",  "ew-resize",
+                                      "nesw-resize", "nwse-resize", "pointer", "not-allowed"};
   const char* name = (c >= 0 && c < (int)(sizeof names / sizeof names[0])) ? names[c] : "none";
-  EM_ASM({ const el = document.querySelector(UTF8ToString($0)); if (el) el.style.cursor = UTF8ToString($1); }, g.canvas, name);
+  EM_ASM(
+      {
+        const el = document.querySelector(UTF8ToString($0));
+        if (el) el.style.cursor = UTF8ToString($1);
+      },
+      g.canvas, name);
 }
 
 int framebuffer_width() { return g.fb_w; }

@@ -14,7 +14,11 @@ class GlTextures : public lab::ui::Textures {
   void release(const std::string& key) override;
 
  private:
-  struct Tex { unsigned id = 0; int w = 0, h = 0; bool smooth = false; };
+  struct Tex {
+    unsigned id = 0;
+    int w = 0, h = 0;
+    bool smooth = false;
+  };
   std::map<std::string, Tex> tex_;
 };
 

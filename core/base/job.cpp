@@ -4,11 +4,16 @@ namespace lab {
 
 const char* job_state_name(Job::State s) {
   switch (s) {
-    case Job::State::Queued: return "queued";
-    case Job::State::Running: return "running";
-    case Job::State::Done: return "done";
-    case Job::State::Failed: return "failed";
-    case Job::State::Cancelled: return "cancelled";
+    case Job::State::Queued:
+      return "queued";
+    case Job::State::Running:
+      return "running";
+    case Job::State::Done:
+      return "done";
+    case Job::State::Failed:
+      return "failed";
+    case Job::State::Cancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -38,7 +38,10 @@ class Job {
 
   const std::string& name() const { return name_; }
   State state() const { return state_.load(std::memory_order_acquire); }
-  bool finished() const { State s = state(); return s == State::Done || s == State::Failed || s == State::Cancelled; }
+  bool finished() const {
+    State s = state();
+    return s == State::Done || s == State::Failed || s == State::Cancelled;
+  }
   double progress() const { return progress_.load(std::memory_order_relaxed); }
   // The failure message (State::Failed); empty otherwise. Valid once finished().
   const std::string& error() const { return error_; }
@@ -49,7 +52,9 @@ class Job {
 
   // For the job's own function:
   void set_progress(double p) { progress_.store(p, std::memory_order_relaxed); }
-  void check_cancel() const { if (cancel_requested()) throw JobCancelled(); }
+  void check_cancel() const {
+    if (cancel_requested()) throw JobCancelled();
+  }
 
   // What the job produced, written by its function, read by others once finished(): a float buffer
   // and/or a JSON text (a report, a result object).

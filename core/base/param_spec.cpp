@@ -64,11 +64,16 @@ ParamSpec with_default_choice(ParamSpec p, std::string def) {
 
 const char* kind_name(ParamSpec::Kind k) {
   switch (k) {
-    case ParamSpec::Number: return "number";
-    case ParamSpec::Integer: return "integer";
-    case ParamSpec::Choice: return "choice";
-    case ParamSpec::Boolean: return "boolean";
-    case ParamSpec::Array: return "array";
+    case ParamSpec::Number:
+      return "number";
+    case ParamSpec::Integer:
+      return "integer";
+    case ParamSpec::Choice:
+      return "choice";
+    case ParamSpec::Boolean:
+      return "boolean";
+    case ParamSpec::Array:
+      return "array";
   }
   return "?";
 }
@@ -134,16 +139,20 @@ ParamValues parse_values(const std::vector<ParamSpec>& schema, const json& obj, 
   ParamValues p;
   for (const auto& s : schema) {
     if (s.required) continue;
-    if (s.kind == ParamSpec::Choice) p.str[s.name] = s.def_choice;
-    else if (s.kind == ParamSpec::Array) p.list[s.name] = {};
-    else p.num[s.name] = s.def;
+    if (s.kind == ParamSpec::Choice)
+      p.str[s.name] = s.def_choice;
+    else if (s.kind == ParamSpec::Array)
+      p.list[s.name] = {};
+    else
+      p.num[s.name] = s.def;
   }
   if (obj.is_null()) {
     for (const auto& s : schema)
       if (s.required) throw std::invalid_argument(field(where, s.name) + " is missing");
     return p;
   }
-  if (!obj.is_object()) throw std::invalid_argument((where.empty() ? std::string("the parameters") : where) + " must be an object (got " + describe(obj) + ")");
+  if (!obj.is_object())
+    throw std::invalid_argument((where.empty() ? std::string("the parameters") : where) + " must be an object (got " + describe(obj) + ")");
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     const ParamSpec* s = nullptr;
     for (const auto& c : schema)
@@ -154,14 +163,15 @@ ParamValues parse_values(const std::vector<ParamSpec>& schema, const json& obj, 
         continue;
       }
       const std::string known = join_names(schema, [](const ParamSpec& c) { return c.name; });
-      throw std::invalid_argument(field(where, "unknown parameter '" + it.key() + "'") + (known.empty() ? " (it takes none)" : " (known: " + known + ")"));
+      throw std::invalid_argument(field(where, "unknown parameter '" + it.key() + "'") +
+                                  (known.empty() ? " (it takes none)" : " (known: " + known + ")"));
     }
     const json& v = it.value();
     const std::string f = field(where, s->name);
     if (s->kind == ParamSpec::Choice) {
       if (!v.is_string() || std::find(s->choices.begin(), s->choices.end(), v.get<std::string>()) == s->choices.end())
-        throw std::invalid_argument(f + " must be one of " + join_names(s->choices, [](const std::string& c) { return c; }) +
-                                    " (got " + describe(v) + ")");
+        throw std::invalid_argument(f + " must be one of " + join_names(s->choices, [](const std::string& c) { return c; }) + " (got " +
+                                    describe(v) + ")");
       p.str[s->name] = v.get<std::string>();
     } else if (s->kind == ParamSpec::Array) {
       if (!v.is_array() || (double)v.size() < s->min || (double)v.size() > s->max)
@@ -172,7 +182,8 @@ ParamValues parse_values(const std::vector<ParamSpec>& schema, const json& obj, 
         if (!v[i].is_string()) throw std::invalid_argument(fi + " must be a name (got " + describe(v[i]) + ")");
         const std::string name = v[i].get<std::string>();
         if (!s->choices.empty() && std::find(s->choices.begin(), s->choices.end(), name) == s->choices.end())
-          throw std::invalid_argument(fi + " '" + name + "' is not known (known: " + join_names(s->choices, [](const std::string& c) { return c; }) + ")");
+          throw std::invalid_argument(fi + " '" + name +
+                                      "' is not known (known: " + join_names(s->choices, [](const std::string& c) { return c; }) + ")");
         if (std::find(items.begin(), items.end(), name) != items.end()) throw std::invalid_argument(fi + " '" + name + "' is listed twice");
         items.push_back(name);
       }
@@ -202,11 +213,21 @@ json values_json(const std::vector<ParamSpec>& schema, const ParamValues& v, boo
   for (const auto& s : schema) {
     if (!v.has(s.name)) continue;
     switch (s.kind) {
-      case ParamSpec::Choice: j[s.name] = v.str.at(s.name); break;
-      case ParamSpec::Array: j[s.name] = v.list.at(s.name); break;
-      case ParamSpec::Boolean: j[s.name] = v.num.at(s.name) != 0; break;
-      case ParamSpec::Integer: j[s.name] = (long long)v.num.at(s.name); break;
-      case ParamSpec::Number: j[s.name] = float32 ? short_float((float)v.num.at(s.name)) : v.num.at(s.name); break;
+      case ParamSpec::Choice:
+        j[s.name] = v.str.at(s.name);
+        break;
+      case ParamSpec::Array:
+        j[s.name] = v.list.at(s.name);
+        break;
+      case ParamSpec::Boolean:
+        j[s.name] = v.num.at(s.name) != 0;
+        break;
+      case ParamSpec::Integer:
+        j[s.name] = (long long)v.num.at(s.name);
+        break;
+      case ParamSpec::Number:
+        j[s.name] = float32 ? short_float((float)v.num.at(s.name)) : v.num.at(s.name);
+        break;
     }
   }
   return j;
@@ -221,7 +242,9 @@ json schema_json(const std::vector<ParamSpec>& schema) {
         j["choices"] = s.choices;
         j["default"] = s.def_choice;
         break;
-      case ParamSpec::Boolean: j["default"] = s.def != 0; break;
+      case ParamSpec::Boolean:
+        j["default"] = s.def != 0;
+        break;
       case ParamSpec::Array:
         j["choices"] = s.choices;
         j["min"] = s.min;

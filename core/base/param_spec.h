@@ -34,13 +34,13 @@ struct ParamSpec {
   enum Kind { Number, Integer, Choice, Boolean, Array };
   std::string name;
   Kind kind = Number;
-  double def = 0, min = 0, max = 0;   // Number / Integer; Boolean: def 0 or 1; Array: min/max items
-  std::vector<std::string> choices;   // Choice: the allowed values; Array: the allowed items
-  std::string def_choice;             // Choice: the default (one of choices)
-  bool required = false;              // must be given (no default)
-  std::string help;                   // one line for tooltips and docs
-  std::string units;                  // e.g. "steps", "px" ("" = none)
-  std::string url;                    // short key in share links ("" = no short key)
+  double def = 0, min = 0, max = 0;  // Number / Integer; Boolean: def 0 or 1; Array: min/max items
+  std::vector<std::string> choices;  // Choice: the allowed values; Array: the allowed items
+  std::string def_choice;            // Choice: the default (one of choices)
+  bool required = false;             // must be given (no default)
+  std::string help;                  // one line for tooltips and docs
+  std::string units;                 // e.g. "steps", "px" ("" = none)
+  std::string url;                   // short key in share links ("" = no short key)
 };
 
 // Builders (designated fields stay readable at the call site).

@@ -42,16 +42,24 @@ class Rng {
     uint32_t l = (uint32_t)m;
     if (l < n) {
       uint32_t t = (0u - n) % n;
-      while (l < t) { m = (uint64_t)next_u32() * n; l = (uint32_t)m; }
+      while (l < t) {
+        m = (uint64_t)next_u32() * n;
+        l = (uint32_t)m;
+      }
     }
     return (uint32_t)(m >> 32);
   }
 
   // Standard normal (Box–Muller, both values used).
   float normal() {
-    if (has_spare_) { has_spare_ = false; return spare_; }
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
     float u1, u2;
-    do { u1 = uniform01(); } while (u1 <= 0.0f);
+    do {
+      u1 = uniform01();
+    } while (u1 <= 0.0f);
     u2 = uniform01();
     const float r = std::sqrt(-2.0f * std::log(u1)), th = 6.28318530717958647692f * u2;
     spare_ = r * std::sin(th);

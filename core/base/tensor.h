@@ -28,8 +28,12 @@ template <class T, size_t Align = 64>
 struct AlignedAllocator {
   using value_type = T;
   AlignedAllocator() = default;
-  template <class U> AlignedAllocator(const AlignedAllocator<U, Align>&) {}
-  template <class U> struct rebind { using other = AlignedAllocator<U, Align>; };
+  template <class U>
+  AlignedAllocator(const AlignedAllocator<U, Align>&) {}
+  template <class U>
+  struct rebind {
+    using other = AlignedAllocator<U, Align>;
+  };
   T* allocate(size_t n) {
     if (n == 0) return nullptr;
     void* p = std::aligned_alloc(Align, (n * sizeof(T) + Align - 1) / Align * Align);

@@ -25,7 +25,7 @@ void spin_while(Pred busy, std::chrono::microseconds how_long) {
     if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) return;
   }
 }
-}
+}  // namespace
 
 int ThreadPool::hardware_threads() {
   unsigned n = std::thread::hardware_concurrency();

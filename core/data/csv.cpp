@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "data/dataset_internal.h"
 #include "base/names.h"
+#include "data/dataset_internal.h"
 
 namespace lab {
 
@@ -36,20 +36,18 @@ using namespace dataset_detail;
 // [SECTION] limits and messages ------------------------------------------------------------------
 namespace {
 
-constexpr size_t kMaxCsvRows = 1000000;      // data rows
+constexpr size_t kMaxCsvRows = 1000000;  // data rows
 constexpr size_t kMaxCsvColumns = 10000;
-constexpr size_t kMaxCsvCells = 20000000;    // rows × feature columns: 80 MB of floats
+constexpr size_t kMaxCsvCells = 20000000;  // rows × feature columns: 80 MB of floats
 constexpr long long kMaxCsvClasses = 1000;
-constexpr size_t kMaxQuotedCell = 40;        // longer cells are shortened in messages
+constexpr size_t kMaxQuotedCell = 40;  // longer cells are shortened in messages
 
 std::string quote_cell(const std::string& s) {
   if (s.size() <= kMaxQuotedCell) return "'" + s + "'";
   return "'" + s.substr(0, kMaxQuotedCell) + "...'";
 }
 
-std::string row_col(size_t row, const std::string& column) {
-  return "row " + std::to_string(row) + ", column '" + column + "': ";
-}
+std::string row_col(size_t row, const std::string& column) { return "row " + std::to_string(row) + ", column '" + column + "': "; }
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
@@ -94,7 +92,11 @@ class RecordReader {
           if (pos_ >= t_.size()) fail("row " + std::to_string(row) + ": a quoted field is never closed");
           const char c = t_[pos_];
           if (c == '"') {
-            if (pos_ + 1 < t_.size() && t_[pos_ + 1] == '"') { f += '"'; pos_ += 2; continue; }
+            if (pos_ + 1 < t_.size() && t_[pos_ + 1] == '"') {
+              f += '"';
+              pos_ += 2;
+              continue;
+            }
             ++pos_;
             break;
           }
@@ -103,8 +105,7 @@ class RecordReader {
           ++pos_;
         }
         while (pos_ < t_.size() && is_space(t_[pos_], sep_)) ++pos_;
-        if (!at_line_end() && t_[pos_] != sep_)
-          fail("row " + std::to_string(row) + ": unexpected text after the closing quote of a field");
+        if (!at_line_end() && t_[pos_] != sep_) fail("row " + std::to_string(row) + ": unexpected text after the closing quote of a field");
       } else {
         const size_t b = pos_;
         while (!at_line_end() && t_[pos_] != sep_) ++pos_;
@@ -113,7 +114,10 @@ class RecordReader {
         f.assign(t_, b, e - b);
       }
       fields.push_back(std::move(f));
-      if (pos_ < t_.size() && t_[pos_] == sep_) { ++pos_; continue; }
+      if (pos_ < t_.size() && t_[pos_] == sep_) {
+        ++pos_;
+        continue;
+      }
       // End of the record: consume "\n", "\r\n" or "\r".
       if (pos_ < t_.size() && t_[pos_] == '\r') ++pos_;
       if (pos_ < t_.size() && t_[pos_] == '\n') ++pos_;
@@ -159,11 +163,16 @@ Number parse_number(const std::string& s, double& v) {
 float feature_value(const std::string& cell, size_t row, const std::string& column) {
   double v = 0;
   switch (parse_number(cell, v)) {
-    case Number::Ok: return (float)v;
-    case Number::Empty: fail(row_col(row, column) + "the cell is empty (every feature needs a number)");
-    case Number::NotANumber: fail(row_col(row, column) + quote_cell(cell) + " is not a number");
-    case Number::NotFinite: fail(row_col(row, column) + quote_cell(cell) + " is not a finite number");
-    case Number::TooLarge: fail(row_col(row, column) + quote_cell(cell) + " is too large");
+    case Number::Ok:
+      return (float)v;
+    case Number::Empty:
+      fail(row_col(row, column) + "the cell is empty (every feature needs a number)");
+    case Number::NotANumber:
+      fail(row_col(row, column) + quote_cell(cell) + " is not a number");
+    case Number::NotFinite:
+      fail(row_col(row, column) + quote_cell(cell) + " is not a finite number");
+    case Number::TooLarge:
+      fail(row_col(row, column) + quote_cell(cell) + " is too large");
   }
   return 0.0f;
 }
@@ -185,11 +194,9 @@ Samples csv_samples(const std::string& text, const std::string& label_column, in
   size_t row = 0;
   if (!reader.next(header, row)) fail("the CSV text is empty: expected a header row, then one row per sample");
   if (header.size() > kMaxCsvColumns)
-    fail("the CSV has " + std::to_string(header.size()) + " columns; at most " + std::to_string(kMaxCsvColumns) +
-         " are supported");
+    fail("the CSV has " + std::to_string(header.size()) + " columns; at most " + std::to_string(kMaxCsvColumns) + " are supported");
   if (header.size() < 2)
-    fail("the CSV header has one column ('" + header[0] +
-         "'); it needs feature columns and a label column, separated by commas");
+    fail("the CSV header has one column ('" + header[0] + "'); it needs feature columns and a label column, separated by commas");
   std::map<std::string, size_t> seen;
   for (size_t c = 0; c < header.size(); ++c) {
     if (header[c].empty()) fail("the CSV header's column " + std::to_string(c + 1) + " has no name");
@@ -214,16 +221,16 @@ Samples csv_samples(const std::string& text, const std::string& label_column, in
   const size_t n_features = header.size() - 1;
 
   // Rows.
-  std::vector<float> x;               // (n, n_features)
-  std::vector<std::string> labels;    // (n) raw label cells
-  std::vector<size_t> label_rows;     // (n) row of each label, for messages
+  std::vector<float> x;             // (n, n_features)
+  std::vector<std::string> labels;  // (n) raw label cells
+  std::vector<size_t> label_rows;   // (n) row of each label, for messages
   while (reader.next(fields, row)) {
     if (fields.size() != header.size())
       fail("row " + std::to_string(row) + " has " + std::to_string(fields.size()) + " fields, but the header has " +
            std::to_string(header.size()) + " columns");
     if (labels.size() == kMaxCsvRows)
-      fail("the CSV has more than " + std::to_string(kMaxCsvRows) + " data rows; at most " +
-           std::to_string(kMaxCsvRows) + " are supported");
+      fail("the CSV has more than " + std::to_string(kMaxCsvRows) + " data rows; at most " + std::to_string(kMaxCsvRows) +
+           " are supported");
     if ((labels.size() + 1) * n_features > kMaxCsvCells)
       fail("the CSV is too large: more than " + std::to_string(kMaxCsvCells) +
            " feature values (rows × feature columns) are not supported");
@@ -248,8 +255,8 @@ Samples csv_samples(const std::string& text, const std::string& label_column, in
   bool all_numeric = true, all_class_indices = true;
   for (size_t i = 0; i < n && all_numeric; ++i) {
     all_numeric = parse_number(labels[i], numeric[i]) == Number::Ok;
-    all_class_indices = all_class_indices && all_numeric && numeric[i] == std::floor(numeric[i]) &&
-                        numeric[i] >= 0 && numeric[i] < (double)kMaxCsvClasses;
+    all_class_indices =
+        all_class_indices && all_numeric && numeric[i] == std::floor(numeric[i]) && numeric[i] >= 0 && numeric[i] < (double)kMaxCsvClasses;
   }
   if (all_numeric && !all_class_indices) {
     d.task = TaskKind::Regression;
@@ -273,8 +280,7 @@ Samples csv_samples(const std::string& text, const std::string& label_column, in
         if (inserted) {
           if ((long long)d.class_names.size() == kMaxCsvClasses)
             fail(row_col(label_rows[i], label_name) + "more than " + std::to_string(kMaxCsvClasses) +
-                 " distinct labels; a classification supports at most " + std::to_string(kMaxCsvClasses) +
-                 " classes");
+                 " distinct labels; a classification supports at most " + std::to_string(kMaxCsvClasses) + " classes");
           d.class_names.push_back(labels[i]);
         }
         s.label[i] = it->second;
@@ -298,8 +304,7 @@ Samples load_csv(const DatasetParams& p, Rng&, Dataset& d, const std::vector<uin
 
 }  // namespace dataset_detail
 
-Dataset parse_csv_dataset(const std::string& text, const std::string& label_column, float test_ratio,
-                          uint64_t seed) {
+Dataset parse_csv_dataset(const std::string& text, const std::string& label_column, float test_ratio, uint64_t seed) {
   if (!(test_ratio >= 0.0f && test_ratio <= 0.9f)) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g", (double)test_ratio);

@@ -35,15 +35,15 @@ enum class TaskKind { Classification, Regression };
 struct Dataset {
   std::string name;
   TaskKind task = TaskKind::Classification;
-  std::vector<int> input_shape;  // per sample: {features} for tables, {C, H, W} for images
-  int num_classes = 0;           // classification: labels in [0, num_classes); regression: 0
-  int output_dim = 0;            // network outputs needed: num_classes (classification) or targets per sample
-  std::vector<std::string> class_names;   // classification, size num_classes (may be "0", "1", ...)
-  std::vector<std::string> feature_names; // tables: size input_size(); images: empty
+  std::vector<int> input_shape;            // per sample: {features} for tables, {C, H, W} for images
+  int num_classes = 0;                     // classification: labels in [0, num_classes); regression: 0
+  int output_dim = 0;                      // network outputs needed: num_classes (classification) or targets per sample
+  std::vector<std::string> class_names;    // classification, size num_classes (may be "0", "1", ...)
+  std::vector<std::string> feature_names;  // tables: size input_size(); images: empty
 
-  std::vector<float> train_x, test_x;     // (n, input_size()) row-major
+  std::vector<float> train_x, test_x;        // (n, input_size()) row-major
   std::vector<int> train_label, test_label;  // classification: (n)
-  std::vector<float> train_y, test_y;     // regression: (n, output_dim)
+  std::vector<float> train_y, test_y;        // regression: (n, output_dim)
   // Ground truth for attribution evaluation, where known by construction: (n, input_size()), 1 where
   // the input element decides the label, else 0. Empty when unknown.
   std::vector<float> train_mask, test_mask;
@@ -58,9 +58,9 @@ struct Dataset {
 };
 
 struct DatasetParams {
-  int n = 500;             // total samples (train + test) for generated data
-  float noise = 0.0f;      // generator-specific noise level (e.g. std-dev of added Gaussian noise)
-  float test_ratio = 0.5f; // fraction of samples in the test split, in [0, 0.9]
+  int n = 500;              // total samples (train + test) for generated data
+  float noise = 0.0f;       // generator-specific noise level (e.g. std-dev of added Gaussian noise)
+  float test_ratio = 0.5f;  // fraction of samples in the test split, in [0, 0.9]
   uint64_t seed = 1;
   // Generator-specific extras by name (e.g. "classes" for blobs / multi-arm spirals); each must be
   // declared in the dataset's schema, or make_dataset throws.
@@ -72,7 +72,7 @@ struct DatasetInfo {
   std::string title;        // for menus, e.g. "Spiral (2 arms)"
   std::string description;  // one sentence for users
   TaskKind task;
-  std::string kind;         // "2d", "image", "table"
+  std::string kind;               // "2d", "image", "table"
   std::vector<ParamSpec> params;  // n, noise, test_ratio, seed, then the dataset's extras
   // The data file this dataset reads (e.g. "mnist.nlds"; dist/data/ in the site, build/data/ after a
   // build), handed to make_dataset in DatasetAssets under the dataset's name. Empty: generated.

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "data/dataset.h"
 #include "base/rng.h"
+#include "data/dataset.h"
 
 namespace lab::dataset_detail {
 

@@ -19,29 +19,29 @@ namespace {
 constexpr float kTwoPi = 6.28318530717958647692f;
 
 // TensorFlow Playground's geometry (playground/src/dataset.ts), kept so lessons can refer to it.
-constexpr float kCircleInnerRadius = 2.5f;   // class "inside": radius uniform in [0, 2.5)
-constexpr float kRingInnerRadius = 3.5f;     // class "outside": radius uniform in [3.5, 5)
+constexpr float kCircleInnerRadius = 2.5f;  // class "inside": radius uniform in [0, 2.5)
+constexpr float kRingInnerRadius = 3.5f;    // class "outside": radius uniform in [3.5, 5)
 constexpr float kRingOuterRadius = 5.0f;
 constexpr float kPlaygroundNoiseScale = 5.0f;  // circle / xor: displacement up to ±5·noise
-constexpr float kXorExtent = 5.0f;           // xor: coordinates uniform in [-5, 5) ...
-constexpr float kXorPadding = 0.3f;          // ... pushed 0.3 away from the axes
+constexpr float kXorExtent = 5.0f;             // xor: coordinates uniform in [-5, 5) ...
+constexpr float kXorPadding = 0.3f;            // ... pushed 0.3 away from the axes
 constexpr float kSpiralRadius = 5.0f;
 constexpr float kSpiralTurns = 1.75f;
-constexpr float kInputExtent = 6.0f;         // uniform inputs in [-6, 6)
+constexpr float kInputExtent = 6.0f;  // uniform inputs in [-6, 6)
 
-constexpr float kGaussianCentre = 2.0f;      // gaussians: centres (-2, -2) and (2, 2)
-constexpr float kClusterStd = 0.7f;          // gaussians / blobs: std-dev 0.7 + 2·noise
+constexpr float kGaussianCentre = 2.0f;  // gaussians: centres (-2, -2) and (2, 2)
+constexpr float kClusterStd = 0.7f;      // gaussians / blobs: std-dev 0.7 + 2·noise
 constexpr float kClusterStdPerNoise = 2.0f;
-constexpr float kBlobRing = 4.0f;            // blobs: centres on a circle of radius 4
+constexpr float kBlobRing = 4.0f;  // blobs: centres on a circle of radius 4
 
-constexpr float kMoonScale = 3.0f;           // moons: sklearn's shapes, centred and scaled by 3
+constexpr float kMoonScale = 3.0f;  // moons: sklearn's shapes, centred and scaled by 3
 constexpr float kMoonCentreX = 0.5f, kMoonCentreY = 0.25f;
 
-constexpr int kCheckerCells = 4;             // checkerboard: 4×4 cells over [-6, 6)
+constexpr int kCheckerCells = 4;  // checkerboard: 4×4 cells over [-6, 6)
 constexpr float kCheckerCell = 2.0f * kInputExtent / kCheckerCells;
 
-constexpr float kPlaneScale = 12.0f;         // plane: y = (x1 + x2) / 12, in [-1, 1]
-constexpr float kBumpSigma = 1.2f;           // gaussian_bumps: width of each bump
+constexpr float kPlaneScale = 12.0f;           // plane: y = (x1 + x2) / 12, in [-1, 1]
+constexpr float kBumpSigma = 1.2f;             // gaussian_bumps: width of each bump
 constexpr float kRegressionNoiseScale = 6.0f;  // regression: target read at x ± 6·noise
 
 std::vector<std::string> numbered(const std::string& prefix, int k) {
@@ -89,8 +89,7 @@ Samples spiral_arms(const DatasetParams& p, Rng& rng, Dataset& d, int arms) {
 }
 
 // Round Gaussian clusters, class k around centres[k].
-Samples clusters(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<float>& centres,
-                 std::vector<std::string> names) {
+Samples clusters(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<float>& centres, std::vector<std::string> names) {
   const int k = (int)names.size();
   Samples s = start_2d(p, d, std::move(names));
   const float std_dev = kClusterStd + kClusterStdPerNoise * p.noise;
@@ -136,8 +135,7 @@ Samples generate_xor(const DatasetParams& p, Rng& rng, Dataset& d) {
 }
 
 Samples generate_gaussians(const DatasetParams& p, Rng& rng, Dataset& d) {
-  return clusters(p, rng, d, {-kGaussianCentre, -kGaussianCentre, kGaussianCentre, kGaussianCentre},
-                  {"lower left", "upper right"});
+  return clusters(p, rng, d, {-kGaussianCentre, -kGaussianCentre, kGaussianCentre, kGaussianCentre}, {"lower left", "upper right"});
 }
 
 Samples generate_spiral(const DatasetParams& p, Rng& rng, Dataset& d) { return spiral_arms(p, rng, d, 2); }
@@ -150,7 +148,10 @@ Samples generate_moons(const DatasetParams& p, Rng& rng, Dataset& d) {
     const int cls = i % 2;
     const float t = rng.uniform(0.0f, kTwoPi / 2);
     float x = std::cos(t), y = std::sin(t);
-    if (cls == 1) { x = 1.0f - x; y = 0.5f - y; }
+    if (cls == 1) {
+      x = 1.0f - x;
+      y = 0.5f - y;
+    }
     x += p.noise * rng.normal();
     y += p.noise * rng.normal();
     s.x[2 * i] = kMoonScale * (x - kMoonCentreX);
@@ -178,9 +179,7 @@ Samples generate_checkerboard(const DatasetParams& p, Rng& rng, Dataset& d) {
 
 // [SECTION] multi-class --------------------------------------------------------------------------
 
-Samples generate_spiral_multi(const DatasetParams& p, Rng& rng, Dataset& d) {
-  return spiral_arms(p, rng, d, classes_extra(p));
-}
+Samples generate_spiral_multi(const DatasetParams& p, Rng& rng, Dataset& d) { return spiral_arms(p, rng, d, classes_extra(p)); }
 
 Samples generate_blobs(const DatasetParams& p, Rng& rng, Dataset& d) {
   const int k = classes_extra(p);
@@ -213,7 +212,9 @@ Samples generate_plane(const DatasetParams& p, Rng& rng, Dataset& d) {
 // Six bumps of height ±1 (a 3×2 grid of alternating signs, TensorFlow Playground's "multi-gaussian"
 // layout), far enough apart that the sum stays within about [-1, 1].
 Samples generate_gaussian_bumps(const DatasetParams& p, Rng& rng, Dataset& d) {
-  struct Bump { float cx, cy, sign; };
+  struct Bump {
+    float cx, cy, sign;
+  };
   const Bump bumps[6] = {{-4, 2.5f, 1}, {0, 2.5f, -1}, {4, 2.5f, 1}, {-4, -2.5f, -1}, {0, -2.5f, 1}, {4, -2.5f, -1}};
   Samples s = start_2d(p, d, {});
   const float amp = kRegressionNoiseScale * p.noise;

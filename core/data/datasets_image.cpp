@@ -25,40 +25,50 @@ namespace {
 
 constexpr int kImageSide = 28;
 constexpr int kGlyphSide = 8;
-constexpr int kSlotCol = (kImageSide - kGlyphSide) / 2;                        // 10
-constexpr int kTopSlotRow = (kImageSide / 2 - kGlyphSide) / 2;                 // 3
-constexpr int kBottomSlotRow = kImageSide / 2 + kTopSlotRow;                   // 17
+constexpr int kSlotCol = (kImageSide - kGlyphSide) / 2;         // 10
+constexpr int kTopSlotRow = (kImageSide / 2 - kGlyphSide) / 2;  // 3
+constexpr int kBottomSlotRow = kImageSide / 2 + kTopSlotRow;    // 17
 constexpr int kMaxGlyphClasses = 10;
 constexpr int kNullGlyph = -1;
 
-const char* const kGlyphNames[kMaxGlyphClasses] = {"plus",    "cross", "horizontal stripes", "vertical stripes",
-                                                   "checker", "disk",  "diagonal stripes",   "triangle",
-                                                   "square",  "corners"};
+const char* const kGlyphNames[kMaxGlyphClasses] = {
+    "plus", "cross", "horizontal stripes", "vertical stripes", "checker", "disk", "diagonal stripes", "triangle", "square", "corners"};
 
 // Whether pixel (r, c) of an 8×8 glyph is on. Every pair of glyphs (the null one included) differs
 // in at least 16 of the 64 pixels.
 bool glyph_on(int glyph, int r, int c) {
   switch (glyph) {
-    case 0: return r == 3 || r == 4 || c == 3 || c == 4;                        // plus
-    case 1: return r == c || r + c == kGlyphSide - 1;                           // cross (X)
-    case 2: return r % 4 < 2;                                                   // horizontal stripes
-    case 3: return c % 4 < 2;                                                   // vertical stripes
-    case 4: return (r / 2 + c / 2) % 2 == 0;                                    // 2×2 checker
-    case 5: return (2 * r - 7) * (2 * r - 7) + (2 * c - 7) * (2 * c - 7) <= 40;  // disk of radius √10
-    case 6: return ((r + c) / 2) % 2 == 0;                                      // diagonal stripes
-    case 7: return c <= r;                                                      // lower-left triangle
-    case 8: return r >= 2 && r <= 5 && c >= 2 && c <= 5;                        // centred 4×4 square
-    case 9: return (r < 3 || r > 4) && (c < 3 || c > 4);                        // four 3×3 corners
-    case kNullGlyph: return r == 0 || r == kGlyphSide - 1 || c == 0 || c == kGlyphSide - 1;  // outline
-    default: return false;
+    case 0:
+      return r == 3 || r == 4 || c == 3 || c == 4;  // plus
+    case 1:
+      return r == c || r + c == kGlyphSide - 1;  // cross (X)
+    case 2:
+      return r % 4 < 2;  // horizontal stripes
+    case 3:
+      return c % 4 < 2;  // vertical stripes
+    case 4:
+      return (r / 2 + c / 2) % 2 == 0;  // 2×2 checker
+    case 5:
+      return (2 * r - 7) * (2 * r - 7) + (2 * c - 7) * (2 * c - 7) <= 40;  // disk of radius √10
+    case 6:
+      return ((r + c) / 2) % 2 == 0;  // diagonal stripes
+    case 7:
+      return c <= r;  // lower-left triangle
+    case 8:
+      return r >= 2 && r <= 5 && c >= 2 && c <= 5;  // centred 4×4 square
+    case 9:
+      return (r < 3 || r > 4) && (c < 3 || c > 4);  // four 3×3 corners
+    case kNullGlyph:
+      return r == 0 || r == kGlyphSide - 1 || c == 0 || c == kGlyphSide - 1;  // outline
+    default:
+      return false;
   }
 }
 
 // Writes glyph `glyph` into the 8×8 slot whose top-left pixel is (row0, kSlotCol) of image `img`.
 void draw_glyph(float* img, int glyph, int row0) {  // img: (28, 28)
   for (int r = 0; r < kGlyphSide; ++r)
-    for (int c = 0; c < kGlyphSide; ++c)
-      img[(row0 + r) * kImageSide + kSlotCol + c] = glyph_on(glyph, r, c) ? 1.0f : 0.0f;
+    for (int c = 0; c < kGlyphSide; ++c) img[(row0 + r) * kImageSide + kSlotCol + c] = glyph_on(glyph, r, c) ? 1.0f : 0.0f;
 }
 
 }  // namespace

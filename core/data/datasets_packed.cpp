@@ -29,8 +29,7 @@ struct Expected {
 };
 
 std::string shape_text(uint32_t c, uint32_t h, uint32_t w, size_t k) {
-  return std::to_string(c) + "×" + std::to_string(h) + "×" + std::to_string(w) + " images in " + std::to_string(k) +
-         " classes";
+  return std::to_string(c) + "×" + std::to_string(h) + "×" + std::to_string(w) + " images in " + std::to_string(k) + " classes";
 }
 
 Samples load_packed(const DatasetParams& p, Rng& rng, Dataset& d, const std::vector<uint8_t>& asset, const Expected& want) {
@@ -38,11 +37,11 @@ Samples load_packed(const DatasetParams& p, Rng& rng, Dataset& d, const std::vec
   const NldsImages im = parse_nlds(asset.data(), asset.size(), who);
   const size_t K = im.class_names.size();
   if (im.channels != want.channels || im.height != want.height || im.width != want.width || K != want.classes)
-    throw std::invalid_argument(who + " holds " + shape_text(im.channels, im.height, im.width, K) + ", but '" + d.name +
-                                "' needs " + shape_text(want.channels, want.height, want.width, want.classes));
+    throw std::invalid_argument(who + " holds " + shape_text(im.channels, im.height, im.width, K) + ", but '" + d.name + "' needs " +
+                                shape_text(want.channels, want.height, want.width, want.classes));
   if ((uint32_t)p.n > im.count)
-    throw std::invalid_argument("dataset '" + d.name + "': n must be at most " + std::to_string(im.count) +
-                                ", the samples in " + file + " (got " + std::to_string(p.n) + ")");
+    throw std::invalid_argument("dataset '" + d.name + "': n must be at most " + std::to_string(im.count) + ", the samples in " + file +
+                                " (got " + std::to_string(p.n) + ")");
 
   d.task = TaskKind::Classification;
   d.input_shape = {(int)im.channels, (int)im.height, (int)im.width};

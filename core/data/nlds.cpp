@@ -44,8 +44,8 @@ namespace {
 
 void check_range(const std::string& who, const char* field, uint64_t v, uint64_t lo, uint64_t hi) {
   if (v < lo || v > hi)
-    fail(who, std::string(field) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " (got " +
-         std::to_string(v) + ")");
+    fail(who,
+         std::string(field) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " (got " + std::to_string(v) + ")");
 }
 
 // The checks of the header fields, shared by parse and write. Returns the pixel bytes N·C·H·W.
@@ -60,7 +60,7 @@ uint64_t check_header(const NldsImages& im, const std::string& who) {
   const uint64_t pixel_bytes = (uint64_t)im.count * im.channels * im.height * im.width;
   if (pixel_bytes > kMaxPixelBytes)
     fail(who, std::to_string(im.count) + " samples of " + std::to_string(im.sample_size()) + " pixels are too many (at most " +
-         std::to_string(kMaxPixelBytes) + " pixel bytes)");
+                  std::to_string(kMaxPixelBytes) + " pixel bytes)");
   return pixel_bytes;
 }
 
@@ -68,16 +68,16 @@ void check_values(const NldsImages& im, uint64_t pixel_bytes, const std::string&
   const size_t K = im.class_names.size();
   for (size_t k = 0; k < K; ++k)
     if (im.class_names[k].empty() || im.class_names[k].size() > 255)
-      fail(who, "class " + std::to_string(k) + "'s name must be 1 to 255 bytes long (got " +
-           std::to_string(im.class_names[k].size()) + ")");
+      fail(who,
+           "class " + std::to_string(k) + "'s name must be 1 to 255 bytes long (got " + std::to_string(im.class_names[k].size()) + ")");
   for (uint64_t i = 0; i < pixel_bytes; ++i)
     if (im.pixels[i] > im.pixel_max)
-      fail(who, "pixel " + std::to_string(i % im.sample_size()) + " of sample " + std::to_string(i / im.sample_size()) +
-           " is " + std::to_string(im.pixels[i]) + ", above pixel_max " + std::to_string(im.pixel_max));
+      fail(who, "pixel " + std::to_string(i % im.sample_size()) + " of sample " + std::to_string(i / im.sample_size()) + " is " +
+                    std::to_string(im.pixels[i]) + ", above pixel_max " + std::to_string(im.pixel_max));
   for (uint32_t i = 0; i < im.count; ++i)
     if (im.labels[i] >= K)
-      fail(who, "sample " + std::to_string(i) + " has label " + std::to_string(im.labels[i]) + ", but there are only " +
-           std::to_string(K) + " classes");
+      fail(who, "sample " + std::to_string(i) + " has label " + std::to_string(im.labels[i]) + ", but there are only " + std::to_string(K) +
+                    " classes");
 }
 
 }  // namespace
@@ -90,8 +90,8 @@ class Reader {
   Reader(const uint8_t* p, size_t n, const std::string& who) : p_(p), n_(n), who_(who) {}
   const uint8_t* bytes(uint64_t k, const char* what) {
     if (n_ - off_ < k)
-      fail(who_, "truncated at offset " + std::to_string(off_) + ": " + std::to_string(k) + " byte" + (k == 1 ? "" : "s") +
-                     " of " + what + " expected, only " + std::to_string(n_ - off_) + " remain");
+      fail(who_, "truncated at offset " + std::to_string(off_) + ": " + std::to_string(k) + " byte" + (k == 1 ? "" : "s") + " of " + what +
+                     " expected, only " + std::to_string(n_ - off_) + " remain");
     const uint8_t* q = p_ + off_;
     off_ += (size_t)k;
     return q;
@@ -114,14 +114,13 @@ NldsImages parse_nlds(const uint8_t* data, size_t size, const std::string& who) 
   if (size < sizeof kMagic || std::memcmp(data, kMagic, sizeof kMagic) != 0)
     fail(who, "not a NeuronLab dataset file (it does not start with \"NLDS\")");
   if (size < kHeaderBytes + kChecksumBytes)
-    fail(who, "truncated: " + std::to_string(size) + " bytes are fewer than the " +
-         std::to_string(kHeaderBytes + kChecksumBytes) + " of the header and checksum");
+    fail(who, "truncated: " + std::to_string(size) + " bytes are fewer than the " + std::to_string(kHeaderBytes + kChecksumBytes) +
+                  " of the header and checksum");
   Reader r(data, size, who);
   r.bytes(sizeof kMagic, "magic");
   const uint32_t version = r.u32("version");
   if (version != kVersion)
-    fail(who, "version " + std::to_string(version) + " is not supported (this build reads version " +
-         std::to_string(kVersion) + ")");
+    fail(who, "version " + std::to_string(version) + " is not supported (this build reads version " + std::to_string(kVersion) + ")");
   NldsImages im;
   im.count = r.u32("count");
   im.channels = r.u32("channels");
@@ -146,8 +145,8 @@ NldsImages parse_nlds(const uint8_t* data, size_t size, const std::string& who) 
   const uint32_t stored = r.u32("checksum");
   if (r.offset() != size) {
     const size_t extra = size - r.offset();
-    fail(who, std::to_string(extra) + " unexpected byte" + (extra == 1 ? "" : "s") +
-                  " after the checksum (the file should be " + std::to_string(r.offset()) + " bytes)");
+    fail(who, std::to_string(extra) + " unexpected byte" + (extra == 1 ? "" : "s") + " after the checksum (the file should be " +
+                  std::to_string(r.offset()) + " bytes)");
   }
   const uint32_t actual = crc32_ieee(data, body);
   if (stored != actual) {
@@ -180,8 +179,8 @@ std::vector<uint8_t> write_nlds(const NldsImages& im) {
     put(b, 4);
   };
   put(kMagic, sizeof kMagic);
-  for (uint32_t v : {kVersion, im.count, im.channels, im.height, im.width, (uint32_t)im.class_names.size(), im.pixel_max,
-                     (uint32_t)im.source.size()})
+  for (uint32_t v :
+       {kVersion, im.count, im.channels, im.height, im.width, (uint32_t)im.class_names.size(), im.pixel_max, (uint32_t)im.source.size()})
     u32(v);
   put(im.source.data(), im.source.size());
   for (const std::string& name : im.class_names) {

@@ -37,7 +37,7 @@ namespace lab {
 // into the buffer given to parse_nlds() (or the caller's arrays, for write_nlds) and are valid only
 // while it lives.
 struct NldsImages {
-  uint32_t count = 0;                    // N
+  uint32_t count = 0;  // N
   uint32_t channels = 0, height = 0, width = 0;
   uint32_t pixel_max = 255;              // pixel v means v / pixel_max
   std::string source;                    // provenance and licence, for people

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 
 namespace lab {
@@ -82,8 +82,8 @@ NeuronProfile neuron_profile(Experiment& e, int layer, int unit, int max_samples
   }
   const int units = shp.empty() ? 1 : shp[0];
   if (unit < 0 || unit >= units)
-    throw std::invalid_argument("neuron: layer " + std::to_string(layer) + " has units 0 to " + std::to_string(units - 1) +
-                                " (got " + std::to_string(unit) + ")");
+    throw std::invalid_argument("neuron: layer " + std::to_string(layer) + " has units 0 to " + std::to_string(units - 1) + " (got " +
+                                std::to_string(unit) + ")");
   const size_t per = shape_size(shp), plane = per / (size_t)units;  // conv: the channel's H×W
   rep.values.resize(n);
   const int kChunk = 256;
@@ -104,9 +104,8 @@ NeuronProfile neuron_profile(Experiment& e, int layer, int unit, int max_samples
   std::vector<int> idx(n);
   for (int i = 0; i < n; ++i) idx[i] = i;
   const int top = std::min(12, n);
-  std::partial_sort(idx.begin(), idx.begin() + top, idx.end(), [&](int a, int b) {
-    return rep.values[a] > rep.values[b] || (rep.values[a] == rep.values[b] && a < b);
-  });
+  std::partial_sort(idx.begin(), idx.begin() + top, idx.end(),
+                    [&](int a, int b) { return rep.values[a] > rep.values[b] || (rep.values[a] == rep.values[b] && a < b); });
   for (int i = 0; i < top; ++i) {
     rep.top.push_back(idx[i]);
     rep.top_value.push_back(rep.values[idx[i]]);

@@ -18,9 +18,9 @@ namespace lab {
 struct Surface {
   int grid = 0;
   float x0 = 0, x1 = 0, y0 = 0, y1 = 0;
-  std::vector<float> points;                     // (grid², 2): the raw (x1, x2) of each cell's centre
-  std::vector<float> outputs;                    // (grid², outputs): logits or values
-  std::vector<std::vector<float>> activations;   // per model layer: (grid², units) for flat layers, else empty
+  std::vector<float> points;                    // (grid², 2): the raw (x1, x2) of each cell's centre
+  std::vector<float> outputs;                   // (grid², outputs): logits or values
+  std::vector<std::vector<float>> activations;  // per model layer: (grid², units) for flat layers, else empty
 };
 // The 2-D plane a 2-D dataset lives in: [−kPlaneExtent, kPlaneExtent]².
 inline constexpr float kPlaneExtent = 6.0f;
@@ -41,13 +41,13 @@ Confusions most_confused(Experiment& e, int scan, int max);
 // One neuron (a flat layer's unit, or a conv layer's channel: its mean activation) over the test set.
 struct NeuronProfile {
   int layer = -1, unit = -1;
-  std::vector<float> values;       // its activation on each of the first max_samples test samples
-  std::vector<int> top;            // test indices, highest activation first (≤ 12; ties: lower index first)
+  std::vector<float> values;  // its activation on each of the first max_samples test samples
+  std::vector<int> top;       // test indices, highest activation first (≤ 12; ties: lower index first)
   std::vector<float> top_value;
-  std::vector<float> incoming;     // the weights into it (dense: in; conv: C×KH×KW) of the layer that makes it
-  std::vector<float> outgoing;     // its weights into the next dense layer (when that layer is dense)
+  std::vector<float> incoming;  // the weights into it (dense: in; conv: C×KH×KW) of the layer that makes it
+  std::vector<float> outgoing;  // its weights into the next dense layer (when that layer is dense)
   float bias = 0;
-  std::string title;               // "layer 2 (dense after …), neuron 3"
+  std::string title;  // "layer 2 (dense after …), neuron 3"
 };
 // job (may be null): progress and cancellation. Throws std::invalid_argument for a layer or unit that
 // does not exist.

@@ -63,7 +63,8 @@ Experiment::Experiment(const Spec& spec, const DatasetAssets* assets) : spec_(sp
   Rng init_rng(spec.seed, 1);
   model_ = std::make_unique<Model>(Shape(data_.input_shape.begin(), data_.input_shape.end()), spec.layers, spec.init, init_rng);
   const int outs = (int)shape_size(model_->output_shape());
-  const bool single_binary = data_.task == TaskKind::Classification && data_.num_classes == 2 && outs == 1 && loss_name_ != "softmax_cross_entropy";
+  const bool single_binary =
+      data_.task == TaskKind::Classification && data_.num_classes == 2 && outs == 1 && loss_name_ != "softmax_cross_entropy";
   if (outs != data_.output_dim && !single_binary)
     throw std::invalid_argument("spec.model: the last layer has " + std::to_string(outs) + " output" + (outs == 1 ? "" : "s") + ", but '" +
                                 data_.name + "' needs " + std::to_string(data_.output_dim) +
@@ -94,8 +95,9 @@ long long Experiment::set_hyperparameters(const Spec& updated) {
   Spec mine = spec_;
   mine.warnings.clear();
   if (spec_to_json(same) != spec_to_json(mine))
-    throw std::invalid_argument("only the optimizer, schedule, batch_size and regularization can change during a run; "
-                                "data, model and seed need load(spec)");
+    throw std::invalid_argument(
+        "only the optimizer, schedule, batch_size and regularization can change during a run; "
+        "data, model and seed need load(spec)");
   trainer_->set_config(train_config(updated, loss_name_));
   spec_.optimizer = updated.optimizer;
   spec_.schedule = updated.schedule;
@@ -179,9 +181,8 @@ std::vector<float> Experiment::predict(const float* x, int n) {
   std::lock_guard<std::mutex> l(mu_);
   const int outs = (int)shape_size(model_->output_shape());
   std::vector<float> out((size_t)n * outs);  // (n, outs)
-  forward_batches(x, n, [&](int b0, int B) {
-    std::memcpy(out.data() + (size_t)b0 * outs, model_->output().data(), (size_t)B * outs * sizeof(float));
-  });
+  forward_batches(
+      x, n, [&](int b0, int B) { std::memcpy(out.data() + (size_t)b0 * outs, model_->output().data(), (size_t)B * outs * sizeof(float)); });
   return out;
 }
 
@@ -193,7 +194,8 @@ std::string Experiment::digest() {
 namespace {
 Param find_param(Model& m, int layer, const std::string& param) {
   if (layer < 0 || layer >= (int)m.num_layers())
-    throw std::invalid_argument("layer " + std::to_string(layer) + " does not exist (the model has layers 0 to " + std::to_string((int)m.num_layers() - 1) + ")");
+    throw std::invalid_argument("layer " + std::to_string(layer) + " does not exist (the model has layers 0 to " +
+                                std::to_string((int)m.num_layers() - 1) + ")");
   for (const Param& p : m.layer(layer).params())
     if (p.name == param) return p;
   throw std::invalid_argument("layer " + std::to_string(layer) + " (" + m.layer(layer).type() + ") has no parameter '" + param + "'");
@@ -214,7 +216,8 @@ int Experiment::resolve_layer(const std::string& ref) const {
   std::string ids;
   for (size_t k = 0; k < m.num_layers(); ++k)
     if (!m.layer_id(k).empty()) ids += (ids.empty() ? "" : ", ") + m.layer_id(k);
-  throw std::invalid_argument("no layer has the id '" + ref + "' (" + (ids.empty() ? "no layer has an id; use an index" : "ids: " + ids) + ")");
+  throw std::invalid_argument("no layer has the id '" + ref + "' (" + (ids.empty() ? "no layer has an id; use an index" : "ids: " + ids) +
+                              ")");
 }
 
 float Experiment::set_weight(int layer, const std::string& param, long long index, float value, long long* at) {
@@ -271,7 +274,8 @@ void Experiment::set_parameters(const std::vector<std::vector<float>>& values) {
   std::lock_guard<std::mutex> l(mu_);
   auto ps = model_->params();
   if (values.size() != ps.size())
-    throw std::invalid_argument("the model has " + std::to_string(ps.size()) + " parameter tensors, the file " + std::to_string(values.size()));
+    throw std::invalid_argument("the model has " + std::to_string(ps.size()) + " parameter tensors, the file " +
+                                std::to_string(values.size()));
   for (size_t i = 0; i < ps.size(); ++i)
     if (values[i].size() != ps[i].value->size())
       throw std::invalid_argument("parameter " + std::to_string(i) + " (" + ps[i].name + ") has " + std::to_string(values[i].size()) +
@@ -295,7 +299,8 @@ void Experiment::shuffle_train_labels(uint64_t seed) {
   const size_t od = data_.task == TaskKind::Classification ? 0 : (size_t)data_.output_dim;
   for (size_t i = n; i > 1; --i) {
     const size_t j = rng.below((uint32_t)i);
-    if (od == 0) std::swap(data_.train_label[i - 1], data_.train_label[j]);
+    if (od == 0)
+      std::swap(data_.train_label[i - 1], data_.train_label[j]);
     else
       for (size_t k = 0; k < od; ++k) std::swap(data_.train_y[(i - 1) * od + k], data_.train_y[j * od + k]);
   }

@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "data/dataset.h"
 #include "base/exec.h"
+#include "base/rng.h"
+#include "data/dataset.h"
+#include "experiment/spec.h"
 #include "nn/model.h"
 #include "optim/optimizer.h"
-#include "base/rng.h"
-#include "experiment/spec.h"
 #include "train/metrics.h"
 #include "train/trainer.h"
 

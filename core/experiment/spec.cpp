@@ -6,19 +6,17 @@
 #include <set>
 #include <stdexcept>
 
+#include "base/names.h"
 #include "nn/activations.h"
 #include "nn/init.h"
 #include "nn/loss.h"
-#include "base/names.h"
 
 namespace lab {
 namespace {
 
 using json = nlohmann::json;
 
-[[noreturn]] void bad(const std::string& path, const std::string& what) {
-  throw std::invalid_argument("spec." + path + " " + what);
-}
+[[noreturn]] void bad(const std::string& path, const std::string& what) { throw std::invalid_argument("spec." + path + " " + what); }
 
 std::string fmt(double v) {
   char b[32];
@@ -35,10 +33,12 @@ double number(const json& obj, const std::string& key, const std::string& path, 
   if (!obj.contains(key)) return def;
   const json& v = obj[key];
   if (!v.is_number())
-    bad(path, std::string("must be ") + (integer ? "an integer" : "a number") + " between " + fmt(lo) + " and " + fmt(hi) + " (got " + describe(v) + ")");
+    bad(path, std::string("must be ") + (integer ? "an integer" : "a number") + " between " + fmt(lo) + " and " + fmt(hi) + " (got " +
+                  describe(v) + ")");
   const double d = v.get<double>();
   if (!std::isfinite(d) || d < lo || d > hi)
-    bad(path, std::string("must be ") + (integer ? "an integer" : "a number") + " between " + fmt(lo) + " and " + fmt(hi) + " (got " + fmt(d) + ")");
+    bad(path, std::string("must be ") + (integer ? "an integer" : "a number") + " between " + fmt(lo) + " and " + fmt(hi) + " (got " +
+                  fmt(d) + ")");
   if (integer && d != std::floor(d)) bad(path, "must be an integer (got " + fmt(d) + ")");
   return d;
 }
@@ -96,7 +96,8 @@ Spec parse_spec(const std::string& text_in) {
   if (!j.is_object()) throw std::invalid_argument("spec: must be a JSON object, like {\"data\": {...}, \"model\": {...}}");
   Spec s;
   const json empty = json::object();
-  note_unknown(j, {"version", "seed", "data", "model", "loss", "optimizer", "schedule", "batch_size", "regularization", "stop"}, "", s.warnings);
+  note_unknown(j, {"version", "seed", "data", "model", "loss", "optimizer", "schedule", "batch_size", "regularization", "stop"}, "",
+               s.warnings);
   s.version = (int)number(j, "version", "version", kSpecVersion, 1, kSpecVersion, true);
   s.seed = (uint64_t)number(j, "seed", "seed", 1, 0, 4294967295.0, true);
 
@@ -114,14 +115,18 @@ Spec parse_spec(const std::string& text_in) {
     const json& f = d["features"];
     if (info->kind != "2d") bad("data.features", "only applies to 2-D datasets ('" + s.dataset + "' is not one); remove it");
     if (!f.is_array() || f.empty() || f.size() > 64)
-      bad("data.features", "must be a non-empty list of feature names (known: " + join_names(input_feature_names(), [](const std::string& x) { return x; }) + ")");
+      bad("data.features", "must be a non-empty list of feature names (known: " +
+                               join_names(input_feature_names(), [](const std::string& x) { return x; }) + ")");
     for (size_t i = 0; i < f.size(); ++i) {
       const std::string path = "data.features[" + std::to_string(i) + "]";
       if (!f[i].is_string()) bad(path, "must be a feature name (got " + describe(f[i]) + ")");
       const std::string name = f[i].get<std::string>();
       bool ok = false;
       for (const auto& k : input_feature_names()) ok |= k == name;
-      if (!ok) bad(path, "'" + name + "' is not a known feature (known: " + join_names(input_feature_names(), [](const std::string& x) { return x; }) + ")");
+      if (!ok)
+        bad(path, "'" + name + "' is not a known feature (known: " + join_names(input_feature_names(), [](const std::string& x) {
+                    return x;
+                  }) + ")");
       for (const auto& prev : s.features)
         if (prev == name) bad(path, "'" + name + "' is listed twice");
       s.features.push_back(name);
@@ -131,18 +136,27 @@ Spec parse_spec(const std::string& text_in) {
     data_known.insert(p.name);
     if (!d.contains(p.name)) continue;
     const double v = check_number(p, d[p.name], "spec.data.");
-    if (p.name == "n") s.data.n = (int)v;
-    else if (p.name == "noise") s.data.noise = (float)v;
-    else if (p.name == "test_ratio") s.data.test_ratio = (float)v;
-    else if (p.name == "seed") { s.data.seed = (uint64_t)v; s.data_seed_given = true; }
-    else s.data.extra[p.name] = v;
+    if (p.name == "n")
+      s.data.n = (int)v;
+    else if (p.name == "noise")
+      s.data.noise = (float)v;
+    else if (p.name == "test_ratio")
+      s.data.test_ratio = (float)v;
+    else if (p.name == "seed") {
+      s.data.seed = (uint64_t)v;
+      s.data_seed_given = true;
+    } else
+      s.data.extra[p.name] = v;
   }
   // Defaults from the dataset's schema where the spec is silent.
   for (const auto& p : info->params) {
     if (d.contains(p.name)) continue;
-    if (p.name == "n") s.data.n = (int)p.def;
-    else if (p.name == "noise") s.data.noise = (float)p.def;
-    else if (p.name == "test_ratio") s.data.test_ratio = (float)p.def;
+    if (p.name == "n")
+      s.data.n = (int)p.def;
+    else if (p.name == "noise")
+      s.data.noise = (float)p.def;
+    else if (p.name == "test_ratio")
+      s.data.test_ratio = (float)p.def;
   }
   if (!s.data_seed_given) s.data.seed = s.seed;
   note_unknown(d, data_known, "data", s.warnings);
@@ -165,10 +179,14 @@ Spec parse_spec(const std::string& text_in) {
     if (ls.type.empty()) bad(path + ".type", "is missing");
     for (auto it = l.begin(); it != l.end(); ++it) {
       if (it.key() == "type") continue;
-      if (it.value().is_number()) ls.num[it.key()] = it.value().get<double>();
-      else if (it.value().is_boolean()) ls.num[it.key()] = it.value().get<bool>() ? 1 : 0;
-      else if (it.value().is_string()) ls.str[it.key()] = it.value().get<std::string>();
-      else bad(path + "." + it.key(), "must be a number or a string (got " + describe(it.value()) + ")");
+      if (it.value().is_number())
+        ls.num[it.key()] = it.value().get<double>();
+      else if (it.value().is_boolean())
+        ls.num[it.key()] = it.value().get<bool>() ? 1 : 0;
+      else if (it.value().is_string())
+        ls.str[it.key()] = it.value().get<std::string>();
+      else
+        bad(path + "." + it.key(), "must be a number or a string (got " + describe(it.value()) + ")");
     }
     s.layers.push_back(std::move(ls));
   }
@@ -176,7 +194,11 @@ Spec parse_spec(const std::string& text_in) {
   // loss
   s.loss = text(j, "loss", "loss", "");
   if (!s.loss.empty()) {
-    try { loss(s.loss); } catch (const std::invalid_argument& e) { bad("loss", std::string("is not valid: ") + e.what()); }
+    try {
+      loss(s.loss);
+    } catch (const std::invalid_argument& e) {
+      bad("loss", std::string("is not valid: ") + e.what());
+    }
   }
 
   // optimizer and schedule: each entry of their registries declares its own fields (optim/optimizer.h)
@@ -212,8 +234,6 @@ float input_feature(const std::string& name, float x1, float x2) {
   throw std::invalid_argument("unknown input feature '" + name + "'");
 }
 
-
-
 std::string spec_to_json(const Spec& s) {
   json j = json::object();
   j["version"] = s.version;
@@ -232,8 +252,10 @@ std::string spec_to_json(const Spec& s) {
     json o = json::object();
     o["type"] = l.type;
     for (const auto& [k, v] : l.num) {
-      if (v == std::floor(v) && std::fabs(v) < 1e15) o[k] = (long long)v;
-      else o[k] = v;
+      if (v == std::floor(v) && std::fabs(v) < 1e15)
+        o[k] = (long long)v;
+      else
+        o[k] = v;
     }
     for (const auto& [k, v] : l.str) o[k] = v;
     layers.push_back(o);
@@ -244,7 +266,8 @@ std::string spec_to_json(const Spec& s) {
   j["schedule"] = schedule_json(s.schedule);
   j["batch_size"] = s.batch_size;
   j["regularization"] = {{"l1", short_float(s.l1)}, {"l2", short_float(s.l2)}};
-  j["stop"] = {{"epochs", s.stop.epochs}, {"test_loss", short_float(s.stop.test_loss)}, {"test_accuracy", short_float(s.stop.test_accuracy)}};
+  j["stop"] = {
+      {"epochs", s.stop.epochs}, {"test_loss", short_float(s.stop.test_loss)}, {"test_accuracy", short_float(s.stop.test_accuracy)}};
   return j.dump();
 }
 

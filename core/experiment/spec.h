@@ -67,5 +67,4 @@ std::string spec_to_json(const Spec& s);
 // validated like any spec. Throws std::invalid_argument naming the bad field.
 Spec patch_spec(const Spec& base, const std::string& patch_json);
 
-
 }  // namespace lab

@@ -30,7 +30,7 @@ namespace {
 // an MNIST MLP after 300 steps (logits up to ~20). A real mismatch is larger: a leaky_relu slope of 0.3
 // instead of 0.01 feeding a softmax, in that check's CNN, moves outputs by 2.4e-3.
 constexpr double kCheckAbsTol = 1e-4, kCheckRelTol = 1e-4;
-constexpr int kSnapshotTries = 3;   // retries when the experiment trains during the export
+constexpr int kSnapshotTries = 3;  // retries when the experiment trains during the export
 constexpr size_t kBase64LineChars = 96;
 
 // [SECTION] snapshot --------------------------------------------------------------------------------
@@ -67,8 +67,8 @@ Snapshot take_snapshot(Experiment& e) {
     Layer& l = m.layer(i);
     LayerSnap ls{l.type(), l.spec(), i == 0 ? m.input_shape() : m.layer_output_shape(i - 1), m.layer_output_shape(i), {}};
     for (const Param& p : l.params())
-      ls.params.push_back({p.name, p.value->shape(), std::vector<float>(p.value->data(), p.value->data() + p.value->size()),
-                           p.regularised});
+      ls.params.push_back(
+          {p.name, p.value->shape(), std::vector<float>(p.value->data(), p.value->data() + p.value->size()), p.regularised});
     s.layers.push_back(std::move(ls));
   }
   s.digest = m.digest();
@@ -165,13 +165,17 @@ std::string py_float(double d) {
 std::string py_str(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
-    if (c == '\\' || c == '"') { out += '\\'; out += (char)c; }
-    else if (c == '\n') out += "\\n";
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += (char)c;
+    } else if (c == '\n')
+      out += "\\n";
     else if (c < 0x20 || c == 0x7f) {
       char b[8];
       std::snprintf(b, sizeof b, "\\x%02x", c);
       out += b;
-    } else out += (char)c;
+    } else
+      out += (char)c;
   }
   return out + "\"";
 }
@@ -213,7 +217,8 @@ std::string fill_template(std::string t, const std::vector<ParamSpec>& schema, c
 // softmax acts over all of a sample's features at once, so a multi-dimensional input needs SampleSoftmax).
 std::string activation_module(const std::string& name, const Shape& in, bool& needs_sample_softmax) {
   const ActivationInfo& a = activation(name);
-  if (a.pytorch.empty()) throw std::invalid_argument("export_pytorch: activation '" + name + "' has no PyTorch equivalent in the exporter yet");
+  if (a.pytorch.empty())
+    throw std::invalid_argument("export_pytorch: activation '" + name + "' has no PyTorch equivalent in the exporter yet");
   if (name == "softmax" && in.size() != 1) {
     needs_sample_softmax = true;
     return "SampleSoftmax()";
@@ -314,13 +319,18 @@ std::string emit_network(const Snapshot& s) {
 
 struct FeatureExpr {
   const char* name;
-  const char* expr;   // in terms of the float32 tensors x1, x2
+  const char* expr;  // in terms of the float32 tensors x1, x2
   const char* about;
 };
 // Mirrors input_feature() in core/spec.cpp.
 const FeatureExpr kFeatureExprs[] = {
-    {"x1", "x1", "x1"},       {"x2", "x2", "x2"},       {"x1sq", "x1 * x1", "x1²"}, {"x2sq", "x2 * x2", "x2²"},
-    {"x1x2", "x1 * x2", "x1·x2"}, {"sinx1", "torch.sin(x1)", "sin(x1)"}, {"sinx2", "torch.sin(x2)", "sin(x2)"},
+    {"x1", "x1", "x1"},
+    {"x2", "x2", "x2"},
+    {"x1sq", "x1 * x1", "x1²"},
+    {"x2sq", "x2 * x2", "x2²"},
+    {"x1x2", "x1 * x2", "x1·x2"},
+    {"sinx1", "torch.sin(x1)", "sin(x1)"},
+    {"sinx2", "torch.sin(x2)", "sin(x2)"},
 };
 
 const FeatureExpr& feature_expr(const std::string& name) {
@@ -333,9 +343,12 @@ std::string emit_inputs(const Snapshot& s, bool is_2d) {
   std::string o = section("inputs");
   if (!is_2d) {
     o += "def featurize(rows):\n"
-         "    \"\"\"The dataset's rows (n, " + std::to_string(shape_size(s.input)) + ") → the network's input tensor " +
-         batch_shape(s.input) + ".\n\n"
-         "    '" + s.spec.dataset + "' has no computed features: this only converts and reshapes (images are\n"
+         "    \"\"\"The dataset's rows (n, " +
+         std::to_string(shape_size(s.input)) + ") → the network's input tensor " + batch_shape(s.input) +
+         ".\n\n"
+         "    '" +
+         s.spec.dataset +
+         "' has no computed features: this only converts and reshapes (images are\n"
          "    (channels, height, width), row-major, as NeuronLab stores them).\n"
          "    \"\"\"\n"
          "    return _as_inputs(rows)\n\n\n";
@@ -350,15 +363,19 @@ std::string emit_inputs(const Snapshot& s, bool is_2d) {
     exprs += "        " + std::string(f.expr) + ",  # " + names[i] + "\n";
   }
   o += "def featurize(points):\n"
-       "    \"\"\"Raw 2-D points (n, 2), columns x1 and x2 → the network's inputs (n, " + std::to_string(names.size()) + "):\n"
-       "    " + about + " — the spec's data.features" + (s.spec.features.empty() ? " (none: the raw x1, x2)" : "") + ", in order.\n\n"
+       "    \"\"\"Raw 2-D points (n, 2), columns x1 and x2 → the network's inputs (n, " +
+       std::to_string(names.size()) +
+       "):\n"
+       "    " +
+       about + " — the spec's data.features" + (s.spec.features.empty() ? " (none: the raw x1, x2)" : "") +
+       ", in order.\n\n"
        "    NeuronLab computes the same in float32 (input_feature in core/spec.cpp), so featurize(points) gives\n"
        "    what the network saw in the lab.\n"
        "    \"\"\"\n"
        "    p = torch.as_tensor(points, dtype=torch.float32).reshape(-1, 2)\n"
        "    x1, x2 = p[:, 0], p[:, 1]\n"
-       "    return torch.stack([\n" + exprs +
-       "    ], dim=1)\n\n\n";
+       "    return torch.stack([\n" +
+       exprs + "    ], dim=1)\n\n\n";
   return o;
 }
 
@@ -366,7 +383,8 @@ std::string emit_inputs(const Snapshot& s, bool is_2d) {
 
 std::string loss_module(const std::string& loss) {
   const LossInfo& info = lab::loss(loss);
-  if (info.pytorch.empty()) throw std::invalid_argument("export_pytorch: loss '" + loss + "' has no PyTorch equivalent in the exporter yet");
+  if (info.pytorch.empty())
+    throw std::invalid_argument("export_pytorch: loss '" + loss + "' has no PyTorch equivalent in the exporter yet");
   return info.pytorch;
 }
 
@@ -375,10 +393,14 @@ std::string fill_template(std::string t, const std::vector<ParamSpec>& schema, c
   for (const auto& p : schema) {
     const std::string key = "{" + p.name + "}";
     std::string value;
-    if (p.kind == ParamSpec::Boolean) value = py_bool(v.flag(p.name));
-    else if (p.kind == ParamSpec::Integer) value = std::to_string((long long)v.get(p.name));
-    else if (p.kind == ParamSpec::Number) value = py_float((float)v.get(p.name));
-    else continue;
+    if (p.kind == ParamSpec::Boolean)
+      value = py_bool(v.flag(p.name));
+    else if (p.kind == ParamSpec::Integer)
+      value = std::to_string((long long)v.get(p.name));
+    else if (p.kind == ParamSpec::Number)
+      value = py_float((float)v.get(p.name));
+    else
+      continue;
     for (size_t at; (at = t.find(key)) != std::string::npos;) t.replace(at, key.size(), value);
   }
   if (t.find('{') != std::string::npos) throw std::logic_error("export_pytorch: a placeholder is left in " + t);
@@ -409,8 +431,11 @@ std::string regularised_names(const Snapshot& s) {
 std::string emit_training(const Snapshot& s, const std::string& loss, long long step) {
   const Spec& sp = s.spec;
   std::string o = section("training");
-  o += "LOSS = " + py_str(loss) + "\n"
-       "loss_fn = " + loss_module(loss) + "\n\n\n"
+  o += "LOSS = " + py_str(loss) +
+       "\n"
+       "loss_fn = " +
+       loss_module(loss) +
+       "\n\n\n"
        "def _loss_targets(y, out):\n"
        "    \"\"\"Targets as NeuronLab's loss reads them (core/loss.cpp): class labels for softmax_cross_entropy;\n"
        "    for mse / bce_logits, labels become one-hot rows (or the label itself, 0/1, for a single output).\"\"\"\n"
@@ -424,14 +449,23 @@ std::string emit_training(const Snapshot& s, const std::string& loss, long long 
        "    return y.float().reshape(out.shape)\n\n\n";
   o += "# The optimizer as NeuronLab configured it (its update rules are PyTorch's, core/optimizer.h). Its state\n"
        "# (momentum, Adam moments) starts fresh here: NeuronLab's is not exported.\n"
-       "LR = " + py_float(sp.optimizer.lr()) + "\n"
-       "optimizer = " + optimizer_expr(sp.optimizer) + "\n\n\n"
+       "LR = " +
+       py_float(sp.optimizer.lr()) +
+       "\n"
+       "optimizer = " +
+       optimizer_expr(sp.optimizer) +
+       "\n\n\n"
        "def lr_at(step):\n"
-       "    \"\"\"The learning rate of (0-based) step `step` under the spec's '" + sp.schedule.name + "' schedule.\"\"\"\n" +
-       schedule_body(sp.schedule) + "\n\n";
-  o += "BATCH_SIZE = " + std::to_string(sp.batch_size) + "\n"
-       "L1, L2 = " + py_float(sp.l1) + ", " + py_float(sp.l2) + "\n\n\n"
-       "REGULARISED = frozenset([" + regularised_names(s) + "])  # the parameters L1/L2 apply to (weights; not biases, not norms)\n\n\n"
+       "    \"\"\"The learning rate of (0-based) step `step` under the spec's '" +
+       sp.schedule.name + "' schedule.\"\"\"\n" + schedule_body(sp.schedule) + "\n\n";
+  o += "BATCH_SIZE = " + std::to_string(sp.batch_size) +
+       "\n"
+       "L1, L2 = " +
+       py_float(sp.l1) + ", " + py_float(sp.l2) +
+       "\n\n\n"
+       "REGULARISED = frozenset([" +
+       regularised_names(s) +
+       "])  # the parameters L1/L2 apply to (weights; not biases, not norms)\n\n\n"
        "def penalty(m=None):\n"
        "    \"\"\"NeuronLab's regularisation: L2/2 · Σ w² + L1 · Σ |w| over the REGULARISED parameters.\"\"\"\n"
        "    m = model if m is None else m\n"
@@ -442,7 +476,9 @@ std::string emit_training(const Snapshot& s, const std::string& loss, long long 
        "        if name in REGULARISED:\n"
        "            total = total + 0.5 * L2 * p.pow(2).sum() + L1 * p.abs().sum()\n"
        "    return total\n\n\n"
-       "steps_done = " + std::to_string(step) + "  # mini-batch steps so far (NeuronLab's, then train_more's)\n\n\n"
+       "steps_done = " +
+       std::to_string(step) +
+       "  # mini-batch steps so far (NeuronLab's, then train_more's)\n\n\n"
        "def train_more(x, y, steps, batch_size=None):\n"
        "    \"\"\"Trains `model` for `steps` mini-batch steps on network inputs x (n, *INPUT_SHAPE) and targets y.\n\n"
        "    y: class labels (n,) for classification, values (n, OUTPUTS) for regression (load_data() gives both).\n"
@@ -500,13 +536,22 @@ std::string emit_data(const Experiment& e, const Dataset& d, bool is_2d) {
       const auto& v = test ? d.test_y : d.train_y;
       return py_array(le_bytes(v.data(), v.size()), {(int)n, d.output_dim}, "<f4", 15);
     };
-    o += std::string("# ") + (is_2d ? "Raw 2-D points (load_data() featurizes them)" : "Rows as NeuronLab stores them") +
-         " and " + (cls ? "class labels" : "target values") + ", base64 of little-endian bytes.\n"
+    o += std::string("# ") + (is_2d ? "Raw 2-D points (load_data() featurizes them)" : "Rows as NeuronLab stores them") + " and " +
+         (cls ? "class labels" : "target values") +
+         ", base64 of little-endian bytes.\n"
          "_DATA = {\n"
-         "    \"train_x\": " + py_array(le_bytes(trx.data(), trx.size()), {(int)(trx.size() / per), per}, "<f4", 15) + ",\n"
-         "    \"train_y\": " + targets(false) + ",\n"
-         "    \"test_x\":  " + py_array(le_bytes(tex.data(), tex.size()), {(int)(tex.size() / per), per}, "<f4", 15) + ",\n"
-         "    \"test_y\":  " + targets(true) + ",\n"
+         "    \"train_x\": " +
+         py_array(le_bytes(trx.data(), trx.size()), {(int)(trx.size() / per), per}, "<f4", 15) +
+         ",\n"
+         "    \"train_y\": " +
+         targets(false) +
+         ",\n"
+         "    \"test_x\":  " +
+         py_array(le_bytes(tex.data(), tex.size()), {(int)(tex.size() / per), per}, "<f4", 15) +
+         ",\n"
+         "    \"test_y\":  " +
+         targets(true) +
+         ",\n"
          "}\n\n\n";
   }
   o += "def load_data():\n"
@@ -529,8 +574,12 @@ std::string emit_check(const std::vector<float>& inputs, const Shape& in_shape, 
        "# weight layout, padding, activation or feature) moves them by 1e-3 or more.\n" +
        std::string(tol) +
        "# A few test samples (as featurize() takes them) and the outputs NeuronLab gave for them.\n"
-       "_CHECK_INPUTS = " + py_array(le_bytes(inputs.data(), inputs.size()), in_shape, "<f4", 16) + "\n"
-       "_CHECK_OUTPUTS = " + py_array(le_bytes(outputs.data(), outputs.size()), out_shape, "<f4", 17) + "\n\n\n"
+       "_CHECK_INPUTS = " +
+       py_array(le_bytes(inputs.data(), inputs.size()), in_shape, "<f4", 16) +
+       "\n"
+       "_CHECK_OUTPUTS = " +
+       py_array(le_bytes(outputs.data(), outputs.size()), out_shape, "<f4", 17) +
+       "\n\n\n"
        "def check():\n"
        "    \"\"\"Rebuilds the network from the embedded weights (so train_more does not affect it), runs it on the\n"
        "    embedded samples and compares with NeuronLab's outputs. Returns (ok, max |diff|, a report).\"\"\"\n"
@@ -559,11 +608,19 @@ std::string header(const Snapshot& s, const Dataset& d, const std::string& loss,
   }
   std::string o = "#!/usr/bin/env python3\n";
   o += "\"\"\"NeuronLab export: a trained network as a runnable PyTorch script, weights included.\n\n"
-       "Dataset: " + s.spec.dataset + " (" + (cls ? "classification, " + std::to_string(d.num_classes) + " classes" : "regression") + ")\n"
-       "Network: input " + shape_str(s.input) + " → " + net + "\n"
-       "Trained: " + std::to_string(step) + " mini-batch steps in NeuronLab " + version() + " with " + loss + ", " +
-       s.spec.optimizer.name + " (lr " + py_float(s.spec.optimizer.lr()) + "), batch size " + std::to_string(s.spec.batch_size) + "\n"
-       "Digest:  " + s.digest + " (NeuronLab's hash of every parameter; the lab shows the same for these weights)\n\n"
+       "Dataset: " +
+       s.spec.dataset + " (" + (cls ? "classification, " + std::to_string(d.num_classes) + " classes" : "regression") +
+       ")\n"
+       "Network: input " +
+       shape_str(s.input) + " → " + net +
+       "\n"
+       "Trained: " +
+       std::to_string(step) + " mini-batch steps in NeuronLab " + version() + " with " + loss + ", " + s.spec.optimizer.name + " (lr " +
+       py_float(s.spec.optimizer.lr()) + "), batch size " + std::to_string(s.spec.batch_size) +
+       "\n"
+       "Digest:  " +
+       s.digest +
+       " (NeuronLab's hash of every parameter; the lab shows the same for these weights)\n\n"
        "Run it as a script to check it against NeuronLab (exit 1 on a mismatch):\n"
        "    python3 model.py\n\n"
        "In a notebook, with this file saved as model.py next to it:\n"
@@ -583,11 +640,16 @@ std::string header(const Snapshot& s, const Dataset& d, const std::string& loss,
        "import numpy as np\n"
        "import torch\n"
        "import torch.nn as nn\n\n" +
-       section("the experiment") +
-       "NEURONLAB_VERSION = " + py_str(version()) + "\n"
-       "SPEC_JSON = " + py_str(spec_to_json(s.spec)) + "  # the experiment's spec\n"
-       "DATASET = " + py_str(s.spec.dataset) + "\n"
-       "TASK = " + py_str(cls ? "classification" : "regression") + "\n";
+       section("the experiment") + "NEURONLAB_VERSION = " + py_str(version()) +
+       "\n"
+       "SPEC_JSON = " +
+       py_str(spec_to_json(s.spec)) +
+       "  # the experiment's spec\n"
+       "DATASET = " +
+       py_str(s.spec.dataset) +
+       "\n"
+       "TASK = " +
+       py_str(cls ? "classification" : "regression") + "\n";
   if (cls) {
     o += "CLASS_NAMES = [";
     for (size_t i = 0; i < d.class_names.size(); ++i) o += (i ? ", " : "") + py_str(d.class_names[i]);
@@ -596,10 +658,18 @@ std::string header(const Snapshot& s, const Dataset& d, const std::string& loss,
   o += "FEATURES = [";
   for (size_t i = 0; i < s.spec.features.size(); ++i) o += (i ? ", " : "") + py_str(s.spec.features[i]);
   o += "]  # 2-D datasets: the network's inputs computed from (x1, x2); empty: none\n"
-       "INPUT_SHAPE = " + py_shape(s.input) + "  # per sample\n"
-       "OUTPUTS = " + std::to_string(s.layers.empty() ? 0 : shape_size(s.layers.back().out)) + "\n"
-       "STEPS_IN_NEURONLAB = " + std::to_string(step) + "\n"
-       "DIGEST = " + py_str(s.digest) + "\n\n\n"
+       "INPUT_SHAPE = " +
+       py_shape(s.input) +
+       "  # per sample\n"
+       "OUTPUTS = " +
+       std::to_string(s.layers.empty() ? 0 : shape_size(s.layers.back().out)) +
+       "\n"
+       "STEPS_IN_NEURONLAB = " +
+       std::to_string(step) +
+       "\n"
+       "DIGEST = " +
+       py_str(s.digest) +
+       "\n\n\n"
        "def _array(b64, shape, dtype):\n"
        "    \"\"\"Base64 of little-endian bytes (dtype \"<f4\": float32, \"<i4\": int32) → a torch tensor of `shape`\n"
        "    (float32, or int64 for integers: what losses take as labels).\"\"\"\n"
@@ -610,26 +680,26 @@ std::string header(const Snapshot& s, const Dataset& d, const std::string& loss,
 
 std::string main_section() {
   return section("main") +
-    "if __name__ == \"__main__\":\n"
-    "    ok, worst, report = check()\n"
-    "    if ok:\n"
-    "        print(\"NeuronLab export check: OK (max |diff| = %.3g)\" % worst)\n"
-    "    else:\n"
-    "        print(\"NeuronLab export check: MISMATCH (max |diff| = %.3g, allowed %g + %g * |output|)\" % (worst, CHECK_ATOL, CHECK_RTOL))\n"
-    "        print(report)\n"
-    "        sys.exit(1)\n";
+         "if __name__ == \"__main__\":\n"
+         "    ok, worst, report = check()\n"
+         "    if ok:\n"
+         "        print(\"NeuronLab export check: OK (max |diff| = %.3g)\" % worst)\n"
+         "    else:\n"
+         "        print(\"NeuronLab export check: MISMATCH (max |diff| = %.3g, allowed %g + %g * |output|)\" % (worst, CHECK_ATOL, "
+         "CHECK_RTOL))\n"
+         "        print(report)\n"
+         "        sys.exit(1)\n";
 }
 
 }  // namespace
 
 std::string export_pytorch_script(Experiment& e) {
-  const Dataset& d = e.dataset();  // fixed after construction: no lock needed
+  const Dataset& d = e.dataset();               // fixed after construction: no lock needed
   const bool is_2d = !e.raw_train_x().empty();  // 2-D datasets keep their raw points (x1, x2)
   for (int attempt = 0;; ++attempt) {
     const long long step_before = e.metrics().step;
     const Snapshot s = take_snapshot(e);
-    const std::string loss =
-        s.spec.loss.empty() ? (d.task == TaskKind::Classification ? "softmax_cross_entropy" : "mse") : s.spec.loss;
+    const std::string loss = s.spec.loss.empty() ? (d.task == TaskKind::Classification ? "softmax_cross_entropy" : "mse") : s.spec.loss;
 
     // The check samples: the first test samples (training samples when the test split is empty).
     const bool use_test = d.n_test() > 0;
@@ -649,9 +719,8 @@ std::string export_pytorch_script(Experiment& e) {
       if (attempt + 1 < kSnapshotTries) continue;
       throw std::runtime_error("export_pytorch: the experiment kept training while it was exported; pause training and export again");
     }
-    return header(s, d, loss, step, is_2d) + emit_inputs(s, is_2d) + emit_network(s) +
-           emit_training(s, loss, step) + emit_data(e, d, is_2d) +
-           emit_check(inputs, in_shape, outputs, {n, outs}) + main_section();
+    return header(s, d, loss, step, is_2d) + emit_inputs(s, is_2d) + emit_network(s) + emit_training(s, loss, step) +
+           emit_data(e, d, is_2d) + emit_check(inputs, in_shape, outputs, {n, outs}) + main_section();
   }
 }
 

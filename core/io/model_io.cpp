@@ -32,7 +32,8 @@ std::unique_ptr<Experiment> build(const Loaded& l, const char* what, const Datas
   }
   for (size_t i = 0; i < l.params.size(); ++i)
     for (float v : l.params[i])
-      if (!std::isfinite(v)) throw std::invalid_argument(std::string(what) + ": parameter " + std::to_string(i) + " holds NaN or infinite values");
+      if (!std::isfinite(v))
+        throw std::invalid_argument(std::string(what) + ": parameter " + std::to_string(i) + " holds NaN or infinite values");
   try {
     e->set_parameters(l.params);
   } catch (const std::invalid_argument& err) {
@@ -46,8 +47,8 @@ class Reader {
   Reader(const uint8_t* p, size_t n) : p_(p), n_(n) {}
   void need(size_t k, const char* what) const {
     if (n_ - off_ < k)
-      throw std::invalid_argument("model file is truncated: " + std::string(what) + " needs " + std::to_string(k) +
-                                  " bytes at offset " + std::to_string(off_) + ", only " + std::to_string(n_ - off_) + " remain");
+      throw std::invalid_argument("model file is truncated: " + std::string(what) + " needs " + std::to_string(k) + " bytes at offset " +
+                                  std::to_string(off_) + ", only " + std::to_string(n_ - off_) + " remain");
   }
   uint32_t u32(const char* what) {
     need(4, what);
@@ -95,7 +96,10 @@ std::string export_model_json(Experiment& e) {
 std::vector<uint8_t> export_model_binary(Experiment& e) {
   std::lock_guard<std::mutex> l(e.mutex());
   std::vector<uint8_t> out(kMagic, kMagic + 8);
-  auto put32 = [&](uint32_t v) { const uint8_t* b = reinterpret_cast<const uint8_t*>(&v); out.insert(out.end(), b, b + 4); };
+  auto put32 = [&](uint32_t v) {
+    const uint8_t* b = reinterpret_cast<const uint8_t*>(&v);
+    out.insert(out.end(), b, b + 4);
+  };
   put32(kFormatVersion);
   const std::string spec = e.spec_json();
   put32((uint32_t)spec.size());
@@ -158,7 +162,8 @@ std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n, const D
   Reader r(bytes, n - 8);
   r.bytes(8, "the magic");
   const uint32_t version = r.u32("the version");
-  if (version != kFormatVersion) throw std::invalid_argument("model file version " + std::to_string(version) + " is not supported (this lab reads version 1)");
+  if (version != kFormatVersion)
+    throw std::invalid_argument("model file version " + std::to_string(version) + " is not supported (this lab reads version 1)");
   const uint32_t spec_len = r.u32("the spec length");
   Loaded l;
   const uint8_t* sp = r.bytes(spec_len, "the spec");
@@ -178,8 +183,10 @@ std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n, const D
     std::memcpy(v.data(), d, size * sizeof(float));
     l.params.push_back(std::move(v));
   }
-  if (r.offset() != n - 8) throw std::invalid_argument("model file is corrupt: " + std::to_string(n - 8 - r.offset()) + " unexpected bytes before the checksum");
-  if (fnv1a(bytes, n - 8) != stored) throw std::invalid_argument("model file is corrupt: its checksum does not match (the file was changed or damaged)");
+  if (r.offset() != n - 8)
+    throw std::invalid_argument("model file is corrupt: " + std::to_string(n - 8 - r.offset()) + " unexpected bytes before the checksum");
+  if (fnv1a(bytes, n - 8) != stored)
+    throw std::invalid_argument("model file is corrupt: its checksum does not match (the file was changed or damaged)");
   return build(l, "model file", assets);
 }
 

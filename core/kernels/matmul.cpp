@@ -73,7 +73,11 @@ void pack_b(const MatmulArgs& g, int k0, int kc, int j0, int nc, float* dst) {
 // GCC/Clang vector extensions: SSE natively, simd128 with -msimd128. Multiply then add (SIMD128 has no
 // fused multiply-add), so every lane rounds the same way on both targets.
 typedef float v4f __attribute__((vector_size(16)));
-inline v4f load4(const float* p) { v4f v; std::memcpy(&v, p, sizeof v); return v; }
+inline v4f load4(const float* p) {
+  v4f v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
 inline void store4(float* p, v4f v) { std::memcpy(p, &v, sizeof v); }
 inline v4f splat(float x) { return v4f{x, x, x, x}; }
 
@@ -86,17 +90,24 @@ void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc, int ro
   for (int k = 0; k < kc; ++k) {
     const v4f b0 = load4(b), b1 = load4(b + 4);
     const v4f a0 = splat(a[0]), a1 = splat(a[1]), a2 = splat(a[2]), a3 = splat(a[3]);
-    c00 += a0 * b0; c01 += a0 * b1;
-    c10 += a1 * b0; c11 += a1 * b1;
-    c20 += a2 * b0; c21 += a2 * b1;
-    c30 += a3 * b0; c31 += a3 * b1;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
     a += MR;
     b += NR;
   }
   if (rows == MR && cols == NR) {
     // Accumulators stay in registers: no address of them is ever taken.
     auto put = [&](float* row, v4f lo, v4f hi) {
-      if (add) { lo += load4(row); hi += load4(row + 4); }
+      if (add) {
+        lo += load4(row);
+        hi += load4(row + 4);
+      }
       store4(row, lo);
       store4(row + 4, hi);
     };
@@ -107,10 +118,14 @@ void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc, int ro
     return;
   }
   float tmp[MR * NR];
-  store4(tmp + 0, c00); store4(tmp + 4, c01);
-  store4(tmp + 8, c10); store4(tmp + 12, c11);
-  store4(tmp + 16, c20); store4(tmp + 20, c21);
-  store4(tmp + 24, c30); store4(tmp + 28, c31);
+  store4(tmp + 0, c00);
+  store4(tmp + 4, c01);
+  store4(tmp + 8, c10);
+  store4(tmp + 12, c11);
+  store4(tmp + 16, c20);
+  store4(tmp + 20, c21);
+  store4(tmp + 24, c30);
+  store4(tmp + 28, c31);
   for (int r = 0; r < rows; ++r)
     for (int j = 0; j < cols; ++j) {
       float& dst = c[(size_t)r * ldc + j];
@@ -140,8 +155,10 @@ void matmul_simd128(const MatmulArgs& g, ThreadPool* pool) {
   // Split N first: each N-tile packs its own columns of B, while the rows of A can be packed once and
   // shared (below); split M only when N is exhausted.
   while (threads > 1 && tiles() < 4LL * threads && (nc > 4 * NR || mc > 4 * MR)) {
-    if (nc > 4 * NR) nc /= 2;
-    else mc /= 2;
+    if (nc > 4 * NR)
+      nc /= 2;
+    else
+      mc /= 2;
   }
   const int tiles_n = (g.N + nc - 1) / nc;
   const int n_kb = (g.K + KC - 1) / KC;
@@ -150,8 +167,7 @@ void matmul_simd128(const MatmulArgs& g, ThreadPool* pool) {
   thread_local std::vector<float> a_shared;
   if (shared_a) {
     a_shared.resize((size_t)n_kb * MC * KC);
-    for (int kb = 0; kb < n_kb; ++kb)
-      pack_a(g, 0, g.M, kb * KC, std::min(KC, g.K - kb * KC), a_shared.data() + (size_t)kb * MC * KC);
+    for (int kb = 0; kb < n_kb; ++kb) pack_a(g, 0, g.M, kb * KC, std::min(KC, g.K - kb * KC), a_shared.data() + (size_t)kb * MC * KC);
   }
   // A plain pointer: a lambda does not capture a thread_local, so the workers would see their own.
   const float* a_all = shared_a ? a_shared.data() : nullptr;
@@ -166,25 +182,31 @@ void matmul_simd128(const MatmulArgs& g, ThreadPool* pool) {
       const int kc = std::min(KC, g.K - k0);
       const bool add = g.accumulate || k0 > 0;
       const float* apk = ap.data();
-      if (a_all) apk = a_all + (size_t)(k0 / KC) * MC * KC;
-      else pack_a(g, i0, mcur, k0, kc, ap.data());
+      if (a_all)
+        apk = a_all + (size_t)(k0 / KC) * MC * KC;
+      else
+        pack_a(g, i0, mcur, k0, kc, ap.data());
       pack_b(g, k0, kc, j0, ncur, bp.data());
       for (int q = 0; q < ncur; q += NR)
         for (int p = 0; p < mcur; p += MR)
-          micro_4x8(kc, apk + (size_t)p * kc, bp.data() + (size_t)q * kc,
-                    g.C + (size_t)(i0 + p) * g.ldc + j0 + q, g.ldc, std::min(MR, mcur - p), std::min(NR, ncur - q), add);
+          micro_4x8(kc, apk + (size_t)p * kc, bp.data() + (size_t)q * kc, g.C + (size_t)(i0 + p) * g.ldc + j0 + q, g.ldc,
+                    std::min(MR, mcur - p), std::min(NR, ncur - q), add);
     }
   };
   const size_t n_tiles = (size_t)tiles();
-  if (threads > 1) pool->parallel_for(n_tiles, tile);
-  else for (size_t t = 0; t < n_tiles; ++t) tile(t);
+  if (threads > 1)
+    pool->parallel_for(n_tiles, tile);
+  else
+    for (size_t t = 0; t < n_tiles; ++t) tile(t);
 }
 
 // [SECTION] dispatch ------------------------------------------------------------------------------
 
 void matmul(const Exec& exec, const MatmulArgs& args) {
-  if (exec.force_reference) matmul_ref(args);
-  else matmul_simd128(args, exec.pool);
+  if (exec.force_reference)
+    matmul_ref(args);
+  else
+    matmul_simd128(args, exec.pool);
 }
 
 }  // namespace lab

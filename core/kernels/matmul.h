@@ -24,9 +24,14 @@ namespace lab {
 
 struct MatmulArgs {
   int M, N, K;
-  const float* A; int lda; bool trans_a;
-  const float* B; int ldb; bool trans_b;
-  float* C; int ldc;
+  const float* A;
+  int lda;
+  bool trans_a;
+  const float* B;
+  int ldb;
+  bool trans_b;
+  float* C;
+  int ldc;
   bool accumulate;
 };
 

@@ -20,8 +20,20 @@ __attribute__((noinline)) double run(long long rounds) {
 #pragma clang loop unroll(disable)
 #endif
   for (long long r = 0; r < rounds; ++r) {
-    m0 *= k; m1 *= k; m2 *= k; m3 *= k; m4 *= k; m5 *= k; m6 *= k;
-    a0 += k; a1 += k; a2 += k; a3 += k; a4 += k; a5 += k; a6 += k;
+    m0 *= k;
+    m1 *= k;
+    m2 *= k;
+    m3 *= k;
+    m4 *= k;
+    m5 *= k;
+    m6 *= k;
+    a0 += k;
+    a1 += k;
+    a2 += k;
+    a3 += k;
+    a4 += k;
+    a5 += k;
+    a6 += k;
   }
   v4f s = m0 + m1 + m2 + m3 + m4 + m5 + m6 + a0 + a1 + a2 + a3 + a4 + a5 + a6;
   float out[4];

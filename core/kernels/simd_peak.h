@@ -8,4 +8,4 @@
 namespace lab {
 // GFLOP/s (4 lanes × one flop per vector op). Runs on the calling thread.
 double measure_simd_peak_gflops(double seconds);
-}
+}  // namespace lab

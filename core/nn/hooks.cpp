@@ -8,10 +8,14 @@ namespace lab {
 
 const char* hook_kind_name(HookKind k) {
   switch (k) {
-    case HookKind::Record: return "record";
-    case HookKind::Replace: return "replace";
-    case HookKind::Mask: return "mask";
-    case HookKind::Add: return "add";
+    case HookKind::Record:
+      return "record";
+    case HookKind::Replace:
+      return "replace";
+    case HookKind::Mask:
+      return "mask";
+    case HookKind::Add:
+      return "add";
   }
   return "?";
 }
@@ -56,9 +60,12 @@ void apply_hook(Hook& h, Tensor& y, size_t n_units) {
   float* d = y.data();
   each(h, B, n_units, [&](int b, size_t u, float v) {
     float& x = d[(size_t)b * n_units + u];
-    if (h.kind == HookKind::Replace) x = v;
-    else if (h.kind == HookKind::Mask) x *= v;
-    else x += v;
+    if (h.kind == HookKind::Replace)
+      x = v;
+    else if (h.kind == HookKind::Mask)
+      x *= v;
+    else
+      x += v;
   });
 }
 

@@ -27,9 +27,9 @@ const char* hook_kind_name(HookKind k);  // "record", "replace", "mask", "add"
 struct Hook {
   std::string probe;
   HookKind kind = HookKind::Record;
-  std::vector<int> units;   // empty: every unit of the probe
-  std::vector<float> value; // replace / mask / add: per unit (broadcast), or per sample and unit
-  Tensor recorded;          // record: (B, T = 1, N) after the forward
+  std::vector<int> units;    // empty: every unit of the probe
+  std::vector<float> value;  // replace / mask / add: per unit (broadcast), or per sample and unit
+  Tensor recorded;           // record: (B, T = 1, N) after the forward
 };
 
 // Applies `h` to a probe's activity y (B, N...) in place (replace, mask, add) or records it. n_units: N.

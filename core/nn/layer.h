@@ -31,8 +31,8 @@ class Rng;
 
 struct LayerCtx {
   Exec exec;
-  bool training = false;  // dropout is active only when training
-  Rng* rng = nullptr;     // for dropout masks (training only)
+  bool training = false;    // dropout is active only when training
+  Rng* rng = nullptr;       // for dropout masks (training only)
   bool param_grads = true;  // false: backward() computes only dx (attributions), parameter gradients untouched
   // true: backward() adds to the parameter gradients (zero_grad first); false: it overwrites them, which
   // equals zero_grad + one backward and spares a pass over them (the trainer's step).
@@ -40,11 +40,11 @@ struct LayerCtx {
 };
 
 struct Param {
-  std::string name;        // "weight", "bias", "running_mean", … (PyTorch's state_dict names)
+  std::string name;  // "weight", "bias", "running_mean", … (PyTorch's state_dict names)
   Tensor* value;
-  Tensor* grad;            // null for state that is not trained
-  bool regularised;        // L1/L2 apply to weights, not biases
-  bool trainable = true;   // false: state (batchnorm's running statistics) saved and hashed, not optimised
+  Tensor* grad;           // null for state that is not trained
+  bool regularised;       // L1/L2 apply to weights, not biases
+  bool trainable = true;  // false: state (batchnorm's running statistics) saved and hashed, not optimised
 };
 
 // A layer's configuration as it appears in an experiment spec.
@@ -60,7 +60,11 @@ class Layer {
   virtual std::string type() const = 0;
   virtual Shape output_shape(const Shape& in) const = 0;
   // Allocates and initialises parameters for the per-sample input shape `in` (init: initialiser name).
-  virtual void build(const Shape& in, const std::string& init, Rng& rng) { in_ = in; (void)init; (void)rng; }
+  virtual void build(const Shape& in, const std::string& init, Rng& rng) {
+    in_ = in;
+    (void)init;
+    (void)rng;
+  }
   virtual void forward(const Tensor& x, Tensor& y, LayerCtx& ctx) = 0;
   virtual void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx, LayerCtx& ctx) = 0;
   virtual std::vector<Param> params() { return {}; }
@@ -88,7 +92,7 @@ enum class DeepLiftKind {
 };
 
 struct LayerInfo {
-  std::string name;         // the spec's "type", e.g. "conv2d"
+  std::string name;  // the spec's "type", e.g. "conv2d"
   std::string title;
   std::string description;
   // Its parameters: numbers (units, kernel, rate, …) and the choices "activation" / "init" where the

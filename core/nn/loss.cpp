@@ -20,9 +20,8 @@ void check_labels(const Targets& t, int B, int D, const char* name) {
   const int limit = D == 1 ? 2 : D;
   for (int i = 0; i < B; ++i)
     if (t.labels[i] < 0 || t.labels[i] >= limit)
-      throw std::invalid_argument(std::string(name) + ": label " + std::to_string(t.labels[i]) + " does not fit " +
-                                  std::to_string(D) + " network output" + (D == 1 ? "" : "s") +
-                                  " (make the last layer as wide as the number of classes)");
+      throw std::invalid_argument(std::string(name) + ": label " + std::to_string(t.labels[i]) + " does not fit " + std::to_string(D) +
+                                  " network output" + (D == 1 ? "" : "s") + " (make the last layer as wide as the number of classes)");
 }
 
 float mse(const Tensor& out, const Targets& t, Tensor* dout) {
@@ -85,16 +84,27 @@ float softmax_ce(const Tensor& out, const Targets& t, Tensor* dout) {
 }  // namespace
 
 const Registry<LossInfo>& loss_registry() {
-  static const Registry<LossInfo> reg("loss", {
-      {.name = "mse", .title = "Mean squared error", .description = "Mean over all elements of (output − target)².",
-       .needs_labels = false, .compute = mse, .pytorch = "nn.MSELoss()"},
-      {.name = "bce_logits", .title = "Binary cross-entropy (logits)",
-       .description = "Binary cross-entropy on logits, mean over all elements (PyTorch's BCEWithLogitsLoss).",
-       .needs_labels = false, .compute = bce_logits, .pytorch = "nn.BCEWithLogitsLoss()"},
-      {.name = "softmax_cross_entropy", .title = "Softmax cross-entropy",
-       .description = "Mean over the batch of −log softmax(output)[label] (PyTorch's CrossEntropyLoss).",
-       .needs_labels = true, .compute = softmax_ce, .pytorch = "nn.CrossEntropyLoss()"},
-  });
+  static const Registry<LossInfo> reg(
+      "loss", {
+                  {.name = "mse",
+                   .title = "Mean squared error",
+                   .description = "Mean over all elements of (output − target)².",
+                   .needs_labels = false,
+                   .compute = mse,
+                   .pytorch = "nn.MSELoss()"},
+                  {.name = "bce_logits",
+                   .title = "Binary cross-entropy (logits)",
+                   .description = "Binary cross-entropy on logits, mean over all elements (PyTorch's BCEWithLogitsLoss).",
+                   .needs_labels = false,
+                   .compute = bce_logits,
+                   .pytorch = "nn.BCEWithLogitsLoss()"},
+                  {.name = "softmax_cross_entropy",
+                   .title = "Softmax cross-entropy",
+                   .description = "Mean over the batch of −log softmax(output)[label] (PyTorch's CrossEntropyLoss).",
+                   .needs_labels = true,
+                   .compute = softmax_ce,
+                   .pytorch = "nn.CrossEntropyLoss()"},
+              });
   return reg;
 }
 

@@ -74,12 +74,12 @@ class Model final : public Network {
   Shape input_;
   std::vector<LayerSpec> specs_;
   std::vector<std::unique_ptr<Layer>> layers_;
-  std::vector<Shape> shapes_;  // shapes_[0] = input, shapes_[i+1] = layer i's output
+  std::vector<Shape> shapes_;     // shapes_[0] = input, shapes_[i+1] = layer i's output
   std::vector<std::string> ids_;  // per model layer: its spec id, or ""
   std::vector<Hook>* hooks_ = nullptr;
   std::vector<std::vector<Hook*>> hooks_at_;  // per model layer: the hooks on its output, in order
   Tensor dy_hooked_;
-  std::vector<Tensor> acts_;   // acts_[0] = copy of the input
+  std::vector<Tensor> acts_;  // acts_[0] = copy of the input
   Tensor grad_a_, grad_b_, dx_;
 };
 

@@ -23,10 +23,10 @@ namespace lab {
 
 // A named group of units whose activity a probe reads: a layer's output, by its id (or "layer<i>").
 struct ProbeInfo {
-  std::string name;   // the layer's spec id when it has one, else "layer<i>" (i: Model::layer index)
-  int layer = -1;     // the model layer it reads
-  Shape shape;        // per-sample shape of the activity
-  size_t units = 0;   // N = product of the shape
+  std::string name;  // the layer's spec id when it has one, else "layer<i>" (i: Model::layer index)
+  int layer = -1;    // the model layer it reads
+  Shape shape;       // per-sample shape of the activity
+  size_t units = 0;  // N = product of the shape
 };
 
 class Network {

@@ -15,6 +15,7 @@ namespace {
 class Stateful : public Optimizer {
  public:
   Stateful(OptimizerConfig c, int slots) : Optimizer(std::move(c)), slots_(slots) {}
+
  protected:
   // buf(i, slot): the slot-th state vector of parameter i.
   std::vector<float>& buf(size_t i, int slot) { return buf_[i * slots_ + slot]; }
@@ -83,8 +84,10 @@ class Adam final : public Stateful {
       float* v = buf(i, 1).data();
       for (size_t j = 0; j < ps[i].value->size(); ++j) {
         float gj = g[j];
-        if (decoupled_) p[j] *= 1.0f - lr * wd;
-        else gj += wd * p[j];
+        if (decoupled_)
+          p[j] *= 1.0f - lr * wd;
+        else
+          gj += wd * p[j];
         m[j] = b1 * m[j] + (1.0f - b1) * gj;
         v[j] = b2 * v[j] + (1.0f - b2) * gj * gj;
         p[j] -= step_size * m[j] / (std::sqrt(v[j]) / bc2_sqrt + eps);
@@ -160,13 +163,16 @@ namespace {
 
 ParamSpec lr_param() { return with_url(number("lr", 0.03, 0, 100, "learning rate"), "lr"); }
 ParamSpec wd_param(double def) {
-  return with_url(number("weight_decay", def, 0, 10, "weight decay: adds wd·w to each gradient (AdamW: shrinks the weights directly)"), "wd");
+  return with_url(number("weight_decay", def, 0, 10, "weight decay: adds wd·w to each gradient (AdamW: shrinks the weights directly)"),
+                  "wd");
 }
 ParamSpec eps_param(double def) { return with_url(number("eps", def, 0, 1, "ε added to the denominator for stability"), "eps"); }
 ParamSpec beta_param(const char* name, double def, const char* help) { return with_url(number(name, def, 0, 0.9999999, help), name); }
 
 template <class T>
-std::unique_ptr<Optimizer> make(const OptimizerConfig& c) { return std::make_unique<T>(c); }
+std::unique_ptr<Optimizer> make(const OptimizerConfig& c) {
+  return std::make_unique<T>(c);
+}
 std::unique_ptr<Optimizer> make_adam(const OptimizerConfig& c) { return std::make_unique<Adam>(c, false); }
 std::unique_ptr<Optimizer> make_adamw(const OptimizerConfig& c) { return std::make_unique<Adam>(c, true); }
 
@@ -174,9 +180,8 @@ void check_sgd(const ParamValues& v) {
   if (v.flag("nesterov") && v.get("momentum") <= 0) throw std::invalid_argument("optimizer 'sgd': nesterov needs a momentum above 0");
 }
 
-const std::vector<ParamSpec> kAdamParams = {
-    lr_param(), beta_param("beta1", 0.9, "decay of the gradient's running mean"),
-    beta_param("beta2", 0.999, "decay of the squared gradient's running mean"), eps_param(1e-8)};
+const std::vector<ParamSpec> kAdamParams = {lr_param(), beta_param("beta1", 0.9, "decay of the gradient's running mean"),
+                                            beta_param("beta2", 0.999, "decay of the squared gradient's running mean"), eps_param(1e-8)};
 
 std::vector<ParamSpec> with(std::vector<ParamSpec> v, ParamSpec p) {
   v.push_back(std::move(p));
@@ -186,28 +191,44 @@ std::vector<ParamSpec> with(std::vector<ParamSpec> v, ParamSpec p) {
 }  // namespace
 
 const Registry<OptimizerInfo>& optimizer_registry() {
-  static const Registry<OptimizerInfo> reg("optimizer", {
-      {.name = "sgd", .title = "SGD (momentum, Nesterov)",
-       .description = "Stochastic gradient descent, with optional momentum and Nesterov momentum.",
-       .params = {lr_param(), with_url(number("momentum", 0, 0, 0.9999, "momentum μ: the share of the last update kept"), "momentum"),
-                  with_url(boolean("nesterov", false, "Nesterov momentum (needs momentum > 0)"), "nesterov"), wd_param(0)},
-       .make = make<Sgd>, .check = check_sgd,
-       .pytorch = "torch.optim.SGD(model.parameters(), lr={lr}, momentum={momentum}, nesterov={nesterov}, weight_decay={weight_decay})"},
-      {.name = "adam", .title = "Adam", .description = "Adaptive moments: each weight's step is scaled by its gradient's history.",
-       .params = with(kAdamParams, wd_param(0)), .make = make_adam,
-       .pytorch = "torch.optim.Adam(model.parameters(), lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})"},
-      {.name = "adamw", .title = "AdamW", .description = "Adam with decoupled weight decay (the weights shrink directly).",
-       .params = with(kAdamParams, wd_param(0.01)), .make = make_adamw,
-       .pytorch = "torch.optim.AdamW(model.parameters(), lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})"},
-      {.name = "rmsprop", .title = "RMSprop", .description = "Divides each step by a running average of the squared gradient.",
-       .params = {lr_param(), with_url(number("alpha", 0.99, 0, 0.9999999, "smoothing of the squared gradient's average"), "alpha"),
-                  eps_param(1e-8), wd_param(0)},
-       .make = make<RmsProp>,
-       .pytorch = "torch.optim.RMSprop(model.parameters(), lr={lr}, alpha={alpha}, eps={eps}, weight_decay={weight_decay})"},
-      {.name = "adagrad", .title = "Adagrad", .description = "Divides each step by the root of the summed squared gradients.",
-       .params = {lr_param(), eps_param(1e-10), wd_param(0)}, .make = make<Adagrad>,
-       .pytorch = "torch.optim.Adagrad(model.parameters(), lr={lr}, eps={eps}, weight_decay={weight_decay})"},
-  });
+  static const Registry<OptimizerInfo> reg(
+      "optimizer",
+      {
+          {.name = "sgd",
+           .title = "SGD (momentum, Nesterov)",
+           .description = "Stochastic gradient descent, with optional momentum and Nesterov momentum.",
+           .params = {lr_param(), with_url(number("momentum", 0, 0, 0.9999, "momentum μ: the share of the last update kept"), "momentum"),
+                      with_url(boolean("nesterov", false, "Nesterov momentum (needs momentum > 0)"), "nesterov"), wd_param(0)},
+           .make = make<Sgd>,
+           .check = check_sgd,
+           .pytorch =
+               "torch.optim.SGD(model.parameters(), lr={lr}, momentum={momentum}, nesterov={nesterov}, weight_decay={weight_decay})"},
+          {.name = "adam",
+           .title = "Adam",
+           .description = "Adaptive moments: each weight's step is scaled by its gradient's history.",
+           .params = with(kAdamParams, wd_param(0)),
+           .make = make_adam,
+           .pytorch = "torch.optim.Adam(model.parameters(), lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})"},
+          {.name = "adamw",
+           .title = "AdamW",
+           .description = "Adam with decoupled weight decay (the weights shrink directly).",
+           .params = with(kAdamParams, wd_param(0.01)),
+           .make = make_adamw,
+           .pytorch = "torch.optim.AdamW(model.parameters(), lr={lr}, betas=({beta1}, {beta2}), eps={eps}, weight_decay={weight_decay})"},
+          {.name = "rmsprop",
+           .title = "RMSprop",
+           .description = "Divides each step by a running average of the squared gradient.",
+           .params = {lr_param(), with_url(number("alpha", 0.99, 0, 0.9999999, "smoothing of the squared gradient's average"), "alpha"),
+                      eps_param(1e-8), wd_param(0)},
+           .make = make<RmsProp>,
+           .pytorch = "torch.optim.RMSprop(model.parameters(), lr={lr}, alpha={alpha}, eps={eps}, weight_decay={weight_decay})"},
+          {.name = "adagrad",
+           .title = "Adagrad",
+           .description = "Divides each step by the root of the summed squared gradients.",
+           .params = {lr_param(), eps_param(1e-10), wd_param(0)},
+           .make = make<Adagrad>,
+           .pytorch = "torch.optim.Adagrad(model.parameters(), lr={lr}, eps={eps}, weight_decay={weight_decay})"},
+      });
   return reg;
 }
 
@@ -256,20 +277,30 @@ float cosine_lr(const ScheduleConfig& s, float base, long long t) {
 }  // namespace
 
 const Registry<ScheduleInfo>& schedule_registry() {
-  static const Registry<ScheduleInfo> reg("schedule", {
-      {.name = "constant", .title = "Constant", .description = "The same learning rate at every step.", .params = {},
-       .lr = constant_lr, .pytorch = "    return LR\n"},
-      {.name = "step", .title = "Step decay", .description = "The rate times gamma every step_size steps.",
-       .params = {with_url(integer("step_size", 1000, 1, 1e9, "steps between two decays"), "step_size"),
-                  with_url(number("gamma", 0.5, 1e-6, 1, "factor applied at each decay"), "gamma")},
-       .lr = step_lr, .pytorch = "    return LR * {gamma} ** (step // {step_size})  # × gamma every step_size steps\n"},
-      {.name = "cosine", .title = "Cosine", .description = "From the rate down to min_lr along a half cosine over total_steps.",
-       .params = {with_url(integer("total_steps", 10000, 1, 1e9, "steps from the rate down to min_lr"), "total_steps"),
-                  with_url(number("min_lr", 0, 0, 100, "the rate at the end"), "min_lr")},
-       .lr = cosine_lr,
-       .pytorch = "    f = min(step, {total_steps}) / {total_steps}  # cosine from LR to min_lr over total_steps\n"
-                  "    return {min_lr} + (LR - {min_lr}) * 0.5 * (1.0 + math.cos(math.pi * f))\n"},
-  });
+  static const Registry<ScheduleInfo> reg(
+      "schedule", {
+                      {.name = "constant",
+                       .title = "Constant",
+                       .description = "The same learning rate at every step.",
+                       .params = {},
+                       .lr = constant_lr,
+                       .pytorch = "    return LR\n"},
+                      {.name = "step",
+                       .title = "Step decay",
+                       .description = "The rate times gamma every step_size steps.",
+                       .params = {with_url(integer("step_size", 1000, 1, 1e9, "steps between two decays"), "step_size"),
+                                  with_url(number("gamma", 0.5, 1e-6, 1, "factor applied at each decay"), "gamma")},
+                       .lr = step_lr,
+                       .pytorch = "    return LR * {gamma} ** (step // {step_size})  # × gamma every step_size steps\n"},
+                      {.name = "cosine",
+                       .title = "Cosine",
+                       .description = "From the rate down to min_lr along a half cosine over total_steps.",
+                       .params = {with_url(integer("total_steps", 10000, 1, 1e9, "steps from the rate down to min_lr"), "total_steps"),
+                                  with_url(number("min_lr", 0, 0, 100, "the rate at the end"), "min_lr")},
+                       .lr = cosine_lr,
+                       .pytorch = "    f = min(step, {total_steps}) / {total_steps}  # cosine from LR to min_lr over total_steps\n"
+                                  "    return {min_lr} + (LR - {min_lr}) * 0.5 * (1.0 + math.cos(math.pi * f))\n"},
+                  });
   return reg;
 }
 

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "kernels/matmul.h"
 #include "base/rng.h"
+#include "kernels/matmul.h"
 #include "kernels/simd_peak.h"
 
 namespace lab {
@@ -28,14 +28,18 @@ void check_dim(const char* name, int v) {
 }
 void check_size(const char* name, size_t have, long long rows, long long cols) {
   if (rows * cols > kMaxMatmulElems)
-    throw std::invalid_argument(std::string("matmul: ") + name + " is too large (" + std::to_string(rows) + "×" + std::to_string(cols) + " elements; the limit is 2^26)");
+    throw std::invalid_argument(std::string("matmul: ") + name + " is too large (" + std::to_string(rows) + "×" + std::to_string(cols) +
+                                " elements; the limit is 2^26)");
   if ((long long)have != rows * cols)
-    throw std::invalid_argument(std::string("matmul: ") + name + " has " + std::to_string(have) + " elements, but its shape " + std::to_string(rows) + "×" + std::to_string(cols) + " needs " + std::to_string(rows * cols));
+    throw std::invalid_argument(std::string("matmul: ") + name + " has " + std::to_string(have) + " elements, but its shape " +
+                                std::to_string(rows) + "×" + std::to_string(cols) + " needs " + std::to_string(rows * cols));
 }
 }  // namespace
 
 std::shared_ptr<Job> Lab::matmul_async(std::vector<float> a, std::vector<float> b, int M, int K, int N, bool trans_a, bool trans_b) {
-  check_dim("M", M); check_dim("K", K); check_dim("N", N);
+  check_dim("M", M);
+  check_dim("K", K);
+  check_dim("N", N);
   check_size("A", a.size(), trans_a ? K : M, trans_a ? M : K);
   check_size("B", b.size(), trans_b ? N : K, trans_b ? K : N);
   check_size("C", (size_t)M * N, M, N);
@@ -96,8 +100,8 @@ std::shared_ptr<Job> Lab::matmul_bench_async(int n, int reps) {
     std::snprintf(buf, sizeof buf,
                   "{\"n\":%d,\"reps\":%d,\"threads\":%d,\"gflops_1\":%.3f,\"gflops_n\":%.3f,\"speedup\":%.3f,"
                   "\"bit_identical\":%s,\"max_abs_diff_vs_ref\":%.3g,\"simd_peak_gflops\":%.3f,\"fraction_of_peak\":%.3f}",
-                  n, reps, threads, flop / t1 * 1e-9, flop / tn * 1e-9, t1 / tn, identical ? "true" : "false", max_diff,
-                  peak, flop / t1 * 1e-9 / peak);
+                  n, reps, threads, flop / t1 * 1e-9, flop / tn * 1e-9, t1 / tn, identical ? "true" : "false", max_diff, peak,
+                  flop / t1 * 1e-9 / peak);
     job.result_json = buf;
   });
 }

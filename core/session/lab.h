@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "base/exec.h"
-#include "experiment/analyses.h"
-#include "experiment/experiment.h"
 #include "base/job.h"
 #include "base/thread_pool.h"
+#include "experiment/analyses.h"
+#include "experiment/experiment.h"
 
 namespace lab {
 
@@ -44,8 +44,7 @@ class Lab {
 
   // C = op(A)·op(B) as a background job; job->result holds C (M×N, row-major). A is M×K (K×M when
   // trans_a), B is K×N (N×K when trans_b). Throws std::invalid_argument on inconsistent sizes.
-  std::shared_ptr<Job> matmul_async(std::vector<float> a, std::vector<float> b, int M, int K, int N,
-                                    bool trans_a, bool trans_b);
+  std::shared_ptr<Job> matmul_async(std::vector<float> a, std::vector<float> b, int M, int K, int N, bool trans_a, bool trans_b);
 
   // Benchmark job: an n×n×n matrix multiply timed with 1 thread and with threads(), `reps` repetitions
   // each (best time taken), and checked for bit-identical results. job->result_json holds
@@ -142,8 +141,7 @@ class Lab {
   // runs on a snapshot of the model taken when it starts, with up to 256 training samples as background.
   // job->result: the maps (n × map size); job->result_json: {"method", "params", "shape" (per sample),
   //  "delta": [n] | null, "targets": [n], "f": [n], "ms"}.
-  std::shared_ptr<Job> attribute_async(const std::string& method, std::vector<float> inputs, int n,
-                                       const std::string& options_json);
+  std::shared_ptr<Job> attribute_async(const std::string& method, std::vector<float> inputs, int n, const std::string& options_json);
   // A job running the arena (attr::run_arena) on a snapshot of the current model and its test split;
   // config_json as attr::parse_arena_config. With "labelRandomisation": true it first trains a copy of the
   // experiment on shuffled labels for as many steps as the current run has taken (100 to 5000).

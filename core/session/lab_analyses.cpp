@@ -16,8 +16,10 @@ Surface Lab::surface(int grid) const {
 }
 
 std::shared_ptr<Job> Lab::confused_async(int scan, int max) {
-  if (scan < 1 || scan > 1000000) throw std::invalid_argument("mostConfused: scan must be between 1 and 1000000 (got " + std::to_string(scan) + ")");
-  if (max < 1 || max > 10000) throw std::invalid_argument("mostConfused: max must be between 1 and 10000 (got " + std::to_string(max) + ")");
+  if (scan < 1 || scan > 1000000)
+    throw std::invalid_argument("mostConfused: scan must be between 1 and 1000000 (got " + std::to_string(scan) + ")");
+  if (max < 1 || max > 10000)
+    throw std::invalid_argument("mostConfused: max must be between 1 and 10000 (got " + std::to_string(max) + ")");
   auto e = experiment();
   return jobs_.submit("confused", [e, scan, max](Job& job) {
     const Confusions c = most_confused(*e, scan, max);
@@ -29,7 +31,8 @@ std::shared_ptr<Job> Lab::confused_async(int scan, int max) {
 }
 
 std::shared_ptr<Job> Lab::neuron_async(int layer, int unit, int samples) {
-  if (samples < 1 || samples > 1000000) throw std::invalid_argument("neuron: samples must be between 1 and 1000000 (got " + std::to_string(samples) + ")");
+  if (samples < 1 || samples > 1000000)
+    throw std::invalid_argument("neuron: samples must be between 1 and 1000000 (got " + std::to_string(samples) + ")");
   auto e = experiment();
   {  // the layer and unit are checked before the job starts (a readable error at the call)
     std::lock_guard<std::mutex> l(e->mutex());
@@ -39,14 +42,15 @@ std::shared_ptr<Job> Lab::neuron_async(int layer, int unit, int samples) {
                                   std::to_string((int)m.num_layers() - 1) + ")");
     const Shape s = m.layer_output_shape(layer);
     if (unit < 0 || unit >= (s.empty() ? 1 : s[0]))
-      throw std::invalid_argument("neuron: layer " + std::to_string(layer) + " has units 0 to " + std::to_string((s.empty() ? 1 : s[0]) - 1) +
-                                  " (got " + std::to_string(unit) + ")");
+      throw std::invalid_argument("neuron: layer " + std::to_string(layer) + " has units 0 to " +
+                                  std::to_string((s.empty() ? 1 : s[0]) - 1) + " (got " + std::to_string(unit) + ")");
   }
   return jobs_.submit("neuron", [e, layer, unit, samples](Job& job) {
     const NeuronProfile p = neuron_profile(*e, layer, unit, samples, &job);
     job.result = p.values;
-    job.result_json = json{{"layer", p.layer}, {"unit", p.unit}, {"top", p.top}, {"topValue", p.top_value}, {"incoming", p.incoming},
-                           {"outgoing", p.outgoing}, {"bias", p.bias}, {"title", p.title}}.dump();
+    job.result_json = json{{"layer", p.layer},       {"unit", p.unit},         {"top", p.top},   {"topValue", p.top_value},
+                           {"incoming", p.incoming}, {"outgoing", p.outgoing}, {"bias", p.bias}, {"title", p.title}}
+                          .dump();
   });
 }
 
@@ -68,11 +72,16 @@ Lab::Intervention Lab::intervene(const std::vector<float>& inputs, int n, const 
     Hook h;
     h.probe = o["probe"].get<std::string>();
     const std::string k = o["kind"].get<std::string>();
-    if (k == "record") h.kind = HookKind::Record;
-    else if (k == "replace") h.kind = HookKind::Replace;
-    else if (k == "mask") h.kind = HookKind::Mask;
-    else if (k == "add") h.kind = HookKind::Add;
-    else throw std::invalid_argument(where + ".kind must be one of record, replace, mask, add (got '" + k + "')");
+    if (k == "record")
+      h.kind = HookKind::Record;
+    else if (k == "replace")
+      h.kind = HookKind::Replace;
+    else if (k == "mask")
+      h.kind = HookKind::Mask;
+    else if (k == "add")
+      h.kind = HookKind::Add;
+    else
+      throw std::invalid_argument(where + ".kind must be one of record, replace, mask, add (got '" + k + "')");
     if (o.contains("units")) {
       if (!o["units"].is_array()) throw std::invalid_argument(where + ".units must be a list of unit indices");
       for (const auto& u : o["units"]) {
@@ -83,14 +92,15 @@ Lab::Intervention Lab::intervene(const std::vector<float>& inputs, int n, const 
     if (o.contains("value")) {
       if (!o["value"].is_array()) throw std::invalid_argument(where + ".value must be a list of numbers");
       for (const auto& v : o["value"]) {
-        if (!v.is_number() || !std::isfinite(v.get<double>())) throw std::invalid_argument(where + ".value must be a list of finite numbers");
+        if (!v.is_number() || !std::isfinite(v.get<double>()))
+          throw std::invalid_argument(where + ".value must be a list of finite numbers");
         h.value.push_back(v.get<float>());
       }
     }
     hooks.push_back(std::move(h));
   }
   std::unique_ptr<Model> m = e->snapshot_model();  // a copy: training goes on undisturbed
-  m->set_hooks(&hooks);                             // checks every hook first
+  m->set_hooks(&hooks);                            // checks every hook first
   Shape s = m->input_shape();
   s.insert(s.begin(), n);
   Tensor x(s);
@@ -100,7 +110,8 @@ Lab::Intervention Lab::intervene(const std::vector<float>& inputs, int n, const 
   Intervention r;
   r.outputs.assign(m->output().data(), m->output().data() + m->output().size());
   for (const Hook& h : hooks)
-    if (h.kind == HookKind::Record) r.records.push_back({h.probe, std::vector<float>(h.recorded.data(), h.recorded.data() + h.recorded.size())});
+    if (h.kind == HookKind::Record)
+      r.records.push_back({h.probe, std::vector<float>(h.recorded.data(), h.recorded.data() + h.recorded.size())});
   m->set_hooks(nullptr);
   return r;
 }

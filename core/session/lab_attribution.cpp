@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "interp/eval/attr_eval.h"
 #include "interp/attribution/attribution.h"
-#include "session/lab.h"
+#include "interp/eval/attr_eval.h"
 #include "nn/model.h"
+#include "session/lab.h"
 
 namespace lab {
 
@@ -27,8 +27,7 @@ Tensor background_of(const Dataset& d) {
 
 std::string Lab::attribution_methods_json() { return attr::methods_json(); }
 
-std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector<float> inputs, int n,
-                                          const std::string& options_json) {
+std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector<float> inputs, int n, const std::string& options_json) {
   auto e = experiment();
   // A layer parameter may name the layer by its spec id ("conv1"): the methods take its index.
   std::string options = options_json;
@@ -62,8 +61,9 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
     attr::Result r = attr::attribute(net, p, x, ctx);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     job.result.assign(r.map.data(), r.map.data() + r.map.size());
-    nlohmann::json j{{"method", p.method}, {"params", nlohmann::json::parse(attr::params_json(p))}, {"shape", r.shape},
-                     {"targets", r.targets}, {"f", r.f}, {"ms", ms}};
+    nlohmann::json j{{"method", p.method}, {"params", nlohmann::json::parse(attr::params_json(p))},
+                     {"shape", r.shape},   {"targets", r.targets},
+                     {"f", r.f},           {"ms", ms}};
     j["delta"] = r.delta.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.delta);
     job.result_json = j.dump();
   });

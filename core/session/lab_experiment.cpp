@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "session/lab.h"
 #include "io/model_io.h"
+#include "session/lab.h"
 
 namespace lab {
 
@@ -96,13 +96,16 @@ std::shared_ptr<Job> Lab::train_async(long long steps, bool evaluate) { return s
 std::shared_ptr<Job> Lab::train_until_async(long long steps, bool evaluate) { return submit_training(steps, evaluate, true); }
 
 std::shared_ptr<Job> Lab::submit_training(long long steps, bool evaluate, bool until) {
-  if (steps < 0 || steps > 100000000) throw std::invalid_argument("train: steps must be between 0 and 100000000 (got " + std::to_string(steps) + ")");
+  if (steps < 0 || steps > 100000000)
+    throw std::invalid_argument("train: steps must be between 0 and 100000000 (got " + std::to_string(steps) + ")");
   auto e = experiment();
   return jobs_.submit("train", [this, e, steps, evaluate, until](Job& job) {
     bool stopped = false;
     try {
-      if (until) stopped = e->train_until(steps, exec(), &job);
-      else e->train(steps, exec(), &job);
+      if (until)
+        stopped = e->train_until(steps, exec(), &job);
+      else
+        e->train(steps, exec(), &job);
     } catch (const TrainingDiverged&) {
       e->evaluate(exec());  // keep the metrics of the weights we kept; the divergence flag stays set
       throw;
@@ -398,8 +401,13 @@ std::shared_ptr<Job> Lab::replay_async(const std::string& history_text, long lon
     long long total = 0, at = 0;
     for (const json& ev : h.events) {
       const long long a = ev["at"].get<long long>();
-      if (ev.contains("reset")) { total += std::max(0LL, a - at); at = 0; }
-      else { total += std::max(0LL, a - at); at = std::max(at, a); }
+      if (ev.contains("reset")) {
+        total += std::max(0LL, a - at);
+        at = 0;
+      } else {
+        total += std::max(0LL, a - at);
+        at = std::max(at, a);
+      }
     }
     total += std::max(0LL, h.step - at);
     long long done = 0;
@@ -435,7 +443,8 @@ std::shared_ptr<Job> Lab::replay_async(const std::string& history_text, long lon
       events.push_back(ev.dump());
     }
     if (e->step() > h.step)
-      throw std::invalid_argument("history: step " + std::to_string(h.step) + " is before the last event (at step " + std::to_string(e->step()) + ")");
+      throw std::invalid_argument("history: step " + std::to_string(h.step) + " is before the last event (at step " +
+                                  std::to_string(e->step()) + ")");
     advance(h.step);
     e->evaluate(exec());
     std::lock_guard<std::mutex> l(exp_mu_);

@@ -39,15 +39,19 @@ void evaluate_split(Network& model, const Dataset& data, const std::string& loss
     const Tensor& out = model.output();  // (B, outs)
     const int outs = (int)out.row_size();
     Targets t;
-    if (cls) t.labels = (test ? data.test_label : data.train_label).data() + b0;
-    else t.values = (test ? data.test_y : data.train_y).data() + b0 * D;
+    if (cls)
+      t.labels = (test ? data.test_label : data.train_label).data() + b0;
+    else
+      t.values = (test ? data.test_y : data.train_y).data() + b0 * D;
     loss_sum += (double)L.compute(out, t, nullptr) * B;
     for (int b = 0; b < B; ++b) {
       const float* o = out.data() + (size_t)b * outs;
       if (cls) {
         int pred;
-        if (outs == 1) pred = o[0] > (loss_name == "bce_logits" ? 0.0f : 0.5f) ? 1 : 0;
-        else pred = (int)(std::max_element(o, o + outs) - o);
+        if (outs == 1)
+          pred = o[0] > (loss_name == "bce_logits" ? 0.0f : 0.5f) ? 1 : 0;
+        else
+          pred = (int)(std::max_element(o, o + outs) - o);
         const int y = t.labels[b];
         correct += pred == y;
         if (test && pred < K) conf[(size_t)y * K + pred]++;

@@ -15,19 +15,19 @@ namespace lab {
 
 struct Metrics {
   long long step = 0;
-  int epoch = 0;              // completed passes over the training set
-  float train_loss = NAN, test_loss = NAN;          // data loss (without regularisation)
-  float train_accuracy = NAN, test_accuracy = NAN;  // classification only
-  float reg_loss = 0;         // the L1/L2 penalty, reported apart from the data loss
-  float batch_loss = NAN;     // smoothed loss of the recent training batches
-  float lr = 0;               // learning rate of the last step
+  int epoch = 0;                                                           // completed passes over the training set
+  float train_loss = NAN, test_loss = NAN;                                 // data loss (without regularisation)
+  float train_accuracy = NAN, test_accuracy = NAN;                         // classification only
+  float reg_loss = 0;                                                      // the L1/L2 penalty, reported apart from the data loss
+  float batch_loss = NAN;                                                  // smoothed loss of the recent training batches
+  float lr = 0;                                                            // learning rate of the last step
   float train_rmse = NAN, test_rmse = NAN, train_r2 = NAN, test_r2 = NAN;  // regression only
-  std::vector<int> confusion;              // test set, classes × classes, row = true, column = predicted
-  std::vector<float> per_class_accuracy;   // test set
+  std::vector<int> confusion;                                              // test set, classes × classes, row = true, column = predicted
+  std::vector<float> per_class_accuracy;                                   // test set
   bool diverged = false;
   std::string diverged_reason;
-  bool stopped = false;       // a stop condition of the spec was met (at the end of an epoch)
-  std::string stop_reason;    // e.g. "reached the target test accuracy 0.95 (0.956) after epoch 12"
+  bool stopped = false;     // a stop condition of the spec was met (at the end of an epoch)
+  std::string stop_reason;  // e.g. "reached the target test accuracy 0.95 (0.956) after epoch 12"
 };
 
 // Evaluates `model` (inference mode, batches of 256) on the train or the test split of `data` with the

@@ -95,14 +95,20 @@ void Trainer::step(const Exec& exec) {
   for (int b = 0; b < B; ++b) {
     const int idx = order_[pos_ + b];
     std::memcpy(xb_.data() + (size_t)b * in, data_.train_x.data() + (size_t)idx * in, in * sizeof(float));
-    if (cls) yb_[b] = data_.train_label[idx];
-    else std::memcpy(tb_.data() + (size_t)b * data_.output_dim, data_.train_y.data() + (size_t)idx * data_.output_dim, data_.output_dim * sizeof(float));
+    if (cls)
+      yb_[b] = data_.train_label[idx];
+    else
+      std::memcpy(tb_.data() + (size_t)b * data_.output_dim, data_.train_y.data() + (size_t)idx * data_.output_dim,
+                  data_.output_dim * sizeof(float));
   }
   LayerCtx ctx{exec, true, &dropout_rng_};
   ctx.accumulate = false;  // one backward per step: it overwrites the gradients (= zero_grad + backward)
   model_.forward(xb_, ctx);
   Targets t;
-  if (cls) t.labels = yb_.data(); else t.values = tb_.data();
+  if (cls)
+    t.labels = yb_.data();
+  else
+    t.values = tb_.data();
   const float data_loss = loss_->compute(model_.output(), t, &dout_);
   const float lr = schedule_->lr(cfg_.schedule, base_lr_, step_);
   auto diverge = [&](const std::string& what) {
@@ -143,7 +149,8 @@ void Trainer::step(const Exec& exec) {
   metrics_.epoch = epoch_;
   metrics_.lr = lr;
   metrics_.reg_loss = pen;
-  metrics_.batch_loss = std::isnan(metrics_.batch_loss) ? data_loss : metrics_.batch_loss + kBatchLossSmoothing * (data_loss - metrics_.batch_loss);
+  metrics_.batch_loss =
+      std::isnan(metrics_.batch_loss) ? data_loss : metrics_.batch_loss + kBatchLossSmoothing * (data_loss - metrics_.batch_loss);
   metrics_.diverged = false;
   metrics_.diverged_reason.clear();
 }
@@ -161,7 +168,8 @@ bool Trainer::check_stop(const Exec& exec) {
     if (st.test_loss > 0 && m.test_loss <= st.test_loss)
       std::snprintf(why, sizeof why, "reached the target test loss %g (%.4g) after epoch %d", st.test_loss, m.test_loss, epoch_);
     else if (st.test_accuracy > 0 && m.test_accuracy >= st.test_accuracy)
-      std::snprintf(why, sizeof why, "reached the target test accuracy %g (%.4g) after epoch %d", st.test_accuracy, m.test_accuracy, epoch_);
+      std::snprintf(why, sizeof why, "reached the target test accuracy %g (%.4g) after epoch %d", st.test_accuracy, m.test_accuracy,
+                    epoch_);
   }
   if (!why[0]) return false;
   metrics_.stopped = true;

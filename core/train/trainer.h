@@ -20,8 +20,8 @@
 #include "base/exec.h"
 #include "base/rng.h"
 #include "data/dataset.h"
-#include "nn/network.h"
 #include "nn/loss.h"
+#include "nn/network.h"
 #include "optim/optimizer.h"
 #include "train/metrics.h"
 
@@ -41,7 +41,7 @@ struct StopConditions {
 
 // Everything that defines how a network is trained; each may change between steps (set_config).
 struct TrainConfig {
-  std::string loss;           // a loss_registry() name (resolved: never empty)
+  std::string loss;  // a loss_registry() name (resolved: never empty)
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
   int batch_size = 10;

@@ -8,23 +8,29 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "base/version.h"
 #include "imgui.h"
 #include "panels/panels.h"
-#include "base/version.h"
 
 namespace lab::ui {
 
 namespace {
 // Okabe–Ito colour-blind-safe palette (used for accents and result colours).
-constexpr ImU32 kBlue = IM_COL32(0, 114, 178, 255), kOrange = IM_COL32(230, 159, 0, 255),
-                kGreen = IM_COL32(0, 158, 115, 255), kVermillion = IM_COL32(213, 94, 0, 255);
+constexpr ImU32 kBlue = IM_COL32(0, 114, 178, 255), kOrange = IM_COL32(230, 159, 0, 255), kGreen = IM_COL32(0, 158, 115, 255),
+                kVermillion = IM_COL32(213, 94, 0, 255);
 
 std::string json_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '"' || c == '\\') { o += '\\'; o += c; }
-    else if ((unsigned char)c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
-    else o += c;
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += c;
+    } else if ((unsigned char)c < 0x20) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", c);
+      o += b;
+    } else
+      o += c;
   }
   return o;
 }
@@ -35,16 +41,25 @@ double json_number(const std::string& json, const char* key) {
   auto p = json.find(k);
   return p == std::string::npos ? 0.0 : std::atof(json.c_str() + p + k.size());
 }
-bool json_true(const std::string& json, const char* key) {
-  return json.find(std::string("\"") + key + "\":true") != std::string::npos;
-}
+bool json_true(const std::string& json, const char* key) { return json.find(std::string("\"") + key + "\":true") != std::string::npos; }
 
 // Controls a teacher can hide, with the words the dialog shows.
-const std::pair<const char*, const char*> kHideable[] = {
-    {"data", "dataset choice"}, {"noise", "noise"}, {"ratio", "test ratio"}, {"seed", "seeds"}, {"features", "input features"},
-    {"activation", "activations"}, {"lr", "learning rate"}, {"optimizer", "optimizer"}, {"batch", "batch size"},
-    {"regularization", "regularization"}, {"schedule", "schedule"}, {"stop", "stop conditions"}, {"play", "play / pause"},
-    {"step", "step buttons"}, {"reset", "reset"}, {"csv", "CSV upload"}};
+const std::pair<const char*, const char*> kHideable[] = {{"data", "dataset choice"},
+                                                         {"noise", "noise"},
+                                                         {"ratio", "test ratio"},
+                                                         {"seed", "seeds"},
+                                                         {"features", "input features"},
+                                                         {"activation", "activations"},
+                                                         {"lr", "learning rate"},
+                                                         {"optimizer", "optimizer"},
+                                                         {"batch", "batch size"},
+                                                         {"regularization", "regularization"},
+                                                         {"schedule", "schedule"},
+                                                         {"stop", "stop conditions"},
+                                                         {"play", "play / pause"},
+                                                         {"step", "step buttons"},
+                                                         {"reset", "reset"},
+                                                         {"csv", "CSV upload"}};
 }  // namespace
 
 App::App(Lab& lab, Textures& textures) : lab_(lab), textures_(textures), controller_(lab) {}
@@ -54,8 +69,10 @@ App::App(Lab& lab, Textures& textures) : lab_(lab), textures_(textures), control
 void App::apply_theme() {
   ImGuiStyle& st = ImGui::GetStyle();
   st = ImGuiStyle();
-  if (dark_) ImGui::StyleColorsDark(&st);
-  else ImGui::StyleColorsLight(&st);
+  if (dark_)
+    ImGui::StyleColorsDark(&st);
+  else
+    ImGui::StyleColorsLight(&st);
   st.WindowRounding = 4.0f;
   st.FrameRounding = 3.0f;
   st.WindowBorderSize = 1.0f;
@@ -102,7 +119,10 @@ void App::menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
   Controller& c = controller_;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Copy link")) { c.copy_link(); show_link_ = true; }
+    if (ImGui::MenuItem("Copy link")) {
+      c.copy_link();
+      show_link_ = true;
+    }
     ImGui::Separator();
     if (ImGui::MenuItem("Export experiment…")) c.export_experiment();
     if (ImGui::MenuItem("Import experiment…")) c.open_file("experiment");
@@ -118,13 +138,22 @@ void App::menu_bar() {
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem("Diagnostics", nullptr, &show_diagnostics_);
     ImGui::Separator();
-    if (ImGui::MenuItem("Dark theme", nullptr, dark_)) { dark_ = true; theme_applied_ = false; }
-    if (ImGui::MenuItem("Light theme", nullptr, !dark_)) { dark_ = false; theme_applied_ = false; }
+    if (ImGui::MenuItem("Dark theme", nullptr, dark_)) {
+      dark_ = true;
+      theme_applied_ = false;
+    }
+    if (ImGui::MenuItem("Light theme", nullptr, !dark_)) {
+      dark_ = false;
+      theme_applied_ = false;
+    }
     ImGui::Separator();
     for (float s : {0.75f, 1.0f, 1.25f, 1.5f, 2.0f}) {
       char label[32];
       std::snprintf(label, sizeof label, "UI scale %d%%", (int)(s * 100 + 0.5f));
-      if (ImGui::MenuItem(label, nullptr, ui_scale_ == s)) { ui_scale_ = s; theme_applied_ = false; }
+      if (ImGui::MenuItem(label, nullptr, ui_scale_ == s)) {
+        ui_scale_ = s;
+        theme_applied_ = false;
+      }
     }
     ImGui::EndMenu();
   }
@@ -135,7 +164,10 @@ void App::menu_bar() {
   }
   // Always in reach: share.
   ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize("Copy link").x - ImGui::GetStyle().FramePadding.x * 4);
-  if (ImGui::SmallButton("Copy link")) { c.copy_link(); show_link_ = true; }
+  if (ImGui::SmallButton("Copy link")) {
+    c.copy_link();
+    show_link_ = true;
+  }
   ImGui::EndMainMenuBar();
 }
 
@@ -143,16 +175,19 @@ void App::classroom_dialog() {
   if (show_classroom_) ImGui::OpenPopup("Classroom link");
   ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 30, 0), ImGuiCond_Appearing);
   if (!ImGui::BeginPopupModal("Classroom link", &show_classroom_)) return;
-  ImGui::TextWrapped("A link for your students: this experiment, with the controls you tick hidden, optionally the "
-                     "data or the network locked, and your instructions shown on top.");
+  ImGui::TextWrapped(
+      "A link for your students: this experiment, with the controls you tick hidden, optionally the "
+      "data or the network locked, and your instructions shown on top.");
   ImGui::SeparatorText("Hide");
   int i = 0;
   for (const auto& [id, words] : kHideable) {
     bool on = std::find(cls_hide_.begin(), cls_hide_.end(), id) != cls_hide_.end();
     if (i++ % 3) ImGui::SameLine(ImGui::GetFontSize() * 10 * ((i - 1) % 3));
     if (ImGui::Checkbox(words, &on)) {
-      if (on) cls_hide_.push_back(id);
-      else cls_hide_.erase(std::remove(cls_hide_.begin(), cls_hide_.end(), std::string(id)), cls_hide_.end());
+      if (on)
+        cls_hide_.push_back(id);
+      else
+        cls_hide_.erase(std::remove(cls_hide_.begin(), cls_hide_.end(), std::string(id)), cls_hide_.end());
     }
   }
   ImGui::SeparatorText("Lock");
@@ -160,8 +195,10 @@ void App::classroom_dialog() {
     bool on = std::find(cls_lock_.begin(), cls_lock_.end(), what) != cls_lock_.end();
     if (std::string(what) == "network") ImGui::SameLine();
     if (ImGui::Checkbox(what, &on)) {
-      if (on) cls_lock_.push_back(what);
-      else cls_lock_.erase(std::remove(cls_lock_.begin(), cls_lock_.end(), std::string(what)), cls_lock_.end());
+      if (on)
+        cls_lock_.push_back(what);
+      else
+        cls_lock_.erase(std::remove(cls_lock_.begin(), cls_lock_.end(), std::string(what)), cls_lock_.end());
     }
   }
   ImGui::SeparatorText("Instructions");
@@ -177,7 +214,10 @@ void App::classroom_dialog() {
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Cancel")) { show_classroom_ = false; ImGui::CloseCurrentPopup(); }
+  if (ImGui::Button("Cancel")) {
+    show_classroom_ = false;
+    ImGui::CloseCurrentPopup();
+  }
   ImGui::EndPopup();
 }
 
@@ -187,12 +227,19 @@ void App::banners() {
   Controller& c = controller_;
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const float top = ImGui::GetFrameHeight();
-  struct Line { std::string text; ImU32 col; int kind; };  // kind: 0 classroom, 1 notice, 2 error
+  struct Line {
+    std::string text;
+    ImU32 col;
+    int kind;
+  };  // kind: 0 classroom, 1 notice, 2 error
   std::vector<Line> lines;
   if (c.classroom.active && !c.classroom.text.empty()) lines.push_back({c.classroom.text, kBlue, 0});
   if (!c.notice().empty()) lines.push_back({c.notice(), kOrange, 1});
   if (!c.error().empty()) lines.push_back({c.error(), kVermillion, 2});
-  if (lines.empty()) { banners_height_ = 0; return; }
+  if (lines.empty()) {
+    banners_height_ = 0;
+    return;
+  }
   // The height is worked out before drawing, so the panels below move in the same frame (a click read
   // from this frame's widget positions lands where it should).
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -200,13 +247,14 @@ void App::banners() {
   float hgt = style.WindowPadding.y * 2;
   for (const auto& l : lines) {
     const float lead = ImGui::CalcTextSize("Exercise: ").x + style.ItemSpacing.x;
-    hgt += std::max(ImGui::GetFrameHeight(), ImGui::CalcTextSize(l.text.c_str(), nullptr, false, std::max(10.0f, wrap - lead)).y) + style.ItemSpacing.y;
+    hgt += std::max(ImGui::GetFrameHeight(), ImGui::CalcTextSize(l.text.c_str(), nullptr, false, std::max(10.0f, wrap - lead)).y) +
+           style.ItemSpacing.y;
   }
   banners_height_ = std::floor(hgt);
   ImGui::SetNextWindowPos(ImVec2(0, top), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(ds.x, banners_height_), ImGuiCond_Always);
-  const ImGuiWindowFlags f = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                             ImGuiWindowFlags_NoFocusOnAppearing;
+  const ImGuiWindowFlags f =
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing;
   if (ImGui::Begin("##banners", nullptr, f)) {
     for (size_t i = 0; i < lines.size(); ++i) {
       ImGui::PushID((int)i);
@@ -220,8 +268,10 @@ void App::banners() {
       if (lines[i].kind) {
         ImGui::SameLine(ds.x - ImGui::GetFontSize() * 4);
         if (ImGui::SmallButton("Dismiss")) {
-          if (lines[i].kind == 1) c.set_notice("");
-          else c.clear_error();
+          if (lines[i].kind == 1)
+            c.set_notice("");
+          else
+            c.clear_error();
         }
       }
       ImGui::PopID();
@@ -237,8 +287,9 @@ void App::overlays() {
   if (!what.empty()) {  // long jobs: a progress bar that can be cancelled
     ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.45f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 22, 0), ImGuiCond_Always);
-    if (ImGui::Begin("Working", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                             ImGuiWindowFlags_NoSavedSettings)) {
+    if (ImGui::Begin(
+            "Working", nullptr,
+            ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings)) {
       ImGui::TextWrapped("%s", what.c_str());
       ImGui::ProgressBar((float)c.progress(), ImVec2(-FLT_MIN, 0));
       if (ImGui::Button("Cancel##progress")) c.cancel();
@@ -249,14 +300,17 @@ void App::overlays() {
     ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.3f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(std::min(ds.x * 0.8f, ImGui::GetFontSize() * 40), 0), ImGuiCond_Appearing);
     if (ImGui::Begin("Share this experiment", &show_link_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
-      if (c.last_link.empty()) ImGui::TextDisabled("Making the link…");
+      if (c.last_link.empty())
+        ImGui::TextDisabled("Making the link…");
       else {
-        ImGui::TextWrapped("The link holds the whole experiment: data, network, hyper-parameters and every change you made, "
-                           "so whoever opens it replays the same run to step %lld (weights digest %s).",
-                           c.view().step, c.view().digest.c_str());
+        ImGui::TextWrapped(
+            "The link holds the whole experiment: data, network, hyper-parameters and every change you made, "
+            "so whoever opens it replays the same run to step %lld (weights digest %s).",
+            c.view().step, c.view().digest.c_str());
         link_buf_ = c.last_link;
         ImGui::InputText("##link", link_buf_.data(), link_buf_.size() + 1, ImGuiInputTextFlags_ReadOnly);
-        ImGui::TextDisabled("%s", c.link_copied ? "Copied to the clipboard." : "Select the text and copy it (the browser refused the clipboard).");
+        ImGui::TextDisabled(
+            "%s", c.link_copied ? "Copied to the clipboard." : "Select the text and copy it (the browser refused the clipboard).");
       }
     }
     ImGui::End();
@@ -285,7 +339,10 @@ void App::shortcuts() {
   if (ImGui::IsKeyPressed(ImGuiKey_S, false) && !cl.hidden("step")) c.step_batch();
   if (ImGui::IsKeyPressed(ImGuiKey_E, false) && !cl.hidden("step")) c.step_epoch();
   if (ImGui::IsKeyPressed(ImGuiKey_R, false) && !cl.hidden("reset")) c.reset();
-  if (ImGui::IsKeyPressed(ImGuiKey_L, false)) { c.copy_link(); show_link_ = true; }
+  if (ImGui::IsKeyPressed(ImGuiKey_L, false)) {
+    c.copy_link();
+    show_link_ = true;
+  }
 }
 
 // [SECTION] layout --------------------------------------------------------------------------------
@@ -308,8 +365,7 @@ void App::panels(float top, float bottom) {
   const float h_diag = show_diagnostics_ ? std::floor(h * 0.18f) : 0.0f;
   place("Training", w_data + w_net, top, w_right, h_train, [&] { panel_training(controller_); });
   place("Views", w_data + w_net, top + h_train, w_right, h - h_train - h_diag, [&] { panel_views(); });
-  if (show_diagnostics_)
-    place("Diagnostics", w_data + w_net, top + h - h_diag, w_right, h_diag, [&] { panel_diagnostics(); });
+  if (show_diagnostics_) place("Diagnostics", w_data + w_net, top + h - h_diag, w_right, h_diag, [&] { panel_diagnostics(); });
 }
 
 // [SECTION] views ---------------------------------------------------------------------------------
@@ -354,8 +410,7 @@ void App::poll_jobs() {
 
 void App::panel_diagnostics() {
   const BuildInfo b = build_info();
-  ImGui::Text("Build: %s, SIMD %s, %s", b.compiler.c_str(), b.simd ? "on" : "off",
-              b.threads_enabled ? "threads" : "single-threaded");
+  ImGui::Text("Build: %s, SIMD %s, %s", b.compiler.c_str(), b.simd ? "on" : "off", b.threads_enabled ? "threads" : "single-threaded");
   int threads = lab_.threads();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   ImGui::BeginDisabled(lab_.max_threads() <= 1);
@@ -445,13 +500,13 @@ std::string App::state_json() const {
   const BuildInfo b = build_info();
   char buf[512];
   std::snprintf(buf, sizeof buf,
-                "{\"frame\":%lld,\"frame_ms\":%.3f,\"mode\":\"%s\",\"dpr\":%.3f,\"display_w\":%.1f,\"display_h\":%.1f,\"simd\":%s,\"threads_enabled\":%s,"
+                "{\"frame\":%lld,\"frame_ms\":%.3f,\"mode\":\"%s\",\"dpr\":%.3f,\"display_w\":%.1f,\"display_h\":%.1f,\"simd\":%s,"
+                "\"threads_enabled\":%s,"
                 "\"threads\":%d,\"max_threads\":%d,\"version\":\"%s\",\"theme\":\"%s\",\"ui_scale\":%.2f,"
                 "\"show_diagnostics\":%s,\"force_reference\":%s,\"bench\":{\"state\":\"%s\",\"n\":%d,\"error\":\"",
                 frames_, frame_ms_, json_escape(info_.mode).c_str(), info_.dpr, ImGui::GetIO().DisplaySize.x, ImGui::GetIO().DisplaySize.y,
-                b.simd ? "true" : "false",
-                b.threads_enabled ? "true" : "false", lab_.threads(), lab_.max_threads(), version(), dark_ ? "dark" : "light",
-                ui_scale_, show_diagnostics_ ? "true" : "false", lab_.force_reference() ? "true" : "false",
+                b.simd ? "true" : "false", b.threads_enabled ? "true" : "false", lab_.threads(), lab_.max_threads(), version(),
+                dark_ ? "dark" : "light", ui_scale_, show_diagnostics_ ? "true" : "false", lab_.force_reference() ? "true" : "false",
                 bench_state_.c_str(), bench_n_);
   std::string s = buf;
   s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c +

@@ -9,17 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "views/attributions.h"
-#include "state/controller.h"
-#include "session/lab.h"
 #include "app/texture.h"
 #include "panels/panels.h"
+#include "session/lab.h"
+#include "state/controller.h"
+#include "views/attributions.h"
 
 namespace lab::ui {
 
 struct AppInfo {
-  std::string mode;   // "mt" (threads) or "st" (single-threaded fallback)
-  float dpr = 1.0f;   // device pixel ratio, for the status bar
+  std::string mode;  // "mt" (threads) or "st" (single-threaded fallback)
+  float dpr = 1.0f;  // device pixel ratio, for the status bar
 };
 
 class App {
@@ -53,7 +53,7 @@ class App {
   Textures& textures_;
   Controller controller_;
   std::shared_ptr<NetworkPanelMemory> network_memory_ = make_network_panel_memory();
-  std::string link_buf_;  // the share window's read-only text field
+  std::string link_buf_;           // the share window's read-only text field
   AttributionViews attributions_;  // the Attributions and Arena views (their methods, results, jobs)
   AppInfo info_;
   bool show_classroom_ = false, show_link_ = false, show_shortcuts_ = false;

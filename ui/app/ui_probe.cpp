@@ -48,8 +48,7 @@ const std::vector<ProbeItem>& ui_probe_items() { return probe().last; }
 void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb, const ImGuiLastItemData*) {
   auto& p = lab::ui::probe();
   auto it = p.index.find(id);
-  lab::ui::ProbeItem item{id, ctx->CurrentWindow ? ctx->CurrentWindow->Name : "", "", bb.Min.x, bb.Min.y,
-                          bb.GetWidth(), bb.GetHeight(), 0};
+  lab::ui::ProbeItem item{id, ctx->CurrentWindow ? ctx->CurrentWindow->Name : "", "", bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(), 0};
   if (it != p.index.end()) {  // same id submitted twice in a frame: keep the latest rectangle
     p.cur[it->second] = item;
     return;

@@ -20,7 +20,7 @@ struct ProbeItem {
   unsigned id;
   std::string window, label;  // label without its "##id" suffix
   float x, y, w, h;
-  int flags;                  // ImGuiItemStatusFlags
+  int flags;  // ImGuiItemStatusFlags
 };
 
 void ui_probe_enable(ImGuiContext* ctx);

@@ -20,9 +20,9 @@ namespace lab::ui {
 namespace {
 
 constexpr int kHistogramBins = 30;
-constexpr int kMaxBars = 16;           // weights listed as bars (the largest |w| first when there are more)
-constexpr int kMaxKernelChannels = 16; // input channels of a conv kernel / channel maps drawn
-constexpr int kMaxTableFeatures = 6;   // input columns in the top-samples table
+constexpr int kMaxBars = 16;            // weights listed as bars (the largest |w| first when there are more)
+constexpr int kMaxKernelChannels = 16;  // input channels of a conv kernel / channel maps drawn
+constexpr int kMaxTableFeatures = 6;    // input columns in the top-samples table
 
 // [SECTION] helpers -------------------------------------------------------------------------------
 
@@ -208,8 +208,8 @@ void section_top(Controller& c, Textures& tex, const NeuronReport& r, long long 
   }
   // Tables and 2-D data: the inputs as numbers.
   const int F = std::min<int>((int)in, kMaxTableFeatures);
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit |
-                                ImGuiTableFlags_ScrollX;
+  const ImGuiTableFlags flags =
+      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
   if (!ImGui::BeginTable("top_samples", F + 2, flags)) return;
   ImGui::TableSetupColumn("#");
   for (int f = 0; f < F; ++f)

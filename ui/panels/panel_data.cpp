@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <string>
 
+#include "app/ui_probe.h"
 #include "imgui.h"
 #include "panels/panels.h"
 #include "widgets/plots.h"
-#include "app/ui_probe.h"
 
 namespace lab::ui {
 
@@ -46,7 +46,7 @@ void panel_data(Controller& c, Textures& tex) {
         for (const auto& d : c.registries()["datasets"]) {
           if (d.value("kind", std::string()) != kind) continue;
           const std::string name = d["name"];
-          if (name.rfind("random", 0) == 0) continue;  // benchmark data, not for lessons
+          if (name.rfind("random", 0) == 0) continue;           // benchmark data, not for lessons
           if (name == "csv" && c.csv_name().empty()) continue;  // offered by "Load CSV…" below
           const std::string title = d.value("title", name);
           if (ImGui::Selectable((title + "##" + name).c_str(), name == current) && name != current) c.set_dataset(name);
@@ -93,11 +93,13 @@ void panel_data(Controller& c, Textures& tex) {
       if (integer) {
         int iv = (int)cur;
         const int ihi = (int)std::min(hi, name == "n" ? 20000.0 : hi);
-        if (ImGui::SliderInt(label.c_str(), &iv, (int)lo, ihi, "%d", ImGuiSliderFlags_AlwaysClamp) ) { /* applied on release */ }
+        if (ImGui::SliderInt(label.c_str(), &iv, (int)lo, ihi, "%d", ImGuiSliderFlags_AlwaysClamp)) { /* applied on release */
+        }
         if (ImGui::IsItemDeactivatedAfterEdit()) c.set_data_param(name, iv);
       } else {
         float fv = (float)cur;
-        if (ImGui::SliderFloat(label.c_str(), &fv, (float)lo, (float)hi, "%.2f", ImGuiSliderFlags_AlwaysClamp)) { /* applied on release */ }
+        if (ImGui::SliderFloat(label.c_str(), &fv, (float)lo, (float)hi, "%.2f", ImGuiSliderFlags_AlwaysClamp)) { /* applied on release */
+        }
         if (ImGui::IsItemDeactivatedAfterEdit()) c.set_data_param(name, fv);
       }
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.value("help", std::string()).c_str());
@@ -123,7 +125,9 @@ void panel_data(Controller& c, Textures& tex) {
     ImGui::SameLine();
     ImGui::TextDisabled("stays in your browser");
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Your file is read by this page only: nothing is uploaded anywhere.\nA header row, numeric feature columns, the label in the last column.");
+      ImGui::SetTooltip(
+          "Your file is read by this page only: nothing is uploaded anywhere.\nA header row, numeric feature columns, the label in the "
+          "last column.");
     if (current == "csv" && !c.csv_name().empty()) ImGui::Text("Table: %s", c.csv_name().c_str());
   }
 

@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
+#include "experiment/spec.h"
 #include "imgui.h"
 #include "imgui_internal.h"  // GetActiveID (the canvas' click), the probe hook for combos
 #include "panels/panels.h"
 #include "widgets/plots.h"
-#include "experiment/spec.h"
 
 namespace lab::ui {
 
@@ -36,19 +36,19 @@ namespace {
 
 // [SECTION] constants and helpers -----------------------------------------------------------------
 
-constexpr int kMaxNodes = 32;           // nodes drawn per graph column; the rest are summarised as "… N more"
-constexpr int kEdgeBudget = 4000;       // edges drawn per frame over the whole graph (frame time, vertex count)
-constexpr int kVertexCap = 56000;       // WebGL draws with 16-bit indices: a window's list holds ≤ 65 536 vertices
-constexpr int kVerticesPerEdge = 4;     // an anti-aliased line of integer width drawn from the font atlas
-constexpr int kSoftMaxUnits = 4096;     // above this a layer size asks first (memory and speed, not a rule)
-constexpr int kMaxListedWeights = 16;   // incoming weights editable in a neuron's popup (the rest: click edges)
+constexpr int kMaxNodes = 32;          // nodes drawn per graph column; the rest are summarised as "… N more"
+constexpr int kEdgeBudget = 4000;      // edges drawn per frame over the whole graph (frame time, vertex count)
+constexpr int kVertexCap = 56000;      // WebGL draws with 16-bit indices: a window's list holds ≤ 65 536 vertices
+constexpr int kVerticesPerEdge = 4;    // an anti-aliased line of integer width drawn from the font atlas
+constexpr int kSoftMaxUnits = 4096;    // above this a layer size asks first (memory and speed, not a rule)
+constexpr int kMaxListedWeights = 16;  // incoming weights editable in a neuron's popup (the rest: click edges)
 
 // The 2-D input features, in the canonical order of input_feature_names() (spec.h), with their labels.
 struct FeatureName {
   const char* name;
   const char* label;
 };
-constexpr FeatureName kFeatures[] = {{"x1", "x1"},       {"x2", "x2"},         {"x1sq", "x1²"},     {"x2sq", "x2²"},
+constexpr FeatureName kFeatures[] = {{"x1", "x1"},      {"x2", "x2"},        {"x1sq", "x1²"},    {"x2sq", "x2²"},
                                      {"x1x2", "x1·x2"}, {"sinx1", "sin x1"}, {"sinx2", "sin x2"}};
 
 const char* feature_label(const std::string& name) {
@@ -118,9 +118,7 @@ void same_line_if_fits(float width) {
   if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
 }
 
-float button_width(const char* label) {
-  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
-}
+float button_width(const char* label) { return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2; }
 
 // BeginCombo (ImGui 1.90.1) reports no label to the test-engine hooks, so ui_probe would list a combo with
 // an empty label; this reports it (id: the combo's, taken with GetID(label) just before BeginCombo).
@@ -199,10 +197,10 @@ struct PanelState {
     char title[48] = "", what[160] = "";
   } edge;
   struct {
-    int dense = -1, out = -1, unit = 0;          // model layers: weights, output
+    int dense = -1, out = -1, unit = 0;  // model layers: weights, output
     char title[64] = "";
-    int prev_spec = -1;                          // the spec layer feeding it (-1: the graph's inputs)
-    int g0 = 0;                                  // the graph's first spec layer (inputs: its input)
+    int prev_spec = -1;  // the spec layer feeding it (-1: the graph's inputs)
+    int g0 = 0;          // the graph's first spec layer (inputs: its input)
   } node;
   struct {
     int layer = -1, units = 0;
@@ -328,8 +326,10 @@ void activation_combo(Ctx& x, int i, const json& layer) {
 void row_title(Ctx& x, int i, bool output, const std::string& type) {
   const std::string title = layer_title(x.c, type);
   ImGui::AlignTextToFramePadding();
-  if (output) ImGui::Text("Output layer · %s", title.c_str());
-  else ImGui::Text("Layer %d · %s", i + 1, title.c_str());
+  if (output)
+    ImGui::Text("Output layer · %s", title.c_str());
+  else
+    ImGui::Text("Layer %d · %s", i + 1, title.c_str());
   if (x.map.matches) {
     char shape[64], count[32];
     format_shape(x.v.layers[x.map.last[i]].out_shape, shape, sizeof shape);
@@ -417,8 +417,8 @@ void generic_row(Ctx& x, int i, bool output) {
       // A pool's stride defaults to its window size (pool2d), not to the schema's fixed default.
       if (name == "stride" && !field(layer, "stride") && field(layer, "size")) cur = num_field(layer, "size", def);
       const bool units_like = name == "units" || name == "filters";
-      const bool integral = kind == "integer" ||
-                            (lo == std::floor(lo) && hi == std::floor(hi) && def == std::floor(def) && cur == std::floor(cur));
+      const bool integral =
+          kind == "integer" || (lo == std::floor(lo) && hi == std::floor(hi) && def == std::floor(def) && cur == std::floor(cur));
       if (!first) same_line_if_fits(x.fs * 6.0f + ImGui::CalcTextSize(name.c_str()).x);
       first = false;
       ImGui::BeginDisabled(output && units_like);
@@ -430,8 +430,10 @@ void generic_row(Ctx& x, int i, bool output) {
         ImGui::SetNextItemWidth(x.fs * 5.5f);
         if (ImGui::InputInt(name.c_str(), &val, 1, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
           val = (int)std::clamp<double>(val, lo, hi);
-          if (units_like) request_units(x.c, x.st, i, (int)cur, val);
-          else if (val != (int)cur) x.c.set_layer_field(i, name, val);
+          if (units_like)
+            request_units(x.c, x.st, i, (int)cur, val);
+          else if (val != (int)cur)
+            x.c.set_layer_field(i, name, val);
         }
       } else {
         float val = (float)cur;
@@ -459,8 +461,10 @@ void layer_rows(Ctx& x) {
   for (int i = 0; i < n; ++i) {
     ImGui::PushID(i);
     const bool output = i == n - 1;
-    if (!x.image && str_field(x.layers[i], "type") == "dense") dense_row(x, i, output);
-    else generic_row(x, i, output);
+    if (!x.image && str_field(x.layers[i], "type") == "dense")
+      dense_row(x, i, output);
+    else
+      generic_row(x, i, output);
     if (x.image && i + 1 < n) ImGui::Separator();
     ImGui::PopID();
   }
@@ -474,8 +478,10 @@ json default_layer(const Controller& c, const std::string& type) {
     for (const auto& p : array_field(*s, "params"))
       if (p.value("required", false)) {
         const double d = num_field(p, "default", 0);
-        if (d == std::floor(d)) l[str_field(p, "name")] = (long long)d;
-        else l[str_field(p, "name")] = d;
+        if (d == std::floor(d))
+          l[str_field(p, "name")] = (long long)d;
+        else
+          l[str_field(p, "name")] = d;
       }
   if (type == "dropout") l["rate"] = 0.2;
   if (type == "conv2d") l["padding"] = (long long)num_field(l, "kernel", 3) / 2;
@@ -494,7 +500,10 @@ void add_layer_menu(Ctx& x) {
       int at = -1;
       if (type == "conv2d" || type == "maxpool2d" || type == "avgpool2d")
         for (int i = 0; i < (int)x.layers.size(); ++i)
-          if (str_field(x.layers[i], "type") == "flatten") { at = i; break; }
+          if (str_field(x.layers[i], "type") == "flatten") {
+            at = i;
+            break;
+          }
       x.c.add_layer(at, default_layer(x.c, type));
     }
     const std::string d = str_field(l, "description");
@@ -537,11 +546,16 @@ void block_diagram(Ctx& x) {
     const float w = s.size() == 3 ? slot * (0.3f + 0.6f * s[1] / smax) : slot * 0.25f;
     const float sx = p0.x + b * (slot + gap), bx = sx + (slot - w) * 0.5f;
     ImU32 fill = class_color(7, 0.5f);
-    if (type == "conv2d") fill = class_color(0, 0.7f);
-    else if (type == "maxpool2d" || type == "avgpool2d") fill = class_color(4, 0.7f);
-    else if (type == "dense") fill = class_color(2, 0.7f);
-    else if (type == "dropout") fill = class_color(6, 0.6f);
-    else if (type == "activation") fill = class_color(5, 0.6f);
+    if (type == "conv2d")
+      fill = class_color(0, 0.7f);
+    else if (type == "maxpool2d" || type == "avgpool2d")
+      fill = class_color(4, 0.7f);
+    else if (type == "dense")
+      fill = class_color(2, 0.7f);
+    else if (type == "dropout")
+      fill = class_color(6, 0.6f);
+    else if (type == "activation")
+      fill = class_color(5, 0.6f);
     const ImVec2 a(bx, cy - h * 0.5f), z(bx + w, cy + h * 0.5f);
     if (prev_right >= 0) dl->AddLine(ImVec2(prev_right, cy), ImVec2(bx, cy), dim, 1.0f);
     prev_right = bx + w;
@@ -550,28 +564,37 @@ void block_diagram(Ctx& x) {
     char shape[64], kind[48], label[160];
     format_shape(s, shape, sizeof shape);
     const json* l = b == 0 ? nullptr : &x.layers[b - 1];
-    if (type == "conv2d") std::snprintf(kind, sizeof kind, "conv %d×%d", (int)num_field(*l, "kernel", 3), (int)num_field(*l, "kernel", 3));
-    else if (type == "maxpool2d") std::snprintf(kind, sizeof kind, "max %d", (int)num_field(*l, "size", 2));
-    else if (type == "avgpool2d") std::snprintf(kind, sizeof kind, "avg %d", (int)num_field(*l, "size", 2));
-    else std::snprintf(kind, sizeof kind, "%s", type.c_str());
+    if (type == "conv2d")
+      std::snprintf(kind, sizeof kind, "conv %d×%d", (int)num_field(*l, "kernel", 3), (int)num_field(*l, "kernel", 3));
+    else if (type == "maxpool2d")
+      std::snprintf(kind, sizeof kind, "max %d", (int)num_field(*l, "size", 2));
+    else if (type == "avgpool2d")
+      std::snprintf(kind, sizeof kind, "avg %d", (int)num_field(*l, "size", 2));
+    else
+      std::snprintf(kind, sizeof kind, "%s", type.c_str());
     const ImVec4 clip(sx, p0.y, sx + slot, p0.y + total_h);
     const float kw = font->CalcTextSizeA(small, FLT_MAX, 0, kind).x, sw = font->CalcTextSizeA(small, FLT_MAX, 0, shape).x;
     dl->AddText(font, small, ImVec2(sx + std::max(0.0f, (slot - kw) * 0.5f), p0.y), text, kind, nullptr, 0, &clip);
-    dl->AddText(font, small, ImVec2(sx + std::max(0.0f, (slot - sw) * 0.5f), cy + box_h_max * 0.5f + fs * 0.2f), dim, shape, nullptr, 0, &clip);
+    dl->AddText(font, small, ImVec2(sx + std::max(0.0f, (slot - sw) * 0.5f), cy + box_h_max * 0.5f + fs * 0.2f), dim, shape, nullptr, 0,
+                &clip);
     // The item: readable label (ui_probe) and tooltip.
-    if (b == 0) std::snprintf(label, sizeof label, "input %s##block", shape);
-    else std::snprintf(label, sizeof label, "layer %d %s %s##block%d", b, type.c_str(), shape, b);
+    if (b == 0)
+      std::snprintf(label, sizeof label, "input %s##block", shape);
+    else
+      std::snprintf(label, sizeof label, "layer %d %s %s##block%d", b, type.c_str(), shape, b);
     ImGui::SetCursorScreenPos(ImVec2(sx, p0.y));
     const bool clicked = ImGui::InvisibleButton(label, ImVec2(slot, total_h));
     if (ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
-      if (b == 0) ImGui::Text("Input %s", shape);
+      if (b == 0)
+        ImGui::Text("Input %s", shape);
       else {
         char count[32];
         format_count(spec_layer_params(v, x.map, b - 1), count, sizeof count);
         ImGui::Text("Layer %d · %s → %s", b, layer_title(x.c, type).c_str(), shape);
         ImGui::TextDisabled("%s parameters", count);
-        if (type == "conv2d" || type == "dense") ImGui::TextDisabled("Click: inspect its first %s", type == "conv2d" ? "channel" : "neuron");
+        if (type == "conv2d" || type == "dense")
+          ImGui::TextDisabled("Click: inspect its first %s", type == "conv2d" ? "channel" : "neuron");
       }
       ImGui::EndTooltip();
     }
@@ -617,8 +640,10 @@ const Scales& scales(Scales& s, const Snapshot& v) {
 }
 
 void input_name(const Snapshot& v, int g0, int i, char* buf, size_t cap) {
-  if (g0 == 0 && i < (int)v.feature_names.size()) std::snprintf(buf, cap, "%s", feature_label(v.feature_names[i]));
-  else std::snprintf(buf, cap, "#%d", i);
+  if (g0 == 0 && i < (int)v.feature_names.size())
+    std::snprintf(buf, cap, "%s", feature_label(v.feature_names[i]));
+  else
+    std::snprintf(buf, cap, "#%d", i);
 }
 
 void node_name(const Snapshot& v, const Column& col, int g0, int i, char* buf, size_t cap) {
@@ -807,10 +832,14 @@ void graph(Ctx& x, int g0) {
   const float line = ImGui::GetTextLineHeightWithSpacing();
   for (const auto& col : cols) {
     char title[48], sub[64];
-    if (col.spec < 0) std::snprintf(title, sizeof title, g0 == 0 ? "Inputs" : "Flattened");
-    else if (col.output) std::snprintf(title, sizeof title, "Output");
-    else std::snprintf(title, sizeof title, "Layer %d", col.spec + 1);
-    if (col.spec < 0) std::snprintf(sub, sizeof sub, "%d", col.n);
+    if (col.spec < 0)
+      std::snprintf(title, sizeof title, g0 == 0 ? "Inputs" : "Flattened");
+    else if (col.output)
+      std::snprintf(title, sizeof title, "Output");
+    else
+      std::snprintf(title, sizeof title, "Layer %d", col.spec + 1);
+    if (col.spec < 0)
+      std::snprintf(sub, sizeof sub, "%d", col.n);
     else {
       const std::string act = col.out != col.dense ? v.layers[col.out].activation : std::string("linear");
       std::snprintf(sub, sizeof sub, "%d · %s", col.n, act.c_str());
@@ -831,9 +860,8 @@ void graph(Ctx& x, int g0) {
   // The canvas is submitted below; while it is held (a click in progress) the window still counts as hovered.
   const ImGuiID canvas_id = ImGui::GetID("network graph##canvas");
   const ImGuiID active = ImGui::GetActiveID();
-  const bool mouse_in = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
-                        (active == 0 || active == canvas_id) && mouse.x >= origin.x && mouse.x <= origin.x + W && mouse.y >= top &&
-                        mouse.y <= top + H;
+  const bool mouse_in = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) && (active == 0 || active == canvas_id) &&
+                        mouse.x >= origin.x && mouse.x <= origin.x + W && mouse.y >= top && mouse.y <= top + H;
   const float px = fs / 15.0f;
   const float hit2 = (fs * 0.35f) * (fs * 0.35f);
   int budget = std::min(kEdgeBudget, std::max(0, (kVertexCap - dl->VtxBuffer.Size) / kVerticesPerEdge - 2000));
@@ -856,7 +884,8 @@ void graph(Ctx& x, int g0) {
       int m = 0;
       for (int to = 0; to < col.shown; ++to)
         for (int from = 0; from < prev.shown; ++from) mags[m++] = std::fabs(wt[(size_t)to * in + from]);
-      if (pair_budget <= 0) thr = INFINITY;
+      if (pair_budget <= 0)
+        thr = INFINITY;
       else {
         std::nth_element(mags, mags + (m - pair_budget), mags + m);
         thr = mags[m - pair_budget];
@@ -874,7 +903,12 @@ void graph(Ctx& x, int g0) {
         ++drawn;
         if (mouse_in) {
           const float d2 = segment_dist2(mouse, a, b);
-          if (d2 < best_d2) { best_d2 = d2; best_k = k; best_to = to; best_from = from; }
+          if (d2 < best_d2) {
+            best_d2 = d2;
+            best_k = k;
+            best_to = to;
+            best_from = from;
+          }
         }
       }
     }
@@ -917,14 +951,18 @@ void graph(Ctx& x, int g0) {
       const LayerView* L = col.dense >= 0 ? &v.layers[col.dense] : nullptr;
       const bool has_bias = L && i < (int)L->bias.size();
       const float bias = has_bias ? L->bias[i] : 0.0f;
-      if (face) dl->AddImageRounded(face, a, z, ImVec2(0, 0), ImVec2(1, 1), IM_COL32_WHITE, round);
-      else if (has_bias) dl->AddRectFilled(a, z, diverging_color(sc.b[col.dense] > 0 ? bias / sc.b[col.dense] : 0.0f), round);
-      else dl->AddRectFilled(a, z, frame, round);
+      if (face)
+        dl->AddImageRounded(face, a, z, ImVec2(0, 0), ImVec2(1, 1), IM_COL32_WHITE, round);
+      else if (has_bias)
+        dl->AddRectFilled(a, z, diverging_color(sc.b[col.dense] > 0 ? bias / sc.b[col.dense] : 0.0f), round);
+      else
+        dl->AddRectFilled(a, z, frame, round);
       char name[96], label[112];
       node_name(v, col, g0, i, name, sizeof name);
       std::snprintf(label, sizeof label, "%s##node%d", name, i);
       ImGui::SetCursorScreenPos(a);
-      const bool clicked = ImGui::InvisibleButton(label, ImVec2(s, s), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+      const bool clicked =
+          ImGui::InvisibleButton(label, ImVec2(s, s), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
       const bool hovered = ImGui::IsItemHovered();
       dl->AddRect(a, z, hovered ? hover_border : border, round, 0, hovered ? 2.0f * std::max(1.0f, px) : 1.0f);
       if (hovered) {
@@ -933,8 +971,10 @@ void graph(Ctx& x, int g0) {
         if (col.output && v.task == "classification" && i < (int)v.class_names.size())
           ImGui::TextDisabled("class %s", v.class_names[i].c_str());
         if (col.spec >= 0) {
-          if (has_bias) ImGui::Text("bias b[%d][%d] = %.4f", col.dense, i, bias);
-          else ImGui::TextDisabled("no bias");
+          if (has_bias)
+            ImGui::Text("bias b[%d][%d] = %.4f", col.dense, i, bias);
+          else
+            ImGui::TextDisabled("no bias");
           if (face) ImGui::Image(face, ImVec2(fs * 9, fs * 9));
           ImGui::TextDisabled(x.locked ? "Click: inspect" : "Click: inspect · right-click: edit bias and weights");
         } else if (face) {
@@ -974,7 +1014,8 @@ void graph(Ctx& x, int g0) {
     if (col.n > col.shown) {
       std::snprintf(buf, sizeof buf, "… %d more", col.n - col.shown);
       const ImVec2 ts = ImGui::CalcTextSize(buf);
-      ImGui::SetCursorScreenPos(ImVec2(std::clamp(col.x - ts.x * 0.5f, origin.x, origin.x + W - ts.x), node_y(col, col.shown) - ts.y * 0.5f));
+      ImGui::SetCursorScreenPos(
+          ImVec2(std::clamp(col.x - ts.x * 0.5f, origin.x, origin.x + W - ts.x), node_y(col, col.shown) - ts.y * 0.5f));
       ImGui::TextDisabled("%s", buf);
     }
     ImGui::PopID();
@@ -1049,7 +1090,7 @@ void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem) {
   const json layers = model ? array_field(*model, "layers") : empty_json_array();  // a copy (see above)
   const LayerMap map = map_layers(layers, v);
   const float fs = ImGui::GetFontSize();
-  Ctx x{c, tex, v, layers, map, cl.locked("network"), !cl.hidden("activation"), c.is_image(), fs,
+  Ctx x{c,      tex,          v,          layers,   map,     cl.locked("network"), !cl.hidden("activation"), c.is_image(), fs,
         mem.st, mem.features, mem.scales, mem.cols, mem.mags};
   mem.st.confirm.popup = ImGui::GetID("Large layer");
 
@@ -1088,8 +1129,10 @@ void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem) {
   ImGui::Separator();
 
   if (x.image) {
-    if (map.matches) block_diagram(x);
-    else ImGui::TextDisabled("Updating the network…");
+    if (map.matches)
+      block_diagram(x);
+    else
+      ImGui::TextDisabled("Updating the network…");
     if (!cl.hidden("network")) {
       ImGui::Separator();
       layer_rows(x);

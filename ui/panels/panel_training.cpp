@@ -4,12 +4,12 @@
 #include <cstdio>
 #include <string>
 
-#include "imgui.h"
-#include "panels/panels.h"
-#include "widgets/plots.h"
 #include "app/ui_probe.h"
+#include "imgui.h"
 #include "optim/optimizer.h"
+#include "panels/panels.h"
 #include "widgets/param_editor.h"
+#include "widgets/plots.h"
 
 namespace lab::ui {
 
@@ -83,7 +83,8 @@ void panel_training(Controller& c) {
   if (!cl.hidden("lr")) {
     double lr = opt.value("lr", 0.03), picked = lr;
     ImGui::SetNextItemWidth(w);
-    if (number_combo("Learning rate", lr, kLearningRates, IM_ARRAYSIZE(kLearningRates), &picked)) c.set_hyper({{"optimizer", {{"lr", picked}}}});
+    if (number_combo("Learning rate", lr, kLearningRates, IM_ARRAYSIZE(kLearningRates), &picked))
+      c.set_hyper({{"optimizer", {{"lr", picked}}}});
     ImGui::SameLine();
     float lrf = (float)lr;
     ImGui::SetNextItemWidth(w);
@@ -120,7 +121,8 @@ void panel_training(Controller& c) {
   if (!cl.hidden("batch")) {
     int batch = spec.value("batch_size", 10);
     ImGui::SetNextItemWidth(w);
-    if (ImGui::InputInt("Batch size", &batch, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) && batch >= 1) c.set_hyper({{"batch_size", batch}});
+    if (ImGui::InputInt("Batch size", &batch, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) && batch >= 1)
+      c.set_hyper({{"batch_size", batch}});
     if (ImGui::IsItemDeactivatedAfterEdit() && batch >= 1 && batch != spec.value("batch_size", 10)) c.set_hyper({{"batch_size", batch}});
   }
   if (!cl.hidden("regularization")) {
@@ -184,7 +186,8 @@ void panel_training(Controller& c) {
       c.set_hyper({{"stop", {{"test_loss", loss}}}});
     if (c.view().task == "classification") {
       ImGui::SetNextItemWidth(w);
-      if (ImGui::InputFloat("test accuracy ≥ % (0 = off)", &acc, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && acc >= 0 && acc <= 100)
+      if (ImGui::InputFloat("test accuracy ≥ % (0 = off)", &acc, 0, 0, "%g", ImGuiInputTextFlags_EnterReturnsTrue) && acc >= 0 &&
+          acc <= 100)
         c.set_hyper({{"stop", {{"test_accuracy", acc / 100.0f}}}});
     }
     ImGui::TextDisabled("Checked at the end of every epoch.");
@@ -208,32 +211,49 @@ void panel_training(Controller& c) {
   // [SECTION] numbers and curves ------------------------------------------------------------------
   const Metrics& m = v.metrics;
   auto show = [](float x, const char* f) {
-    if (std::isfinite(x)) ImGui::Text(f, x);
-    else ImGui::TextDisabled("–");
+    if (std::isfinite(x))
+      ImGui::Text(f, x);
+    else
+      ImGui::TextDisabled("–");
   };
   if (ImGui::BeginTable("numbers", 3, ImGuiTableFlags_SizingStretchSame)) {
     ImGui::TableNextRow();
-    ImGui::TableNextColumn(); ImGui::TextDisabled(" ");
-    ImGui::TableNextColumn(); ImGui::TextDisabled("train");
-    ImGui::TableNextColumn(); ImGui::TextDisabled("test");
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled(" ");
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("train");
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("test");
     ImGui::TableNextRow();
-    ImGui::TableNextColumn(); ImGui::TextUnformatted("loss");
-    ImGui::TableNextColumn(); show(m.train_loss, "%.4f");
-    ImGui::TableNextColumn(); show(m.test_loss, "%.4f");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("loss");
+    ImGui::TableNextColumn();
+    show(m.train_loss, "%.4f");
+    ImGui::TableNextColumn();
+    show(m.test_loss, "%.4f");
     if (v.task == "classification") {
       ImGui::TableNextRow();
-      ImGui::TableNextColumn(); ImGui::TextUnformatted("accuracy");
-      ImGui::TableNextColumn(); show(m.train_accuracy * 100, "%.1f%%");
-      ImGui::TableNextColumn(); show(m.test_accuracy * 100, "%.1f%%");
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted("accuracy");
+      ImGui::TableNextColumn();
+      show(m.train_accuracy * 100, "%.1f%%");
+      ImGui::TableNextColumn();
+      show(m.test_accuracy * 100, "%.1f%%");
     } else {
       ImGui::TableNextRow();
-      ImGui::TableNextColumn(); ImGui::TextUnformatted("RMSE");
-      ImGui::TableNextColumn(); show(m.train_rmse, "%.4f");
-      ImGui::TableNextColumn(); show(m.test_rmse, "%.4f");
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted("RMSE");
+      ImGui::TableNextColumn();
+      show(m.train_rmse, "%.4f");
+      ImGui::TableNextColumn();
+      show(m.test_rmse, "%.4f");
       ImGui::TableNextRow();
-      ImGui::TableNextColumn(); ImGui::TextUnformatted("R²");
-      ImGui::TableNextColumn(); show(m.train_r2, "%.4f");
-      ImGui::TableNextColumn(); show(m.test_r2, "%.4f");
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted("R²");
+      ImGui::TableNextColumn();
+      show(m.train_r2, "%.4f");
+      ImGui::TableNextColumn();
+      show(m.test_r2, "%.4f");
     }
     ImGui::EndTable();
   }

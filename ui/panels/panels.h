@@ -10,26 +10,26 @@
 #include <memory>
 #include <vector>
 
+#include "app/texture.h"
 #include "state/controller.h"
 #include "widgets/plots.h"
-#include "app/texture.h"
 
 namespace lab::ui {
 
 class AttributionViews;
 
-void panel_data(Controller& c, Textures& tex);      // panel_data.cpp: dataset, its parameters, seed, preview, CSV
+void panel_data(Controller& c, Textures& tex);  // panel_data.cpp: dataset, its parameters, seed, preview, CSV
 // What the network panel keeps between frames (popup targets, scales, texture and layout caches). The App
 // owns one (make_network_panel_memory) and hands it in every frame: the UI keeps no function-local state.
 struct NetworkPanelMemory;
 std::shared_ptr<NetworkPanelMemory> make_network_panel_memory();
 void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem);  // panel_network.cpp: graph and layer editor
-void panel_training(Controller& c);                 // panel_training.cpp: play/pause/step/reset, hyper-parameters, curves
-void view_plane(Controller& c, Textures& tex);      // views_plane.cpp: decision surface / fitted surface with the points
+void panel_training(Controller& c);             // panel_training.cpp: play/pause/step/reset, hyper-parameters, curves
+void view_plane(Controller& c, Textures& tex);  // views_plane.cpp: decision surface / fitted surface with the points
 // views_image.cpp: predictions, confusion, most confused, activations, filters; with `attr`, also the
 // Attributions and Arena tabs (attributions.h).
 void view_images(Controller& c, Textures& tex, AttributionViews* attr = nullptr);
-void window_neuron(Controller& c, Textures& tex);   // inspector.cpp: the neuron inspector (when c.neuron_open)
+void window_neuron(Controller& c, Textures& tex);  // inspector.cpp: the neuron inspector (when c.neuron_open)
 
 // The 2-D plane as a texture (views_plane.cpp): layer < 0 → the network's output (decision surface: class
 // colours blended by probability, or the regression value); else model layer `layer`'s unit `unit`

@@ -15,7 +15,6 @@ namespace lab::ui {
 
 using namespace tuning;
 
-
 bool Classroom::hidden(const char* id) const {
   if (!active) return false;
   return std::find(hide.begin(), hide.end(), id) != hide.end();
@@ -68,8 +67,14 @@ json default_layers(const json& shape, int outputs, const std::string& kind) {
 
 bool Controller::set_dataset(const std::string& name) {
   const json* info = dataset_info(name);
-  if (!info) { error_ = "'" + name + "' is not a known dataset"; return false; }
-  if (classroom.locked("data") && spec_.is_object()) { error_ = "The dataset is locked in this exercise."; return false; }
+  if (!info) {
+    error_ = "'" + name + "' is not a known dataset";
+    return false;
+  }
+  if (classroom.locked("data") && spec_.is_object()) {
+    error_ = "The dataset is locked in this exercise.";
+    return false;
+  }
   const std::string asset = info->value("asset", std::string());
   if (!asset.empty() && name != "csv" && !lab_.has_asset(name)) {
     pending_dataset_ = name;  // the page downloads it and calls dataset_ready()
@@ -91,9 +96,14 @@ bool Controller::set_dataset(const std::string& name) {
   json s = {{"version", 1},
             {"seed", seed},
             {"data", data},
-            {"model", {{"layers", default_layers(desc["inputShape"], desc["outputDim"].get<int>(), desc["kind"].get<std::string>())},
-                       {"init", "glorot_uniform"}}},
-            {"optimizer", {{"name", "adam"}, {"lr", image ? 0.003 : regression ? 0.01 : 0.03}}},
+            {"model",
+             {{"layers", default_layers(desc["inputShape"], desc["outputDim"].get<int>(), desc["kind"].get<std::string>())},
+              {"init", "glorot_uniform"}}},
+            {"optimizer",
+             {{"name", "adam"},
+              {"lr", image        ? 0.003
+                     : regression ? 0.01
+                                  : 0.03}}},
             {"batch_size", image ? 32 : 10}};
   return apply_spec(s);
 }
@@ -102,7 +112,10 @@ void Controller::dataset_ready(const std::string& name, const std::string& error
   if (name != pending_dataset_) return;
   pending_dataset_.clear();
   progress_what_.clear();
-  if (!error.empty()) { error_ = "Could not download the dataset '" + name + "': " + error; return; }
+  if (!error.empty()) {
+    error_ = "Could not download the dataset '" + name + "': " + error;
+    return;
+  }
   set_dataset(name);
 }
 
@@ -168,14 +181,20 @@ bool Controller::set_seed(uint64_t seed) {
 }
 
 bool Controller::set_features(const std::vector<std::string>& names) {
-  if (names.empty()) { error_ = "keep at least one input feature"; return false; }
+  if (names.empty()) {
+    error_ = "keep at least one input feature";
+    return false;
+  }
   json s = spec_;
   s["data"]["features"] = names;
   return apply_spec(s);
 }
 
 bool Controller::set_layers(const json& layers) {
-  if (classroom.locked("network")) { error_ = "The network is locked in this exercise."; return false; }
+  if (classroom.locked("network")) {
+    error_ = "The network is locked in this exercise.";
+    return false;
+  }
   json s = spec_;
   s["model"]["layers"] = layers;
   return apply_spec(s);
@@ -191,7 +210,10 @@ bool Controller::add_layer(int at, const json& layer) {
 
 bool Controller::remove_layer(int at) {
   json layers = spec_["model"]["layers"];
-  if (at < 0 || at >= (int)layers.size() - 1) { error_ = "the output layer cannot be removed"; return false; }
+  if (at < 0 || at >= (int)layers.size() - 1) {
+    error_ = "the output layer cannot be removed";
+    return false;
+  }
   layers.erase(layers.begin() + at);
   return set_layers(layers);
 }
@@ -199,18 +221,25 @@ bool Controller::remove_layer(int at) {
 bool Controller::set_units(int at, int units) {
   json layers = spec_["model"]["layers"];
   if (at < 0 || at >= (int)layers.size()) return false;
-  if (units < 1) { error_ = "a layer needs at least one unit"; return false; }
+  if (units < 1) {
+    error_ = "a layer needs at least one unit";
+    return false;
+  }
   json& l = layers[at];
-  if (l["type"] == "conv2d") l["filters"] = units;
-  else l["units"] = units;
+  if (l["type"] == "conv2d")
+    l["filters"] = units;
+  else
+    l["units"] = units;
   return set_layers(layers);
 }
 
 bool Controller::set_layer_field(int at, const std::string& key, const json& value) {
   json layers = spec_["model"]["layers"];
   if (at < 0 || at >= (int)layers.size()) return false;
-  if (value.is_null()) layers[at].erase(key);
-  else layers[at][key] = value;
+  if (value.is_null())
+    layers[at].erase(key);
+  else
+    layers[at][key] = value;
   return set_layers(layers);
 }
 

@@ -6,17 +6,17 @@
 
 namespace lab::ui::tuning {
 
-inline constexpr int kGrid = 64;                 // the 2-D plane is sampled on 64×64 points
-inline constexpr int kMaxPlanePoints = 4000;     // points drawn on the plane (per split)
-inline constexpr int kPageSize = 32;             // test samples in the prediction grid
-inline constexpr int kConfusedScan = 2000;       // test samples scanned for the most confused
+inline constexpr int kGrid = 64;              // the 2-D plane is sampled on 64×64 points
+inline constexpr int kMaxPlanePoints = 4000;  // points drawn on the plane (per split)
+inline constexpr int kPageSize = 32;          // test samples in the prediction grid
+inline constexpr int kConfusedScan = 2000;    // test samples scanned for the most confused
 inline constexpr int kMaxConfused = 64;
-inline constexpr int kNeuronSamples = 2000;      // samples the neuron inspector profiles
-inline constexpr double kChunkMsThreaded = 40;   // a training chunk's target duration (job thread)
-inline constexpr double kChunkMsInline = 12;     // single-threaded: chunks run inside the frame
-inline constexpr double kEvalEveryMs = 250;      // full evaluations while playing, at most this often
-inline constexpr double kLiveEveryMs = 5000;     // screen-reader status while training
-inline constexpr double kStateEveryMs = 2000;    // URL hash / autosave while training
+inline constexpr int kNeuronSamples = 2000;     // samples the neuron inspector profiles
+inline constexpr double kChunkMsThreaded = 40;  // a training chunk's target duration (job thread)
+inline constexpr double kChunkMsInline = 12;    // single-threaded: chunks run inside the frame
+inline constexpr double kEvalEveryMs = 250;     // full evaluations while playing, at most this often
+inline constexpr double kLiveEveryMs = 5000;    // screen-reader status while training
+inline constexpr double kStateEveryMs = 2000;   // URL hash / autosave while training
 
 #if defined(LAB_SINGLE_THREADED)
 inline constexpr bool kThreaded = false;

@@ -46,7 +46,10 @@ void Controller::step_epoch() {
 
 void Controller::reset() {
   pause();
-  if (busy()) { pending_reset_ = true; return; }
+  if (busy()) {
+    pending_reset_ = true;
+    return;
+  }
   if (!lab_.has_experiment()) return;
   try {
     lab_.reset();
@@ -119,7 +122,8 @@ void Controller::apply_doctor_fix() {
   if (doctor_lr_ > 0) {
     json patch = {{"optimizer", {{"lr", doctor_lr_}}}};
     set_hyper(patch);
-    if (spec_.contains("regularization") && (spec_["regularization"].value("l1", 0.0) >= 1 || spec_["regularization"].value("l2", 0.0) >= 1))
+    if (spec_.contains("regularization") &&
+        (spec_["regularization"].value("l1", 0.0) >= 1 || spec_["regularization"].value("l2", 0.0) >= 1))
       set_hyper({{"regularization", {{"l1", 0}, {"l2", 0}}}});
   }
   doctor_.clear();
@@ -292,7 +296,8 @@ void Controller::on_job_done() {
     return;
   }
   if (kind == "neuron") {
-    if (st == Job::State::Done && job_neuron_) neuron_ = *job_neuron_;
+    if (st == Job::State::Done && job_neuron_)
+      neuron_ = *job_neuron_;
     else if (neuron_.layer == (job_neuron_ ? job_neuron_->layer : -2)) {
       neuron_.ready = true;
       neuron_.error = st == Job::State::Cancelled ? "cancelled" : job->error();
@@ -315,8 +320,11 @@ void Controller::on_job_done() {
       if (snap->evaluated && (curves.step.empty() || curves.step.back() < (float)snap->step || snap->step == 0)) {
         if (!curves.step.empty() && curves.step.back() == (float)snap->step) {
           // same step evaluated again (e.g. after an edit): replace the last point
-          curves.step.pop_back(); curves.train_loss.pop_back(); curves.test_loss.pop_back();
-          curves.train_acc.pop_back(); curves.test_acc.pop_back();
+          curves.step.pop_back();
+          curves.train_loss.pop_back();
+          curves.test_loss.pop_back();
+          curves.train_acc.pop_back();
+          curves.test_acc.pop_back();
         }
         curves.step.push_back((float)snap->step);
         curves.train_loss.push_back(snap->metrics.train_loss);

@@ -61,7 +61,10 @@ void Controller::copy_link() {
 
 void Controller::export_experiment() {
   if (!lab_.has_experiment()) return;
-  json f = {{"format", "neuronlab-experiment"}, {"version", 1}, {"history", share_state()}, {"digest", lab_.digest()},
+  json f = {{"format", "neuronlab-experiment"},
+            {"version", 1},
+            {"history", share_state()},
+            {"digest", lab_.digest()},
             {"model", json::parse(lab_.export_model_json())}};
   request({"download", "neuronlab-experiment.json", "application/json", f.dump(1), {}});
 }
@@ -128,7 +131,8 @@ void Controller::live(const std::string& text) {
 
 std::string Controller::status_sentence() const {
   const Metrics& m = view_->metrics;
-  std::string s = std::string(playing_ ? "Training" : "Paused") + ": step " + std::to_string(view_->step) + ", epoch " + std::to_string(view_->epoch);
+  std::string s =
+      std::string(playing_ ? "Training" : "Paused") + ": step " + std::to_string(view_->step) + ", epoch " + std::to_string(view_->epoch);
   if (std::isfinite(m.test_loss)) s += ", test loss " + fmt("%.4g", m.test_loss);
   if (std::isfinite(m.test_accuracy)) s += ", test accuracy " + fmt("%.1f%%", 100.0 * m.test_accuracy);
   if (std::isfinite(m.test_rmse)) s += ", test RMSE " + fmt("%.4g", m.test_rmse);

@@ -46,8 +46,11 @@ std::shared_ptr<Snapshot> Controller::compute_snapshot(Experiment& e, bool evalu
       for (const Param& p : L.params()) {
         std::vector<float> vals(p.value->data(), p.value->data() + p.value->size());
         s->num_params += vals.size();
-        if (p.name == "weight") { v.weight = std::move(vals); v.weight_shape = p.value->shape(); }
-        else if (p.name == "bias") v.bias = std::move(vals);
+        if (p.name == "weight") {
+          v.weight = std::move(vals);
+          v.weight_shape = p.value->shape();
+        } else if (p.name == "bias")
+          v.bias = std::move(vals);
       }
       s->layers.push_back(std::move(v));
     }
@@ -142,8 +145,10 @@ void Controller::inspect_neuron(int layer, int unit) {
     });
     job_kind_ = "neuron";
   };
-  if (!busy()) submit();
-  else deferred_neuron_ = submit;
+  if (!busy())
+    submit();
+  else
+    deferred_neuron_ = submit;
 }
 
 }  // namespace lab::ui

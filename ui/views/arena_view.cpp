@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "views/attributions.h"
-#include "imgui.h"
-#include "widgets/plots.h"
 #include "app/ui_probe.h"
+#include "imgui.h"
+#include "views/attributions.h"
+#include "widgets/plots.h"
 
 namespace lab::ui {
 
@@ -36,29 +36,36 @@ const Column kColumns[] = {
     {"ms", "ms/input", "Time per input", "Milliseconds the method took per explained input (this machine, these threads).", -1},
     {"mass", "mass", "Relevance mass accuracy",
      "The share of the positive attribution that falls inside the ground-truth mask (the inputs that decide the label;\n"
-     "datasets with masks only: block_patterns, one_feature).", +1},
+     "datasets with masks only: block_patterns, one_feature).",
+     +1},
     {"rank", "rank", "Relevance rank accuracy", "The share of the K largest attributions inside the mask (K = the mask's size).", +1},
     {"pointing", "pointing", "Pointing game", "How often the single largest attribution lies inside the mask.", +1},
     {"difull", "DiFull", "DiFull localisation",
      "On 2×2 grids of test images where each cell is seen by its own copy of the classifier: the share of the positive\n"
-     "attribution inside the explained cell. Anything outside is provably wrong (image models only).", +1},
+     "attribution inside the explained cell. Anything outside is provably wrong (image models only).",
+     +1},
     {"deletionAuc", "del. AUC", "Deletion AUC",
      "Inputs removed (set to 0) in order of decreasing attribution: the area under the explained class' probability.\n"
-     "A faithful map removes what matters first, so the probability drops fast.", -1},
+     "A faithful map removes what matters first, so the probability drops fast.",
+     -1},
     {"insertionAuc", "ins. AUC", "Insertion AUC",
      "Inputs inserted into a blank input in the same order: the area under the probability. A faithful map\n"
-     "brings the evidence back first.", +1},
-    {"pixelFlippingAuc", "flip AUC", "Pixel flipping", "The explained logit as inputs are flipped to 0 in attribution order (area; Quantus).", -1},
+     "brings the evidence back first.",
+     +1},
+    {"pixelFlippingAuc", "flip AUC", "Pixel flipping",
+     "The explained logit as inputs are flipped to 0 in attribution order (area; Quantus).", -1},
     {"faithfulnessCorrelation", "faith. r", "Faithfulness correlation",
      "Pearson correlation between the attribution summed over random subsets and the output's drop when the subset is removed.", +1},
     {"infidelity", "infid.", "Infidelity (normalised)",
      "How badly the attribution predicts the output's change under random removals (scale-free).", -1},
-    {"maxSensitivity", "max-sens.", "Max-sensitivity", "The largest relative change of the map when the input is nudged by tiny uniform noise.", -1},
+    {"maxSensitivity", "max-sens.", "Max-sensitivity",
+     "The largest relative change of the map when the input is nudged by tiny uniform noise.", -1},
     {"completeness", "compl.", "Completeness residual",
      "Mean |Σa − (f(x) − f(x'))|: how far the map is from adding up to the output's change (methods with a delta).", -1},
     {"sanity", "sanity", "Model randomisation (sanity)",
      "Spearman of |map| before and after re-initialising every layer from the top: a map that survives\n"
-     "random weights does not explain the model.", -1},
+     "random weights does not explain the model.",
+     -1},
     {"labelRandomisation", "label rand.", "Data randomisation",
      "Spearman of |map| against the same method on a copy trained on shuffled labels (when enabled).", -1},
     {"gini", "gini", "Gini sparseness", "How concentrated |map| is (0: spread evenly, 1: one input). Neither is better by itself.", 0},
@@ -71,8 +78,10 @@ const char* better_text(int b) { return b > 0 ? "higher is better" : b < 0 ? "lo
 double cell_value(const json& m, int col) {
   const json* v = nullptr;
   const std::string key = kColumns[col].key;
-  if (key == "ms") v = m.contains("ms") ? &m["ms"] : nullptr;
-  else if (m.contains("metrics") && m["metrics"].contains(key)) v = &m["metrics"][key];
+  if (key == "ms")
+    v = m.contains("ms") ? &m["ms"] : nullptr;
+  else if (m.contains("metrics") && m["metrics"].contains(key))
+    v = &m["metrics"][key];
   return v && v->is_number() ? v->get<double>() : NAN;
 }
 
@@ -89,16 +98,26 @@ std::vector<float> floats(const json& j) {
 
 ArenaTab::ArenaTab() {
   auto m = [](const char* name, json options = json::object()) { return MethodChoice{name, std::move(options)}; };
-  methods_.items = {m("saliency"), m("input_x_gradient"), m("integrated_gradients"), m("guided_backprop"), m("deeplift"),
-                    m("lrp", {{"composite", "epsilon_plus"}}), m("grad_cam"), m("occlusion"), m("shapley_sampling"),
-                    m("kernel_shap"), m("lime"), m("saliency", {{"noise", "smoothgrad"}})};
+  methods_.items = {m("saliency"),
+                    m("input_x_gradient"),
+                    m("integrated_gradients"),
+                    m("guided_backprop"),
+                    m("deeplift"),
+                    m("lrp", {{"composite", "epsilon_plus"}}),
+                    m("grad_cam"),
+                    m("occlusion"),
+                    m("shapley_sampling"),
+                    m("kernel_shap"),
+                    m("lime"),
+                    m("saliency", {{"noise", "smoothgrad"}})};
 }
 
 // [SECTION] running -----------------------------------------------------------------------------------------
 
 void ArenaTab::run(Controller& c) {
-  const json config = {{"methods", methods_.to_json()}, {"count", count_},       {"groundTruth", ground_truth_},
-                       {"difull", difull_},             {"sanity", sanity_},    {"labelRandomisation", label_rand_}};
+  const json config = {
+      {"methods", methods_.to_json()},    {"count", count_}, {"groundTruth", ground_truth_}, {"difull", difull_}, {"sanity", sanity_},
+      {"labelRandomisation", label_rand_}};
   error_.clear();
   try {
     job_ = c.lab().arena_async(config.dump());
@@ -267,18 +286,22 @@ void ArenaTab::curves() {
     ImGui::TextDisabled("%s", text);
     ImGui::PopTextWrapPos();
   };
-  heading("Deletion curves (mean)", "The explained class' probability as the most attributed inputs are removed first: "
-                                    "the faster it falls, the more faithful the map (lower area is better).");
+  heading("Deletion curves (mean)",
+          "The explained class' probability as the most attributed inputs are removed first: "
+          "the faster it falls, the more faithful the map (lower area is better).");
   line_chart("arena deletion", del, ImVec2(w, fs * 13.0f), false, "fraction removed", 0.0f, 1.0f);
-  heading("Insertion curves (mean)", "The probability as the same inputs are put back into a blank input: the faster it "
-                                     "rises, the better (higher area is better).");
+  heading("Insertion curves (mean)",
+          "The probability as the same inputs are put back into a blank input: the faster it "
+          "rises, the better (higher area is better).");
   line_chart("arena insertion", ins, ImVec2(w, fs * 13.0f), false, "fraction inserted", 0.0f, 1.0f);
   if (!san.empty()) {
-    heading("Sanity cascade", "Spearman of |map| with the trained model's as layers are re-initialised from the top: a "
-                              "map that stays similar does not depend on what the model learned (lower is better).");
+    heading("Sanity cascade",
+            "Spearman of |map| with the trained model's as layers are re-initialised from the top: a "
+            "map that stays similar does not depend on what the model learned (lower is better).");
     std::string layers;
     if (report_.contains("sanityLayers") && report_["sanityLayers"].is_array())
-      for (const json& l : report_["sanityLayers"]) layers += (layers.empty() ? "" : " → ") + (l.is_string() ? l.get<std::string>() : l.dump());
+      for (const json& l : report_["sanityLayers"])
+        layers += (layers.empty() ? "" : " → ") + (l.is_string() ? l.get<std::string>() : l.dump());
     if (!layers.empty()) ImGui::TextDisabled("randomised in turn: %s", layers.c_str());
     line_chart("arena sanity", san, ImVec2(w, fs * 13.0f), false, "layers randomised", -1.0f, 1.0f);
   }
@@ -373,9 +396,11 @@ void ArenaTab::draw(Controller& c, Textures& tex) {
     ImGui::EndDisabled();
     ImGui::SetItemTooltip("Score every method on the same samples (a snapshot of the model; training waits meanwhile)");
     ImGui::SameLine();
-    if (state_ == "done") ImGui::TextDisabled("%d samples, step %lld of %s, in %.1f s", report_.value("samples", 0), report_step_,
-                                              report_dataset_.c_str(), took_ms_ / 1000.0);
-    else if (state_ == "cancelled") ImGui::TextDisabled("cancelled");
+    if (state_ == "done")
+      ImGui::TextDisabled("%d samples, step %lld of %s, in %.1f s", report_.value("samples", 0), report_step_, report_dataset_.c_str(),
+                          took_ms_ / 1000.0);
+    else if (state_ == "cancelled")
+      ImGui::TextDisabled("cancelled");
   } else {
     ImGui::ProgressBar((float)job_->progress(), ImVec2(fs * 12.0f, 0));
     ImGui::SameLine();

@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "app/ui_probe.h"
+#include "imgui.h"
 #include "interp/attribution/attribution.h"
 #include "views/attributions.h"
-#include "imgui.h"
-#include "widgets/plots.h"
-#include "app/ui_probe.h"
 #include "widgets/param_editor.h"
+#include "widgets/plots.h"
 
 namespace lab::ui {
 
@@ -95,7 +95,6 @@ json MethodList::to_json() const {
 // [SECTION] parameter editors ---------------------------------------------------------------------------
 
 namespace {
-
 
 // The chosen method's own parameters, then the common ones (target, seed, noise tunnel) folded away.
 bool method_options(MethodChoice& m, const attr::MethodInfo& info) {
@@ -184,9 +183,10 @@ bool MethodList::edit(const char* popup_id) {
         ImGui::TableNextColumn();
         bool on = std::any_of(items.begin(), items.end(), [&](const MethodChoice& c) { return c.method == m.name; });
         if (ImGui::Checkbox(m.title.c_str(), &on)) {
-          if (on) items.push_back({m.name, json::object()});
-          else items.erase(std::remove_if(items.begin(), items.end(), [&](const MethodChoice& c) { return c.method == m.name; }),
-                           items.end());
+          if (on)
+            items.push_back({m.name, json::object()});
+          else
+            items.erase(std::remove_if(items.begin(), items.end(), [&](const MethodChoice& c) { return c.method == m.name; }), items.end());
           changed = true;
         }
         method_tooltip(m);
@@ -201,8 +201,7 @@ bool MethodList::edit(const char* popup_id) {
 
 // [SECTION] signed bars -----------------------------------------------------------------------------------
 
-void signed_bars(const char* id, const std::vector<std::string>& names, const std::vector<float>& values, float scale,
-                 float width) {
+void signed_bars(const char* id, const std::vector<std::string>& names, const std::vector<float>& values, float scale, float width) {
   const float fs = ImGui::GetFontSize(), row = fs * 1.25f;
   const float w = width > 0 ? width : std::max(fs * 8.0f, ImGui::GetContentRegionAvail().x);
   const int n = (int)values.size();

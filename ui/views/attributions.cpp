@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "interp/attribution/attribution.h"
-#include "views/attributions.h"
-#include "imgui.h"
-#include "panels/panels.h"
-#include "widgets/plots.h"
 #include "app/ui_probe.h"
+#include "imgui.h"
+#include "interp/attribution/attribution.h"
+#include "panels/panels.h"
+#include "views/attributions.h"
+#include "widgets/plots.h"
 
 namespace lab::ui {
 
@@ -120,16 +120,20 @@ void result_caption(const Snapshot& v, const AttrResult& r, size_t row, float wr
   } else if (r.map.empty()) {
     ImGui::TextDisabled("computing…");
   } else {
-    if (row < r.delta.size()) ImGui::Text("Σa − Δf = %.3g", r.delta[row]);
-    else ImGui::TextDisabled("Σa − Δf: –");
+    if (row < r.delta.size())
+      ImGui::Text("Σa − Δf = %.3g", r.delta[row]);
+    else
+      ImGui::TextDisabled("Σa − Δf: –");
     ImGui::SetItemTooltip(row < r.delta.size()
                               ? "The completeness residual: the attributions' sum minus f(x) − f(baseline). Near 0 means the\n"
                                 "map accounts for the whole change of the explained output."
                               : "This method does not promise that its map adds up to the output's change.");
     if (row < r.targets.size()) {
       const std::string cls = class_label(v, r.targets[row]);
-      if (row < r.f.size()) ImGui::TextDisabled("%s (f = %.3g)", cls.c_str(), r.f[row]);
-      else ImGui::TextDisabled("%s", cls.c_str());
+      if (row < r.f.size())
+        ImGui::TextDisabled("%s (f = %.3g)", cls.c_str(), r.f[row]);
+      else
+        ImGui::TextDisabled("%s", cls.c_str());
     }
     ImGui::TextDisabled("%.1f ms%s", r.ms, r.stale ? " · updating…" : "");
   }
@@ -138,9 +142,7 @@ void result_caption(const Snapshot& v, const AttrResult& r, size_t row, float wr
 
 }  // namespace
 
-AttributionTab::AttributionTab() {
-  methods_.items = {{"saliency", json::object()}, {"integrated_gradients", json::object()}};
-}
+AttributionTab::AttributionTab() { methods_.items = {{"saliency", json::object()}, {"integrated_gradients", json::object()}}; }
 
 ImTextureID AttributionTab::texture(Textures& tex, const std::string& key, long long serial,
                                     const std::function<void(std::vector<uint32_t>&, int&, int&)>& fill, bool smooth) {
@@ -392,8 +394,10 @@ void AttributionTab::draw_image_maps(Controller& c, Textures& tex) {
     bool overlay = have;
     if (have && r.layer_output) {
       overlay = r.shape.size() == 3 && r.shape[1] == H && r.shape[2] == W;
-      if (r.shape.size() == 3) mh = r.shape[1], mw = r.shape[2];
-      else mh = 1, mw = (int)per;
+      if (r.shape.size() == 3)
+        mh = r.shape[1], mw = r.shape[2];
+      else
+        mh = 1, mw = (int)per;
     }
     const std::string key = "attr/" + std::to_string(i);
     auto heat = [&]() -> std::vector<float> {
@@ -402,16 +406,24 @@ void AttributionTab::draw_image_maps(Controller& c, Textures& tex) {
     };
     ImTextureID ov = 0, alone = 0;
     if (have && per > 0 && r.map.size() >= per) {
-      ov = texture(tex, key + "/overlay", r.serial, [&](std::vector<uint32_t>& out, int& w, int& h) {
-        if (overlay) overlay_pixels(run_x_.data(), C, H, W, heat(), out);
-        else image_to_rgba(run_x_.data(), C, H, W, -1, 0.0f, 1.0f, out);
-        w = W, h = H;
-      }, false);
-      alone = texture(tex, key + "/map", r.serial, [&](std::vector<uint32_t>& out, int& w, int& h) {
-        const std::vector<float> m = heat();
-        signed_to_rgba(m.data(), (int)m.size(), 0.0f, out);
-        w = mw, h = mh;
-      }, false);
+      ov = texture(
+          tex, key + "/overlay", r.serial,
+          [&](std::vector<uint32_t>& out, int& w, int& h) {
+            if (overlay)
+              overlay_pixels(run_x_.data(), C, H, W, heat(), out);
+            else
+              image_to_rgba(run_x_.data(), C, H, W, -1, 0.0f, 1.0f, out);
+            w = W, h = H;
+          },
+          false);
+      alone = texture(
+          tex, key + "/map", r.serial,
+          [&](std::vector<uint32_t>& out, int& w, int& h) {
+            const std::vector<float> m = heat();
+            signed_to_rgba(m.data(), (int)m.size(), 0.0f, out);
+            w = mw, h = mh;
+          },
+          false);
     }
     char id[64];
     std::snprintf(id, sizeof id, "attr overlay %d", i);
@@ -463,13 +475,15 @@ void AttributionTab::draw_plane(Controller& c, Textures& tex) {
   const float fs = ImGui::GetFontSize();
   const float side = std::min(fs * 10.0f, std::max(fs * 6.0f, ImGui::GetContentRegionAvail().x * 0.35f));
   const std::vector<PlotPoint> pts = plane_points(v);
-  PlaneHit h = plane_plot("attr pick point", plane_texture(c, tex, -1, 0), ImVec2(side, side), v.x0, v.x1, v.y0, v.y1, pts,
-                          c.show_train, c.show_test);
+  PlaneHit h = plane_plot("attr pick point", plane_texture(c, tex, -1, 0), ImVec2(side, side), v.x0, v.x1, v.y0, v.y1, pts, c.show_train,
+                          c.show_test);
   if (picked_) mark_point(h, pick_x_, pick_y_, v.x0, v.x1, v.y0, v.y1);
   if (h.hovered) ImGui::SetTooltip("Click to explain the network's answer at this point");
   if (h.clicked) {
-    if (h.nearest >= 0 && h.nearest < (int)pts.size()) pick_x_ = pts[h.nearest].x, pick_y_ = pts[h.nearest].y;
-    else pick_x_ = h.x, pick_y_ = h.y;
+    if (h.nearest >= 0 && h.nearest < (int)pts.size())
+      pick_x_ = pts[h.nearest].x, pick_y_ = pts[h.nearest].y;
+    else
+      pick_x_ = h.x, pick_y_ = h.y;
     picked_ = true;
     dirty_ = true;
     held_ = false;
@@ -493,9 +507,10 @@ void AttributionTab::draw_plane(Controller& c, Textures& tex) {
   ImGui::Text("picked point: x1 = %.2f, x2 = %.2f", pick_x_, pick_y_);
   ImGui::PushTextWrapPos(0.0f);
   const std::string what = run_target_ >= 0 ? class_label(v, run_target_) + " (the picked point's prediction)" : "the explained output";
-  ImGui::TextDisabled("Click the plane on the left to pick a point. Each map below shows, over the whole plane, how much "
-                      "%s pulls towards %s (blue +, orange −); the bars are the picked point's attributions.",
-                      fname.c_str(), what.c_str());
+  ImGui::TextDisabled(
+      "Click the plane on the left to pick a point. Each map below shows, over the whole plane, how much "
+      "%s pulls towards %s (blue +, orange −); the bars are the picked point's attributions.",
+      fname.c_str(), what.c_str());
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 }
@@ -526,12 +541,15 @@ void AttributionTab::draw_plane_maps(Controller& c, Textures& tex) {
     ImTextureID t = 0;
     const size_t f = have && !r.layer_output ? std::min<size_t>(feature_, F - 1) : 0;
     if (have) {
-      t = texture(tex, "attr/plane/" + std::to_string(i), r.serial * 64 + (long long)f, [&](std::vector<uint32_t>& out, int& w, int& h) {
-        std::vector<float> m((size_t)G * G);
-        for (size_t k = 0; k < m.size(); ++k) m[k] = r.map[k * F + f];
-        signed_to_rgba(m.data(), (int)m.size(), 0.0f, out);
-        w = h = G;
-      }, true);
+      t = texture(
+          tex, "attr/plane/" + std::to_string(i), r.serial * 64 + (long long)f,
+          [&](std::vector<uint32_t>& out, int& w, int& h) {
+            std::vector<float> m((size_t)G * G);
+            for (size_t k = 0; k < m.size(); ++k) m[k] = r.map[k * F + f];
+            signed_to_rgba(m.data(), (int)m.size(), 0.0f, out);
+            w = h = G;
+          },
+          true);
     }
     const PlaneHit h = plane_plot("attr plane map", t, ImVec2(std::min(group_w, side + fs * 2.0f), side), run_x0_, run_x1_, run_y0_,
                                   run_y1_, {}, false, false);
@@ -564,8 +582,8 @@ void AttributionTab::draw(Controller& c, Textures& tex) {
   } else {
     const float fs = ImGui::GetFontSize();
     if (is_image_shape(v.input_shape) && v.selected_x.size() >= count_of(v.input_shape)) {
-      image_tile("attr sample", sample_texture(tex, "attr/sample", v.version, v.selected_x.data(), v.input_shape[0],
-                                               v.input_shape[1], v.input_shape[2]),
+      image_tile("attr sample",
+                 sample_texture(tex, "attr/sample", v.version, v.selected_x.data(), v.input_shape[0], v.input_shape[1], v.input_shape[2]),
                  ImVec2(fs * 3.5f, fs * 3.5f), nullptr, 0);
       ImGui::SameLine();
     }
@@ -598,10 +616,14 @@ void AttributionTab::draw(Controller& c, Textures& tex) {
     ImGui::EndChild();
     return;
   }
-  if (results_.empty()) ImGui::TextDisabled("computing…");
-  else if (v.plane) draw_plane_maps(c, tex);
-  else if (is_image_shape(run_shape_)) draw_image_maps(c, tex);
-  else draw_table_maps(c);
+  if (results_.empty())
+    ImGui::TextDisabled("computing…");
+  else if (v.plane)
+    draw_plane_maps(c, tex);
+  else if (is_image_shape(run_shape_))
+    draw_image_maps(c, tex);
+  else
+    draw_table_maps(c);
   ImGui::EndChild();
 }
 
@@ -615,12 +637,13 @@ json AttributionTab::state() const {
     bool finite = !r.map.empty();
     float mx = 0;
     for (float a : r.map) finite = finite && std::isfinite(a), mx = std::max(mx, std::fabs(a));
-    json o = {{"label", r.label}, {"method", r.method}, {"error", r.error}, {"stale", r.stale}, {"ms", r.ms}, {"step", r.step},
-              {"shape", r.shape}, {"mapSize", r.map.size()}, {"finite", finite}, {"maxAbs", mx}};
+    json o = {{"label", r.label}, {"method", r.method}, {"error", r.error},        {"stale", r.stale}, {"ms", r.ms},
+              {"step", r.step},   {"shape", r.shape},   {"mapSize", r.map.size()}, {"finite", finite}, {"maxAbs", mx}};
     o["delta"] = row < r.delta.size() && std::isfinite(r.delta[row]) ? json(r.delta[row]) : json(nullptr);
     o["target"] = row < r.targets.size() ? json(r.targets[row]) : json(nullptr);
     o["f"] = row < r.f.size() && std::isfinite(r.f[row]) ? json(r.f[row]) : json(nullptr);
-    if (per > 0 && r.map.size() >= (row + 1) * per) o["values"] = std::vector<float>(r.map.begin() + (long)(row * per), r.map.begin() + (long)((row + 1) * per));
+    if (per > 0 && r.map.size() >= (row + 1) * per)
+      o["values"] = std::vector<float>(r.map.begin() + (long)(row * per), r.map.begin() + (long)((row + 1) * per));
     rs.push_back(o);
   }
   json s = {{"visible", visible_frame_ >= 0 && visible_frame_ == frame_seen_},

@@ -37,9 +37,9 @@
 #include <string>
 #include <vector>
 
-#include "state/controller.h"
-#include "imgui.h"
 #include "app/texture.h"
+#include "imgui.h"
+#include "state/controller.h"
 
 namespace lab::attr {
 struct MethodInfo;
@@ -49,16 +49,16 @@ namespace lab::ui {
 
 using json = nlohmann::json;
 
-inline constexpr double kLiveIntervalMs = 400;  // live re-runs start at least this far apart
-inline constexpr int kPlaneAttrGrid = 24;       // 2-D data: the plane is attributed on G×G points
+inline constexpr double kLiveIntervalMs = 400;                       // live re-runs start at least this far apart
+inline constexpr int kPlaneAttrGrid = 24;                            // 2-D data: the plane is attributed on G×G points
 inline constexpr ImU32 kAttrErrorColor = IM_COL32(213, 94, 0, 255);  // Okabe–Ito vermillion: a method's error
 
 // [SECTION] methods and their options (attr_methods.cpp) ---------------------------------------------
 
 // One method as the user set it up: a registry name and the parameters changed from their defaults.
 struct MethodChoice {
-  std::string method;                  // registry name, e.g. "integrated_gradients"
-  json options = json::object();       // {param: value}: only values that differ from the schema's default
+  std::string method;             // registry name, e.g. "integrated_gradients"
+  json options = json::object();  // {param: value}: only values that differ from the schema's default
   // "Integrated Gradients", "Saliency · SmoothGrad", "LRP (epsilon_plus)".
   std::string label() const;
 };
@@ -82,23 +82,22 @@ const attr::MethodInfo* find_method(const std::string& name);
 const std::vector<std::string>& method_families();
 // Draws diverging bars for signed values (one row per value: name, bar left (orange, −) or right (blue, +)
 // of a centre line, the value). scale: the |value| of a full bar (≤ 0: the max |value|). width: 0 = avail.
-void signed_bars(const char* id, const std::vector<std::string>& names, const std::vector<float>& values, float scale,
-                 float width);
+void signed_bars(const char* id, const std::vector<std::string>& names, const std::vector<float>& values, float scale, float width);
 
 // [SECTION] the Attributions tab (attributions.cpp) ---------------------------------------------------
 
 // One method's result for the current sample.
 struct AttrResult {
-  std::string label, method, error;    // error: why there is no map
-  bool layer_output = false;           // the map has a layer's shape, not the input's
-  std::vector<float> map;              // (n, shape...): n = 1 for images/tables; 2-D: G² grid points, then the picked point
-  std::vector<int> shape;              // per-sample shape of the map
-  std::vector<float> delta, f;         // n each; delta empty for methods without one
-  std::vector<int> targets;            // n: the output explained
-  double ms = 0;                       // the job's time
-  long long step = -1;                 // training step of the model it explains
-  bool stale = true;                   // from an earlier run (its successor is on the way)
-  long long serial = 0;                // bumps when the map changes (texture uploads)
+  std::string label, method, error;  // error: why there is no map
+  bool layer_output = false;         // the map has a layer's shape, not the input's
+  std::vector<float> map;            // (n, shape...): n = 1 for images/tables; 2-D: G² grid points, then the picked point
+  std::vector<int> shape;            // per-sample shape of the map
+  std::vector<float> delta, f;       // n each; delta empty for methods without one
+  std::vector<int> targets;          // n: the output explained
+  double ms = 0;                     // the job's time
+  long long step = -1;               // training step of the model it explains
+  bool stale = true;                 // from an earlier run (its successor is on the way)
+  long long serial = 0;              // bumps when the map changes (texture uploads)
 };
 
 class AttributionTab {
@@ -109,9 +108,9 @@ class AttributionTab {
   json state() const;
 
  private:
-  struct Pending {                     // one method's job in flight
+  struct Pending {  // one method's job in flight
     std::shared_ptr<Job> job;
-    size_t index;                      // into results_
+    size_t index;  // into results_
   };
   void maybe_run(Controller& c);
   void start_run(Controller& c);
@@ -130,27 +129,30 @@ class AttributionTab {
 
   MethodList methods_;
   bool live_ = true;
-  bool dirty_ = true;                  // methods, options or the sample changed: run as soon as possible
-  bool held_ = false;                  // the user cancelled: no live re-runs until Run or a change
-  int feature_ = 0;                    // 2-D: the input feature the plane maps show
-  bool picked_ = false;                // 2-D: a point was picked (else the first test point)
-  float pick_x_ = 0, pick_y_ = 0;      // 2-D: the picked point (raw plane coordinates)
+  bool dirty_ = true;              // methods, options or the sample changed: run as soon as possible
+  bool held_ = false;              // the user cancelled: no live re-runs until Run or a change
+  int feature_ = 0;                // 2-D: the input feature the plane maps show
+  bool picked_ = false;            // 2-D: a point was picked (else the first test point)
+  float pick_x_ = 0, pick_y_ = 0;  // 2-D: the picked point (raw plane coordinates)
   std::vector<AttrResult> results_;
   std::vector<Pending> pending_;
   // What the last run was for: the displayed results belong to it.
   long long run_version_ = -1, run_step_ = -1;
   int run_sample_ = -1, runs_done_ = 0, runs_started_ = 0, run_jobs_ = 0;
-  std::weak_ptr<Experiment> run_exp_;  // the experiment attributed (a new one — load, edit, reset — re-runs)
-  std::vector<float> run_x_;           // images/tables: the sample attributed
-  std::vector<int> run_shape_;         // its input shape
-  float run_px_ = 0, run_py_ = 0;      // 2-D: the picked point of the run
-  int run_target_ = -1;                // 2-D classification: the class every grid point explains (−1: each its own)
+  std::weak_ptr<Experiment> run_exp_;                        // the experiment attributed (a new one — load, edit, reset — re-runs)
+  std::vector<float> run_x_;                                 // images/tables: the sample attributed
+  std::vector<int> run_shape_;                               // its input shape
+  float run_px_ = 0, run_py_ = 0;                            // 2-D: the picked point of the run
+  int run_target_ = -1;                                      // 2-D classification: the class every grid point explains (−1: each its own)
   float run_x0_ = 0, run_x1_ = 0, run_y0_ = 0, run_y1_ = 0;  // 2-D: the plane of the run
-  std::string last_state_ = "idle";    // "idle", "running", "done", "cancelled"
+  std::string last_state_ = "idle";                          // "idle", "running", "done", "cancelled"
   double now_ms_ = 0, last_start_ms_ = -1e9;
   long long serial_ = 0;
   int visible_frame_ = -1, frame_seen_ = -1;
-  struct Tex { long long serial = -1; ImTextureID id = 0; };
+  struct Tex {
+    long long serial = -1;
+    ImTextureID id = 0;
+  };
   std::map<std::string, Tex> textures_;
 };
 
@@ -175,12 +177,12 @@ class ArenaTab {
   bool sanity_ = true, difull_ = true, label_rand_ = false, ground_truth_ = true;
   std::shared_ptr<Job> job_;
   std::string state_ = "idle", error_;  // "idle", "running", "done", "failed", "cancelled"
-  json report_;                          // the last finished report (null before)
+  json report_;                         // the last finished report (null before)
   long long report_step_ = -1;
   std::string report_dataset_;
   double now_ms_ = 0, started_ms_ = 0, took_ms_ = 0;
-  std::vector<int> order_;               // table rows (indices into report_["methods"]) in display order
-  int sort_column_ = -1;                 // -1: report order
+  std::vector<int> order_;  // table rows (indices into report_["methods"]) in display order
+  int sort_column_ = -1;    // -1: report order
   bool sort_ascending_ = true;
   int visible_frame_ = -1, frame_seen_ = -1;
 };

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "views/attributions.h"
 #include "imgui.h"
 #include "panels/panels.h"
+#include "views/attributions.h"
 #include "widgets/plots.h"
 
 namespace lab::ui {
@@ -28,14 +28,14 @@ namespace {
 
 constexpr ImU32 kRight = IM_COL32(0, 158, 115, 255);  // Okabe–Ito bluish green: a right prediction
 constexpr ImU32 kWrong = IM_COL32(213, 94, 0, 255);   // Okabe–Ito vermillion: a wrong one
-constexpr int kUploadsPerFrame = 64;    // texture uploads one frame may start (the issue's budget per snapshot)
-constexpr int kMaxChannels = 32;        // activation maps drawn per layer
-constexpr int kMaxCells = 256;          // 1-D activations drawn per layer
-constexpr int kMaxFilters = 32;         // conv filters (rows) drawn per layer
-constexpr int kMaxFilterChannels = 16;  // input channels (columns) drawn per filter
-constexpr int kMaxUnitImages = 32;      // first-dense-layer units drawn as images
-constexpr int kMaxCellExamples = 24;    // examples of one confusion cell
-constexpr int kMaxTableFeatures = 6;    // feature columns in the sample tables
+constexpr int kUploadsPerFrame = 64;                  // texture uploads one frame may start (the issue's budget per snapshot)
+constexpr int kMaxChannels = 32;                      // activation maps drawn per layer
+constexpr int kMaxCells = 256;                        // 1-D activations drawn per layer
+constexpr int kMaxFilters = 32;                       // conv filters (rows) drawn per layer
+constexpr int kMaxFilterChannels = 16;                // input channels (columns) drawn per filter
+constexpr int kMaxUnitImages = 32;                    // first-dense-layer units drawn as images
+constexpr int kMaxCellExamples = 24;                  // examples of one confusion cell
+constexpr int kMaxTableFeatures = 6;                  // feature columns in the sample tables
 
 // [SECTION] texture cache -------------------------------------------------------------------------
 
@@ -141,8 +141,10 @@ void class_probs(const float* o, int K, std::vector<float>& p) {
 // "2: conv2d (relu) 8×28×28"
 std::string layer_label(int i, const LayerView& L) {
   std::string t = std::to_string(i) + ": ";
-  if (L.type == "activation" && !L.activation.empty()) t += L.activation;
-  else t += L.type + (L.activation.empty() || L.activation == "linear" ? "" : " (" + L.activation + ")");
+  if (L.type == "activation" && !L.activation.empty())
+    t += L.activation;
+  else
+    t += L.type + (L.activation.empty() || L.activation == "linear" ? "" : " (" + L.activation + ")");
   return t + " " + shape_text(L.out_shape);
 }
 
@@ -185,8 +187,8 @@ bool tile_visible(ImVec2 size) { return ImGui::IsRectVisible(size); }
 void outline_last_item() {
   const float o = std::max(2.0f, ImGui::GetFontSize() * 0.25f);
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x - o, a.y - o), ImVec2(b.x + o, b.y + o), ImGui::GetColorU32(ImGuiCol_Text), 0.0f,
-                                      0, std::max(1.0f, o * 0.5f));
+  ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x - o, a.y - o), ImVec2(b.x + o, b.y + o), ImGui::GetColorU32(ImGuiCol_Text), 0.0f, 0,
+                                      std::max(1.0f, o * 0.5f));
 }
 
 // The number of test samples, for the page buttons.
@@ -194,7 +196,7 @@ int test_count(Controller& c) { return c.view().n_test; }
 
 // What the view remembers between frames (one App per page).
 struct ViewState {
-  int page_size = 0;               // the largest page the controller has shown
+  int page_size = 0;                   // the largest page the controller has shown
   int cell_true = -1, cell_pred = -1;  // the clicked confusion cell
 };
 
@@ -208,8 +210,7 @@ int shown_count(const Snapshot& v, size_t in) {
 
 int confused_count(const Snapshot& v, size_t in) {
   if (in == 0) return 0;
-  size_t n = std::min({v.confused.size(), v.confused_x.size() / in, v.confused_label.size(), v.confused_pred.size(),
-                       v.confused_p.size()});
+  size_t n = std::min({v.confused.size(), v.confused_x.size() / in, v.confused_label.size(), v.confused_pred.size(), v.confused_p.size()});
   return (int)n;
 }
 
@@ -228,8 +229,10 @@ void page_buttons(Controller& c, ViewState& st, int shown) {
   if (ImGui::Button("Next")) c.show_page(v.shown_first + page);
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (total > 0) ImGui::Text("test samples %d–%d of %d", v.shown_first + 1, v.shown_first + shown, total);
-  else ImGui::Text("test samples %d–%d", v.shown_first + 1, v.shown_first + shown);
+  if (total > 0)
+    ImGui::Text("test samples %d–%d of %d", v.shown_first + 1, v.shown_first + shown, total);
+  else
+    ImGui::Text("test samples %d–%d", v.shown_first + 1, v.shown_first + shown);
 }
 
 // Tooltip body: one sample's class probabilities.
@@ -332,17 +335,17 @@ void cell_examples(Controller& c, Textures& tex, ViewState& st, float width) {
     }
     if (shown % cols) ImGui::SameLine();
     std::snprintf(id, sizeof id, "cell sample %d", index);
-    const ImTextureID tx = tile_visible(ImVec2(side, side + fs * 1.2f))
-                               ? sample_texture(tex, "cell/" + std::to_string(shown), v.version,
-                                                v.confused_x.data() + (size_t)i * s.size(), s.C, s.H, s.W)
-                               : ImTextureID(0);
+    const ImTextureID tx =
+        tile_visible(ImVec2(side, side + fs * 1.2f))
+            ? sample_texture(tex, "cell/" + std::to_string(shown), v.version, v.confused_x.data() + (size_t)i * s.size(), s.C, s.H, s.W)
+            : ImTextureID(0);
     if (image_tile(id, tx, ImVec2(side, side), cap, kWrong)) c.select_sample(index);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Test sample #%d: said %s with %.0f%%. Click to select it.", index,
-                                                  class_name(v, p).c_str(), v.confused_p[i] * 100.0f);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Test sample #%d: said %s with %.0f%%. Click to select it.", index, class_name(v, p).c_str(),
+                        v.confused_p[i] * 100.0f);
     ++shown;
   }
-  if (shown == 0 && count > 0)
-    ImGui::TextDisabled("None of these is among the %d most confident mistakes.", n);
+  if (shown == 0 && count > 0) ImGui::TextDisabled("None of these is among the %d most confident mistakes.", n);
 }
 
 void per_class_list(const Snapshot& v, ViewState& st) {
@@ -435,10 +438,10 @@ void tab_most_confused(Controller& c, Textures& tex) {
     std::snprintf(cap, sizeof cap, "true %s, said %s (%.0f%%)", class_name(v, v.confused_label[i]).c_str(),
                   class_name(v, v.confused_pred[i]).c_str(), v.confused_p[i] * 100.0f);
     std::snprintf(id, sizeof id, "confused %d", index);
-    const ImTextureID t = tile_visible(ImVec2(side, side + cap_h))
-                              ? sample_texture(tex, "conf/" + std::to_string(i), v.version,
-                                               v.confused_x.data() + (size_t)i * s.size(), s.C, s.H, s.W)
-                              : ImTextureID(0);
+    const ImTextureID t =
+        tile_visible(ImVec2(side, side + cap_h))
+            ? sample_texture(tex, "conf/" + std::to_string(i), v.version, v.confused_x.data() + (size_t)i * s.size(), s.C, s.H, s.W)
+            : ImTextureID(0);
     if (image_tile(id, t, ImVec2(side, side), cap, kWrong)) c.select_sample(index);
     if (index == v.selected) outline_last_item();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Test sample #%d\n%s\nClick: select it for the Activations tab", index, cap);
@@ -478,8 +481,10 @@ void unit_cells(Controller& c, int layer, const std::vector<float>& a) {
     const int cx = (int)((m.x - a0.x) / cell), cy = (int)((m.y - a0.y) / cell);
     const int k = cy * cols + cx;
     if (cx >= 0 && cx < cols && k >= 0 && k < n) {
-      if (clicked) c.inspect_neuron(layer, k);
-      else ImGui::SetTooltip("unit %d: %.4g\nClick to inspect this neuron", k, a[k]);
+      if (clicked)
+        c.inspect_neuron(layer, k);
+      else
+        ImGui::SetTooltip("unit %d: %.4g\nClick to inspect this neuron", k, a[k]);
     }
   }
   if ((int)a.size() > n) ImGui::TextDisabled("… %d more", (int)a.size() - n);
@@ -498,11 +503,12 @@ void channel_maps(Controller& c, Textures& tex, int layer, const std::vector<int
     const float* m = a.data() + (size_t)ch * plane;
     ImTextureID t = 0;
     if (tile_visible(ImVec2(side, side)))
-      t = cached_texture(tex, "act/" + std::to_string(layer) + "/" + std::to_string(ch), version, [&](std::vector<uint32_t>& px, int& w, int& h) {
-        map_pixels(m, (int)plane, px);
-        w = W;
-        h = H;
-      });
+      t = cached_texture(tex, "act/" + std::to_string(layer) + "/" + std::to_string(ch), version,
+                         [&](std::vector<uint32_t>& px, int& w, int& h) {
+                           map_pixels(m, (int)plane, px);
+                           w = W;
+                           h = H;
+                         });
     std::snprintf(id, sizeof id, "layer %d channel %d", layer, ch);
     if (image_tile(id, t, ImVec2(side, side), nullptr, 0)) c.inspect_neuron(layer, ch);
     if (ImGui::IsItemHovered()) {
@@ -623,12 +629,13 @@ void conv_filters(Controller& c, Textures& tex, int layer, const LayerView& lv) 
     const ImVec2 m = ImGui::GetIO().MousePos;
     const int f = (int)((m.y - a.y) / (px * (KH + 1))), ch = (int)((m.x - a.x) / (px * (KW + 1)));
     if (f >= 0 && f < rows && ch >= 0 && ch < cols) {
-      if (clicked) c.inspect_neuron(layer, f);
-      else ImGui::SetTooltip("filter %d, input channel %d\nClick to inspect filter %d", f, ch, f);
+      if (clicked)
+        c.inspect_neuron(layer, f);
+      else
+        ImGui::SetTooltip("filter %d, input channel %d\nClick to inspect filter %d", f, ch, f);
     }
   }
-  if (F > rows || C > cols)
-    ImGui::TextDisabled("showing %d of %d filters, %d of %d input channels", rows, F, cols, C);
+  if (F > rows || C > cols) ImGui::TextDisabled("showing %d of %d filters, %d of %d input channels", rows, F, cols, C);
 }
 
 // The first dense layer straight on the image (through flatten): each unit's weights as an H×W picture
@@ -675,8 +682,7 @@ void tab_filters(Controller& c, Textures& tex) {
     const LayerView& lv = v.layers[i];
     const std::vector<int>& ws = lv.weight_shape;
     ImGui::PushID((int)i);
-    if (lv.type == "conv2d" && ws.size() == 4 && ws[0] > 0 && ws[1] > 0 && ws[2] > 0 && ws[3] > 0 &&
-        lv.weight.size() == shape_count(ws)) {
+    if (lv.type == "conv2d" && ws.size() == 4 && ws[0] > 0 && ws[1] > 0 && ws[2] > 0 && ws[3] > 0 && lv.weight.size() == shape_count(ws)) {
       conv_filters(c, tex, (int)i, lv);
       ImGui::Spacing();
       any = true;
@@ -696,15 +702,15 @@ void tab_filters(Controller& c, Textures& tex) {
 // [SECTION] tables ----------------------------------------------------------------------------------
 
 // Rows of samples (inputs, true label, prediction); a click selects one. wrong rows get a vermillion tint.
-void sample_table(Controller& c, const char* id, int n, size_t in, const float* x, const int* labels, const float* out,
-                  const int* preds, const float* conf, const int* index_of, int first_index) {
+void sample_table(Controller& c, const char* id, int n, size_t in, const float* x, const int* labels, const float* out, const int* preds,
+                  const float* conf, const int* index_of, int first_index) {
   const Snapshot& v = c.view();
   const bool cls = v.task == "classification";
   const int F = std::min<int>((int)in, kMaxTableFeatures);
   const int K = v.output_dim;
   const int ncols = 1 + F + (cls ? 3 : 1);
-  const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_RowBg |
-                                ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
+  const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable(id, ncols, flags, ImVec2(0, 0))) return;
   ImGui::TableSetupScrollFreeze(1, 1);
   ImGui::TableSetupColumn("#");
@@ -726,13 +732,15 @@ void sample_table(Controller& c, const char* id, int n, size_t in, const float* 
     int pred = -1;
     float pp = NAN;
     if (cls) {
-      if (preds) pred = preds[i], pp = conf ? conf[i] : NAN;
+      if (preds)
+        pred = preds[i], pp = conf ? conf[i] : NAN;
       else if (out) {
         class_probs(out + (size_t)i * K, K, p);
         pred = predicted_class(out + (size_t)i * K, K);
         pp = pred >= 0 && pred < (int)p.size() ? p[pred] : NAN;
       }
-      if (labels && pred != labels[i]) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, (kWrong & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 60));
+      if (labels && pred != labels[i])
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, (kWrong & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 60));
     }
     ImGui::TableSetColumnIndex(0);
     std::snprintf(label, sizeof label, "%d##%s", index, id);
@@ -766,8 +774,8 @@ void table_predictions(Controller& c, ViewState& st) {
     return;
   }
   if (in > (size_t)kMaxTableFeatures) ImGui::TextDisabled("first %d of %zu features shown", kMaxTableFeatures, in);
-  sample_table(c, "samples", n, in, v.shown_x.data(), v.task == "classification" ? v.shown_label.data() : nullptr,
-               v.shown_out.data(), nullptr, nullptr, nullptr, v.shown_first);
+  sample_table(c, "samples", n, in, v.shown_x.data(), v.task == "classification" ? v.shown_label.data() : nullptr, v.shown_out.data(),
+               nullptr, nullptr, nullptr, v.shown_first);
 }
 
 void table_most_confused(Controller& c) {
@@ -775,8 +783,8 @@ void table_most_confused(Controller& c) {
   const size_t in = shape_count(v.input_shape);
   const int n = confused_count(v, in);
   if (!most_confused_header(v, n)) return;
-  sample_table(c, "confused", n, in, v.confused_x.data(), v.confused_label.data(), nullptr, v.confused_pred.data(),
-               v.confused_p.data(), v.confused.data(), 0);
+  sample_table(c, "confused", n, in, v.confused_x.data(), v.confused_label.data(), nullptr, v.confused_pred.data(), v.confused_p.data(),
+               v.confused.data(), 0);
 }
 
 }  // namespace
@@ -809,8 +817,10 @@ void view_images(Controller& c, Textures& tex, AttributionViews* attr) {
   if (st.cell_true >= v.num_classes || st.cell_pred >= v.num_classes) st.cell_true = st.cell_pred = -1;
   if (!ImGui::BeginTabBar("image_views")) return;
   if (ImGui::BeginTabItem("Predictions")) {
-    if (image) tab_predictions(c, tex, st);
-    else table_predictions(c, st);
+    if (image)
+      tab_predictions(c, tex, st);
+    else
+      table_predictions(c, st);
     ImGui::EndTabItem();
   }
   if (v.task == "classification" && ImGui::BeginTabItem("Confusion")) {
@@ -818,8 +828,10 @@ void view_images(Controller& c, Textures& tex, AttributionViews* attr) {
     ImGui::EndTabItem();
   }
   if (v.task == "classification" && ImGui::BeginTabItem("Most confused")) {
-    if (image) tab_most_confused(c, tex);
-    else table_most_confused(c);
+    if (image)
+      tab_most_confused(c, tex);
+    else
+      table_most_confused(c);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Activations")) {

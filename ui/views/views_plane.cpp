@@ -13,7 +13,10 @@ namespace lab::ui {
 // [SECTION] surface textures ----------------------------------------------------------------------
 
 namespace {
-struct Cached { long long version = -1; ImTextureID id = 0; };
+struct Cached {
+  long long version = -1;
+  ImTextureID id = 0;
+};
 std::map<std::string, Cached>& cache() {
   static std::map<std::string, Cached> c;  // the page's one App; keyed by texture name
   return c;
@@ -130,8 +133,10 @@ void view_plane(Controller& c, Textures& tex) {
     if (at + K <= v.grid_out.size()) {
       ImGui::BeginTooltip();
       ImGui::Text("x1 = %.2f, x2 = %.2f", hit.x, hit.y);
-      if (v.task == "regression") ImGui::Text("fitted value %.3f", v.grid_out[at]);
-      else if (K == 1) ImGui::Text("p(class 1) = %.2f", 1.0f / (1.0f + std::exp(-v.grid_out[at])));
+      if (v.task == "regression")
+        ImGui::Text("fitted value %.3f", v.grid_out[at]);
+      else if (K == 1)
+        ImGui::Text("p(class 1) = %.2f", 1.0f / (1.0f + std::exp(-v.grid_out[at])));
       else {
         const float* o = v.grid_out.data() + at;
         const int best = (int)(std::max_element(o, o + K) - o);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "imgui.h"
 #include "app/ui_probe.h"
+#include "imgui.h"
 
 namespace lab::ui {
 
@@ -29,9 +29,12 @@ void put(json& values, const ParamSpec& s, double v, bool drop_defaults) {
     values.erase(s.name);
     return;
   }
-  if (s.kind == ParamSpec::Boolean) values[s.name] = v != 0;
-  else if (s.kind == ParamSpec::Integer) values[s.name] = (long long)v;
-  else values[s.name] = v;
+  if (s.kind == ParamSpec::Boolean)
+    values[s.name] = v != 0;
+  else if (s.kind == ParamSpec::Integer)
+    values[s.name] = (long long)v;
+  else
+    values[s.name] = v;
 }
 }  // namespace
 
@@ -70,8 +73,10 @@ bool param_widget(json& values, const ParamSpec& s, const ParamEditorOptions& o)
       if (begin_combo_probed(s.name.c_str(), cur.c_str())) {
         for (const std::string& c : s.choices) {
           if (ImGui::Selectable(c.c_str(), c == cur) && c != cur) {
-            if (o.drop_defaults && c == s.def_choice) values.erase(s.name);
-            else values[s.name] = c;
+            if (o.drop_defaults && c == s.def_choice)
+              values.erase(s.name);
+            else
+              values[s.name] = c;
             changed = true;
           }
         }

@@ -16,11 +16,11 @@
 namespace lab::ui {
 
 struct ParamEditorOptions {
-  float width = 0;                     // of each widget (0: 8 font sizes)
-  std::vector<std::string> skip;       // parameters drawn elsewhere
-  bool drop_defaults = false;          // a value equal to its default is removed from the object
-  bool enter_to_apply = false;         // numbers change on Enter only (not on every keystroke)
-  bool same_line = false;              // widgets side by side while they fit
+  float width = 0;                // of each widget (0: 8 font sizes)
+  std::vector<std::string> skip;  // parameters drawn elsewhere
+  bool drop_defaults = false;     // a value equal to its default is removed from the object
+  bool enter_to_apply = false;    // numbers change on Enter only (not on every keystroke)
+  bool same_line = false;         // widgets side by side while they fit
 };
 
 // The value a parameter has in `values` (its default when absent).

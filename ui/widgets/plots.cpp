@@ -79,9 +79,8 @@ struct Ink {
   ImU32 text, dim, axis, grid, faint, frame;
 };
 Ink theme_ink() {
-  return {ImGui::GetColorU32(ImGuiCol_Text),        ImGui::GetColorU32(ImGuiCol_TextDisabled),
-          ImGui::GetColorU32(ImGuiCol_Text, 0.45f), ImGui::GetColorU32(ImGuiCol_Text, 0.10f),
-          ImGui::GetColorU32(ImGuiCol_Text, 0.04f), ImGui::GetColorU32(ImGuiCol_FrameBg)};
+  return {ImGui::GetColorU32(ImGuiCol_Text),        ImGui::GetColorU32(ImGuiCol_TextDisabled), ImGui::GetColorU32(ImGuiCol_Text, 0.45f),
+          ImGui::GetColorU32(ImGuiCol_Text, 0.10f), ImGui::GetColorU32(ImGuiCol_Text, 0.04f),  ImGui::GetColorU32(ImGuiCol_FrameBg)};
 }
 
 // ImGui's CalcItemSize rule (see plots.h). default_w < 0: the available width; default_h < 0: the width.
@@ -133,7 +132,8 @@ const char* fit_text(const char* s, float max_w, bool* shortened) {
   *shortened = true;
   const float ellipsis = ImGui::CalcTextSize("...").x;
   while (end > s) {
-    do --end; while (end > s && (static_cast<unsigned char>(*end) & 0xC0) == 0x80);  // UTF-8 boundary
+    do --end;
+    while (end > s && (static_cast<unsigned char>(*end) & 0xC0) == 0x80);  // UTF-8 boundary
     if (ImGui::CalcTextSize(s, end).x + ellipsis <= max_w) break;
   }
   return end;
@@ -238,8 +238,10 @@ void format_tick(double v, double step, double mag, char* buf, int n) {
 
 // A value in a tooltip: integers as such (steps), else 4 significant digits.
 void format_value(double v, char* buf, int n) {
-  if (std::fabs(v) < 1e9 && v == std::floor(v)) std::snprintf(buf, n, "%.0f", v);
-  else std::snprintf(buf, n, "%.4g", v);
+  if (std::fabs(v) < 1e9 && v == std::floor(v))
+    std::snprintf(buf, n, "%.0f", v);
+  else
+    std::snprintf(buf, n, "%.4g", v);
 }
 
 }  // namespace
@@ -251,8 +253,10 @@ ImU32 class_color(int k, float alpha) {
   if (k >= 0) {
     c = kOkabeIto[k % 8];
     const int cycle = (k / 8) % 3;
-    if (cycle == 1) c = mix(c, kWhite, 0.45f);
-    else if (cycle == 2) c = mix(c, kBlack, 0.35f);
+    if (cycle == 1)
+      c = mix(c, kWhite, 0.45f);
+    else if (cycle == 2)
+      c = mix(c, kBlack, 0.35f);
   }
   return with_alpha(c, alpha);
 }
@@ -277,8 +281,7 @@ namespace {
 struct SeriesView {
   const Series& s;
   int n;
-  explicit SeriesView(const Series& s_)
-      : s(s_), n(int(s_.x.empty() ? s_.y.size() : std::min(s_.x.size(), s_.y.size()))) {}
+  explicit SeriesView(const Series& s_) : s(s_), n(int(s_.x.empty() ? s_.y.size() : std::min(s_.x.size(), s_.y.size()))) {}
   double x(int i) const { return s.x.empty() ? double(i) : double(s.x[i]); }
 };
 
@@ -295,8 +298,10 @@ int nearest_valid(const SeriesView& v, double target, bool log_y) {
   } else {
     const float* b = v.s.x.data();
     i = int(std::lower_bound(b, b + v.n, float(target)) - b);
-    if (i == v.n) i = v.n - 1;
-    else if (i > 0 && target - b[i - 1] < b[i] - target) --i;
+    if (i == v.n)
+      i = v.n - 1;
+    else if (i > 0 && target - b[i - 1] < b[i] - target)
+      --i;
   }
   auto ok = [&](int j) { return j >= 0 && j < v.n && usable(v.s.y[j], log_y) && std::isfinite(v.x(j)); };
   for (int d = 0; d < kNearestSearchSpan; ++d) {
@@ -385,8 +390,7 @@ void draw_series(ImDrawList* dl, const Series& s, ImU32 col, const Map& mx, cons
 
 }  // namespace
 
-void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, bool log_y, const char* x_label,
-                float y_min, float y_max) {
+void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, bool log_y, const char* x_label, float y_min, float y_max) {
   const float font = ImGui::GetFontSize(), pad = font * 0.3f, tick = font * 0.3f;
   Box box;
   if (!begin_widget(id, resolve_size(size, -1.0f, font * 12.0f), &box)) return;
@@ -434,8 +438,10 @@ void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, 
   const float top = box.min.y + legend_h + font * 0.6f, bottom = box.max.y - font - tick - pad;
   Ticks yt;
   const int y_target = int((bottom - top) / (font * 2.2f));
-  if (log_y) log_ticks(ylo, yhi, y_target, &yt);
-  else linear_ticks(ylo, yhi, y_target, &yt);
+  if (log_y)
+    log_ticks(ylo, yhi, y_target, &yt);
+  else
+    linear_ticks(ylo, yhi, y_target, &yt);
   char ylab[kMaxTicks][24];
   float ylab_w = 0;
   for (int i = 0; i < yt.n; ++i) {
@@ -510,8 +516,10 @@ void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, 
         dl->AddCircle(p, thick * 2.0f, ink.text, 12);
         tooltip_swatch(col);
         std::snprintf(vbuf, sizeof vbuf, "%.4g", double(series[k].y[j]));
-        if (series[k].name.empty()) ImGui::Text("series %d: %s", int(k), vbuf);
-        else ImGui::Text("%s: %s", series[k].name.c_str(), vbuf);
+        if (series[k].name.empty())
+          ImGui::Text("series %d: %s", int(k), vbuf);
+        else
+          ImGui::Text("%s: %s", series[k].name.c_str(), vbuf);
         if (v.x(j) != cursor) {
           format_value(v.x(j), xbuf, sizeof xbuf);
           ImGui::SameLine();
@@ -543,13 +551,17 @@ void draw_marker(ImDrawList* dl, ImVec2 p, float r, float ring, ImU32 fill, bool
       }
       break;
     case Marker::kPlain:
-      if (test) dl->AddCircle(p, r, fill, 8, ring);
-      else dl->AddCircleFilled(p, r, fill, 8);
+      if (test)
+        dl->AddCircle(p, r, fill, 8, ring);
+      else
+        dl->AddCircleFilled(p, r, fill, 8);
       break;
     case Marker::kSquare: {
       const ImVec2 h(r * 0.8f, r * 0.8f);
-      if (test) dl->AddRect(ImVec2(p.x - h.x, p.y - h.y), ImVec2(p.x + h.x, p.y + h.y), fill, 0.0f, 0, ring);
-      else dl->AddRectFilled(ImVec2(p.x - h.x, p.y - h.y), ImVec2(p.x + h.x, p.y + h.y), fill);
+      if (test)
+        dl->AddRect(ImVec2(p.x - h.x, p.y - h.y), ImVec2(p.x + h.x, p.y + h.y), fill, 0.0f, 0, ring);
+      else
+        dl->AddRectFilled(ImVec2(p.x - h.x, p.y - h.y), ImVec2(p.x + h.x, p.y + h.y), fill);
       break;
     }
   }
@@ -593,8 +605,10 @@ PlaneHit plane_plot(const char* id, ImTextureID surface, ImVec2 size, float x0, 
   if (keep_aspect) {
     const double aspect = (xmax - xmin) / (ymax - ymin);
     const float w = right - left, h = bottom - top;
-    if (w > h * aspect) left += (w - float(h * aspect)) * 0.5f, right = left + float(h * aspect);
-    else top += (h - float(w / aspect)) * 0.5f, bottom = top + float(w / aspect);
+    if (w > h * aspect)
+      left += (w - float(h * aspect)) * 0.5f, right = left + float(h * aspect);
+    else
+      top += (h - float(w / aspect)) * 0.5f, bottom = top + float(w / aspect);
     if (right - left < 1.0f || bottom - top < 1.0f) return hit;
     linear_ticks(ymin, ymax, int((bottom - top) / (font * 2.2f)), &yt);
   }
@@ -604,8 +618,10 @@ PlaneHit plane_plot(const char* id, ImTextureID surface, ImVec2 size, float x0, 
   hit.plot_max = pmax;
 
   dl->PushClipRect(box.min, box.max, true);
-  if (surface) dl->AddImage(surface, pmin, pmax);
-  else dl->AddRectFilled(pmin, pmax, ink.faint);
+  if (surface)
+    dl->AddImage(surface, pmin, pmax);
+  else
+    dl->AddRectFilled(pmin, pmax, ink.faint);
   dl->AddRect(pmin, pmax, ink.axis);
   for (int i = 0; i < yt.n; ++i) {
     const float py = std::round(my.px(yt.pos[i]));
@@ -674,8 +690,8 @@ PlaneHit plane_plot(const char* id, ImTextureID surface, ImVec2 size, float x0, 
 
 // [SECTION] confusion matrix --------------------------------------------------------------------
 
-bool confusion_matrix(const char* id, const std::vector<int>& counts, int K, const std::vector<std::string>& names,
-                      ImVec2 size, int* true_k, int* pred_k) {
+bool confusion_matrix(const char* id, const std::vector<int>& counts, int K, const std::vector<std::string>& names, ImVec2 size,
+                      int* true_k, int* pred_k) {
   const float font = ImGui::GetFontSize(), pad = font * 0.3f;
   Box box;
   if (!begin_widget(id, resolve_size(size, -1.0f, -1.0f), &box)) return false;
@@ -830,8 +846,8 @@ void histogram(const char* id, const std::vector<float>& values, int bins, ImVec
 
   if (hovered >= 0) {
     const double b0 = lo + (hi - lo) * hovered / bins, b1 = lo + (hi - lo) * (hovered + 1) / bins;
-    ImGui::SetTooltip("[%.4g, %.4g%c: %d\n%d values, %d skipped (NaN/inf)", b0, b1, hovered == bins - 1 ? ']' : ')',
-                      count[hovered], n, int(values.size()) - n);
+    ImGui::SetTooltip("[%.4g, %.4g%c: %d\n%d values, %d skipped (NaN/inf)", b0, b1, hovered == bins - 1 ? ']' : ')', count[hovered], n,
+                      int(values.size()) - n);
   }
   dl->PopClipRect();
 }
@@ -888,8 +904,10 @@ bool image_tile(const char* id, ImTextureID tex, ImVec2 size, const char* captio
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Ink ink = theme_ink();
   const ImVec2 a = box.min, b(box.min.x + img.x, box.min.y + img.y);
-  if (tex) dl->AddImage(tex, a, b);
-  else dl->AddRectFilled(a, b, ink.frame);
+  if (tex)
+    dl->AddImage(tex, a, b);
+  else
+    dl->AddRectFilled(a, b, ink.frame);
   const float t = std::max(1.0f, std::round(font * 0.15f));
   if (border) dl->AddRect(ImVec2(a.x - t * 0.5f, a.y - t * 0.5f), ImVec2(b.x + t * 0.5f, b.y + t * 0.5f), border, 0.0f, 0, t);
   if (box.hovered) {
@@ -908,8 +926,7 @@ bool image_tile(const char* id, ImTextureID tex, ImVec2 size, const char* captio
   return box.clicked;
 }
 
-void bar_list(const char* id, const std::vector<std::string>& labels, const std::vector<float>& values, float width,
-              int highlight) {
+void bar_list(const char* id, const std::vector<std::string>& labels, const std::vector<float>& values, float width, int highlight) {
   const float font = ImGui::GetFontSize(), pad = font * 0.3f, row_h = std::round(font * 1.35f);
   const int n = int(values.size());
   Box box;
@@ -939,16 +956,20 @@ void bar_list(const char* id, const std::vector<std::string>& labels, const std:
   for (int i = 0; i < n; ++i) {
     const float y = box.min.y + row_h * float(i), inset = std::round(row_h * 0.2f);
     if (i == hovered) dl->AddRectFilled(ImVec2(box.min.x, y), ImVec2(box.max.x, y + row_h), ink.faint);
-    clipped_text(dl, ImVec2(box.min.x, y + (row_h - font) * 0.5f), box.min.x, box.min.x + label_w,
-                 i == highlight ? ink.text : ink.dim, label_of(i));
+    clipped_text(dl, ImVec2(box.min.x, y + (row_h - font) * 0.5f), box.min.x, box.min.x + label_w, i == highlight ? ink.text : ink.dim,
+                 label_of(i));
     dl->AddRectFilled(ImVec2(x0, y + inset), ImVec2(x1, y + row_h - inset), ink.frame);
     const float v = clamp01(values[i]);
     if (v > 0) dl->AddRectFilled(ImVec2(x0, y + inset), ImVec2(x0 + (x1 - x0) * v, y + row_h - inset), i == highlight ? accent : neutral);
     const float pct = v * 100.0f;
-    if (!(values[i] == values[i])) std::snprintf(val, sizeof val, "-");
-    else if (pct > 0.0f && pct < 1.0f) std::snprintf(val, sizeof val, "<1%%");
-    else if (pct > 99.0f && pct < 100.0f) std::snprintf(val, sizeof val, ">99%%");
-    else std::snprintf(val, sizeof val, "%.0f%%", double(pct));
+    if (!(values[i] == values[i]))
+      std::snprintf(val, sizeof val, "-");
+    else if (pct > 0.0f && pct < 1.0f)
+      std::snprintf(val, sizeof val, "<1%%");
+    else if (pct > 99.0f && pct < 100.0f)
+      std::snprintf(val, sizeof val, ">99%%");
+    else
+      std::snprintf(val, sizeof val, "%.0f%%", double(pct));
     dl->AddText(ImVec2(box.max.x - ImGui::CalcTextSize(val).x, y + (row_h - font) * 0.5f), i == highlight ? ink.text : ink.dim, val);
   }
   if (hovered >= 0) ImGui::SetTooltip("%s: %.4f", label_of(hovered), double(values[hovered]));

@@ -76,8 +76,8 @@ struct Series {
 //   y_min, y_max  fix the y range (e.g. 0 and 1 for accuracy); NaN (default) = fit the data. On a log
 //           axis, non-positive limits are ignored.
 // With no drawable point at all it shows "no data".
-void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, bool log_y,
-                const char* x_label = "step", float y_min = NAN, float y_max = NAN);
+void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, bool log_y, const char* x_label = "step", float y_min = NAN,
+                float y_max = NAN);
 
 // [SECTION] 2-D plane -------------------------------------------------------------------------------
 
@@ -111,8 +111,7 @@ struct PlaneHit {
 //                axes) and is centred in the widget; when false it fills the widget.
 // x0 == x1 or y0 == y1 is drawn as a unit-wide range around that value. Returns what the mouse did.
 PlaneHit plane_plot(const char* id, ImTextureID surface, ImVec2 size, float x0, float x1, float y0, float y1,
-                    const std::vector<PlotPoint>& points, bool show_train, bool show_test,
-                    bool keep_aspect = true);
+                    const std::vector<PlotPoint>& points, bool show_train, bool show_test, bool keep_aspect = true);
 
 // [SECTION] confusion matrix ------------------------------------------------------------------------
 
@@ -125,8 +124,8 @@ PlaneHit plane_plot(const char* id, ImTextureID surface, ImVec2 size, float x0, 
 //   size    default height: the resolved width (the grid is square and fits inside).
 // Returns true on the frame a cell is clicked, and then sets *true_k (row) and *pred_k (column); either
 // pointer may be nullptr. K ≤ 0 shows "no data".
-bool confusion_matrix(const char* id, const std::vector<int>& counts, int K, const std::vector<std::string>& names,
-                      ImVec2 size, int* true_k, int* pred_k);
+bool confusion_matrix(const char* id, const std::vector<int>& counts, int K, const std::vector<std::string>& names, ImVec2 size,
+                      int* true_k, int* pred_k);
 
 // [SECTION] histogram -------------------------------------------------------------------------------
 
@@ -168,7 +167,6 @@ bool image_tile(const char* id, ImTextureID tex, ImVec2 size, const char* captio
 // labels is shorter than values), a bar of length values[i] (in [0, 1], clamped; NaN → empty bar) and the
 // value as a percentage on the right. Row `highlight` (-1 for none) is drawn in the accent blue, the others
 // in a neutral tone; hovering a row shows its exact value. width: as a size's x (0 = available width).
-void bar_list(const char* id, const std::vector<std::string>& labels, const std::vector<float>& values, float width,
-              int highlight = -1);
+void bar_list(const char* id, const std::vector<std::string>& labels, const std::vector<float>& values, float width, int highlight = -1);
 
 }  // namespace lab::ui

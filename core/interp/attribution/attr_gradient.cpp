@@ -47,11 +47,16 @@ void quadrature(const std::string& rule, int n, std::vector<double>& a, std::vec
   if ((rule == "riemann_trapezoid" || rule == "riemann_trapezoid_captum") && n < 2)
     throw std::invalid_argument("integrated gradients: the " + rule + " rule needs at least 2 steps");
   for (int k = 0; k < n; ++k) {
-    if (rule == "riemann_left") a[k] = (double)k / n;
-    else if (rule == "riemann_right") a[k] = (double)(k + 1) / n;
-    else if (rule == "riemann_middle") a[k] = (k + 0.5) / n;
-    else if (rule == "riemann_trapezoid" || rule == "riemann_trapezoid_captum") a[k] = (double)k / (n - 1);
-    else throw std::invalid_argument("integrated gradients: unknown rule '" + rule + "'");
+    if (rule == "riemann_left")
+      a[k] = (double)k / n;
+    else if (rule == "riemann_right")
+      a[k] = (double)(k + 1) / n;
+    else if (rule == "riemann_middle")
+      a[k] = (k + 0.5) / n;
+    else if (rule == "riemann_trapezoid" || rule == "riemann_trapezoid_captum")
+      a[k] = (double)k / (n - 1);
+    else
+      throw std::invalid_argument("integrated gradients: unknown rule '" + rule + "'");
   }
   if (rule == "riemann_trapezoid") {  // spacing 1/(n−1), ends halved: weights sum to 1
     for (int k = 0; k < n; ++k) w[k] = 1.0 / (n - 1);
@@ -204,8 +209,8 @@ Tensor cam(Run& r, const Tensor& x, int L, bool relu) {
   const size_t isz = shape_size(in);
   if (ls.size() != 3) {
     if (L >= 0)
-      throw std::invalid_argument("grad_cam: layer " + std::to_string(L - r.net.model_offset) + " (" +
-                                  r.net.layers[L]->type() + ") has no spatial output (shape " + shape_str(ls) +
+      throw std::invalid_argument("grad_cam: layer " + std::to_string(L - r.net.model_offset) + " (" + r.net.layers[L]->type() +
+                                  ") has no spatial output (shape " + shape_str(ls) +
                                   "); pick a conv or pooling layer, or −1 for the input");
     // A flat input: no channels to pool over; the map is g ⊙ x per feature (captum's per-channel form).
     for (size_t i = 0; i < out.size(); ++i) out.at(i) = relu ? std::max(0.0f, G.at(i) * A.at(i)) : G.at(i) * A.at(i);
@@ -345,8 +350,7 @@ Result deeplift_shap(Run& r, const Tensor& x) {
     double fmean = 0;
     for (int j = 0; j < J; ++j) {
       const size_t row = (size_t)b * J + j;
-      for (size_t i = 0; i < d; ++i)
-        res.map.at((size_t)b * d + i) += m.at(row * d + i) * (xs.at(row * d + i) - bs.at(row * d + i)) / J;
+      for (size_t i = 0; i < d; ++i) res.map.at((size_t)b * d + i) += m.at(row * d + i) * (xs.at(row * d + i) - bs.at(row * d + i)) / J;
       fmean += fb[row] / J;
     }
     double s2 = 0;
@@ -415,19 +419,34 @@ LrpRule rule_named(const std::string& name, const Params& p) {
   r.beta = r.alpha - 1;
   r.low = (float)p.get("low");
   r.high = (float)p.get("high");
-  if (name == "zplus") { r.alpha = 1; r.beta = 0; }
+  if (name == "zplus") {
+    r.alpha = 1;
+    r.beta = 0;
+  }
   return r;
 }
 
 std::vector<LrpRule> lrp_rules(const Net& net, const Params& p) {
   const std::string& comp = p.choice("composite");
   std::string dense = "epsilon", conv = "epsilon", first = "same";
-  if (comp == "epsilon_plus") conv = "zplus";
-  else if (comp == "epsilon_gamma_box") { conv = "gamma"; first = "zbox"; }
-  else if (comp == "epsilon_alpha2_beta1") conv = "alpha_beta";
-  else if (comp == "epsilon_plus_flat") { conv = "zplus"; first = "flat"; }
-  else if (comp == "epsilon_alpha2_beta1_flat") { conv = "alpha_beta"; first = "flat"; }
-  else if (comp == "custom") { dense = p.choice("rule"); conv = p.choice("conv_rule"); first = p.choice("first_rule"); }
+  if (comp == "epsilon_plus")
+    conv = "zplus";
+  else if (comp == "epsilon_gamma_box") {
+    conv = "gamma";
+    first = "zbox";
+  } else if (comp == "epsilon_alpha2_beta1")
+    conv = "alpha_beta";
+  else if (comp == "epsilon_plus_flat") {
+    conv = "zplus";
+    first = "flat";
+  } else if (comp == "epsilon_alpha2_beta1_flat") {
+    conv = "alpha_beta";
+    first = "flat";
+  } else if (comp == "custom") {
+    dense = p.choice("rule");
+    conv = p.choice("conv_rule");
+    first = p.choice("first_rule");
+  }
   Params q = p;
   if (comp == "epsilon_alpha2_beta1" || comp == "epsilon_alpha2_beta1_flat") q.num["alpha"] = 2;
   std::vector<LrpRule> rules(net.layers.size());
@@ -531,8 +550,8 @@ int neuron_index(const Run& r, int L) {
   const Shape& ls = L < 0 ? r.net.input : r.net.shapes[L + 1];
   if (j >= (long long)shape_size(ls))
     throw std::invalid_argument(r.p.method + ": neuron " + std::to_string(j) + " does not exist (layer " +
-                                std::to_string(L - r.net.model_offset) + " has " + std::to_string(shape_size(ls)) +
-                                " values, shape " + shape_str(ls) + ")");
+                                std::to_string(L - r.net.model_offset) + " has " + std::to_string(shape_size(ls)) + " values, shape " +
+                                shape_str(ls) + ")");
   return (int)j;
 }
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "base/rng.h"
 #include "interp/attribution/attr_net.h"
 #include "interp/attribution/attribution.h"
-#include "base/rng.h"
 
 namespace lab::attr::detail {
 
@@ -17,15 +17,15 @@ struct Run {
   const Net& net;
   const Params& p;
   const Context& ctx;
-  std::vector<int> targets;  // per sample
-  std::vector<float> f;      // f(x) per sample
+  std::vector<int> targets;              // per sample
+  std::vector<float> f;                  // f(x) per sample
   double work_total = 1, work_done = 0;  // rows; progress = done / total within [progress_lo, progress_hi]
 
   int B = 0;
   size_t d = 0;  // input size per sample
   void add_work(double rows) { work_total += rows; }
-  void done(double rows);     // reports progress, checks cancellation
-  void check() const;          // cancellation only
+  void done(double rows);  // reports progress, checks cancellation
+  void check() const;      // cancellation only
   // Rows one internal batch may hold (from ctx.max_batch_floats and the net's activation sizes).
   int chunk_rows() const;
 };

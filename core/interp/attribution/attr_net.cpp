@@ -11,8 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "nn/model.h"
 #include "base/rng.h"
+#include "nn/model.h"
 
 namespace lab::attr {
 
@@ -35,8 +35,8 @@ class Crop final : public Layer {
     for (int b = 0; b < B; ++b)
       for (int c = 0; c < C; ++c)
         for (int i = 0; i < h_; ++i)
-          std::memcpy(y.data() + (((size_t)b * C + c) * h_ + i) * w_,
-                      x.data() + (((size_t)b * C + c) * H + y0_ + i) * W + x0_, sizeof(float) * w_);
+          std::memcpy(y.data() + (((size_t)b * C + c) * h_ + i) * w_, x.data() + (((size_t)b * C + c) * H + y0_ + i) * W + x0_,
+                      sizeof(float) * w_);
   }
   void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, LayerCtx&) override {
     if (!dx) return;
@@ -47,8 +47,8 @@ class Crop final : public Layer {
     for (int b = 0; b < B; ++b)
       for (int c = 0; c < C; ++c)
         for (int i = 0; i < h_; ++i)
-          std::memcpy(dx->data() + (((size_t)b * C + c) * H + y0_ + i) * W + x0_,
-                      dy.data() + (((size_t)b * C + c) * h_ + i) * w_, sizeof(float) * w_);
+          std::memcpy(dx->data() + (((size_t)b * C + c) * H + y0_ + i) * W + x0_, dy.data() + (((size_t)b * C + c) * h_ + i) * w_,
+                      sizeof(float) * w_);
   }
   LayerSpec spec() const override {
     return {"crop", {{"y0", (double)y0_}, {"x0", (double)x0_}, {"height", (double)h_}, {"width", (double)w_}}, {}};
@@ -75,8 +75,7 @@ Net net_of(Model& model, const Exec& exec) {
 
 Net crop_net(Model& model, const Exec& exec, const Shape& full, int y0, int x0) {
   const Shape& in = model.input_shape();
-  if (in.size() != 3 || full.size() != 3 || full[0] != in[0] || y0 < 0 || x0 < 0 || y0 + in[1] > full[1] ||
-      x0 + in[2] > full[2])
+  if (in.size() != 3 || full.size() != 3 || full[0] != in[0] || y0 < 0 || x0 < 0 || y0 + in[1] > full[1] || x0 + in[2] > full[2])
     throw std::invalid_argument("crop_net: a " + shape_str(in) + " model does not fit at (" + std::to_string(y0) + ", " +
                                 std::to_string(x0) + ") of a " + shape_str(full) + " input");
   Net n = net_of(model, exec);
@@ -264,13 +263,21 @@ void deeplift_backward(const Net& net, const Trace& pair, int B, const Tensor& g
                 for (int kj = 0; kj < k; ++kj) {
                   const int idx = (oi * st + ki) * W + oj * st + kj;
                   const float v = std::max(xa[idx], xr[idx]);
-                  if (v > bv) { bv = v; best = idx; }
-                  if (xa[idx] > xbv) { xbv = xa[idx]; xbest = idx; }
+                  if (v > bv) {
+                    bv = v;
+                    best = idx;
+                  }
+                  if (xa[idx] > xbv) {
+                    xbv = xa[idx];
+                    xbest = idx;
+                  }
                 }
               const int o_ = oi * OW + oj;
               const float dx = xa[best] - xr[best];
-              if (std::fabs(dx) < eps) nb[xbest] += gb[o_];  // nothing moved: the gradient
-              else nb[best] += gb[o_] * (ya[o_] - yr[o_]) / dx;
+              if (std::fabs(dx) < eps)
+                nb[xbest] += gb[o_];  // nothing moved: the gradient
+              else
+                nb[best] += gb[o_] * (ya[o_] - yr[o_]) / dx;
             }
         }
     } else if (rule == DeepLiftKind::Linear || rule == DeepLiftKind::Rescale) {  // (a linear activation's Δy/Δx is 1)
@@ -301,16 +308,13 @@ std::unique_ptr<Layer> modified(Layer& l, const Shape& in, FW fw, FB fb) {
   auto dst = m->params();
   for (size_t p = 0; p < src.size(); ++p) {
     const bool bias = src[p].name == "bias";
-    for (size_t k = 0; k < src[p].value->size(); ++k)
-      dst[p].value->at(k) = bias ? fb(src[p].value->at(k)) : fw(src[p].value->at(k));
+    for (size_t k = 0; k < src[p].value->size(); ++k) dst[p].value->at(k) = bias ? fb(src[p].value->at(k)) : fw(src[p].value->at(k));
   }
   return m;
 }
 
 void fwd(Layer& l, const Tensor& x, Tensor& z, LayerCtx& ctx) { l.forward(x, z, ctx); }
-void bwd(Layer& l, const Tensor& x, const Tensor& z, const Tensor& s, Tensor& c, LayerCtx& ctx) {
-  l.backward(x, z, s, &c, ctx);
-}
+void bwd(Layer& l, const Tensor& x, const Tensor& z, const Tensor& s, Tensor& c, LayerCtx& ctx) { l.backward(x, z, s, &c, ctx); }
 
 Tensor map(const Tensor& t, float (*f)(float)) {
   Tensor o(t.shape());
@@ -328,8 +332,8 @@ void add_to(Tensor& a, const Tensor& b, float scale = 1) {
 }
 
 // R_in for one dense/conv layer. x (B, in...), z the layer's output (B, out...), R (B, out...).
-void lrp_param_layer(Layer& l, const Shape& in_shape, const Tensor& x, const Tensor& z, const Tensor& R,
-                     const LrpRule& r, Tensor& out, LayerCtx& ctx) {
+void lrp_param_layer(Layer& l, const Shape& in_shape, const Tensor& x, const Tensor& z, const Tensor& R, const LrpRule& r, Tensor& out,
+                     LayerCtx& ctx) {
   const std::string& n = r.name;
   const float st = 1e-6f;  // zennit's stabilizer for the non-ε rules
   out.resize(x.shape());
@@ -345,7 +349,7 @@ void lrp_param_layer(Layer& l, const Shape& in_shape, const Tensor& x, const Ten
   if (n == "alpha_beta" || n == "zplus") {
     const float alpha = n == "zplus" ? 1.0f : r.alpha, beta = n == "zplus" ? 0.0f : r.beta;
     const Tensor xp = map(x, pos), xn = map(x, neg);
-    auto lp = modified(l, in_shape, pos, pos), ln0 = modified(l, in_shape, neg, zero);  // W⁺,b⁺ ; W⁻,0
+    auto lp = modified(l, in_shape, pos, pos), ln0 = modified(l, in_shape, neg, zero);   // W⁺,b⁺ ; W⁻,0
     auto lnb = modified(l, in_shape, neg, neg), lp0 = modified(l, in_shape, pos, zero);  // W⁻,b⁻ ; W⁺,0
     // α part: z_α = W⁺x⁺ + W⁻x⁻ + b⁺
     Tensor za, t;
@@ -375,7 +379,7 @@ void lrp_param_layer(Layer& l, const Shape& in_shape, const Tensor& x, const Ten
     const float g = r.gamma;
     auto fp = [g](float v) { return v + g * (v > 0 ? v : 0.0f); };
     auto fn = [g](float v) { return v + g * (v < 0 ? v : 0.0f); };
-    auto lp = modified(l, in_shape, fp, fp), ln = modified(l, in_shape, fn, fn);      // W_p, b_p ; W_n, b_n
+    auto lp = modified(l, in_shape, fp, fp), ln = modified(l, in_shape, fn, fn);  // W_p, b_p ; W_n, b_n
     auto lp0 = modified(l, in_shape, fp, zero), ln0 = modified(l, in_shape, fn, zero);
     const Tensor xp = map(x, pos), xn = map(x, neg);
     Tensor a, t;
@@ -411,10 +415,14 @@ void lrp_param_layer(Layer& l, const Shape& in_shape, const Tensor& x, const Ten
     return;
   }
   if (n == "zbox") {
-    auto l0 = modified(l, in_shape, [](float v) { return v; }, zero);
+    auto l0 = modified(
+        l, in_shape, [](float v) { return v; }, zero);
     auto lp0 = modified(l, in_shape, pos, zero), ln0 = modified(l, in_shape, neg, zero);
     Tensor lo(x.shape()), hi(x.shape()), t;
-    for (size_t i = 0; i < lo.size(); ++i) { lo.at(i) = r.low; hi.at(i) = r.high; }
+    for (size_t i = 0; i < lo.size(); ++i) {
+      lo.at(i) = r.low;
+      hi.at(i) = r.high;
+    }
     fwd(*l0, x, zz, ctx);
     fwd(*lp0, lo, t, ctx);
     add_to(zz, t, -1);

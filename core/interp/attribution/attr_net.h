@@ -50,7 +50,7 @@ DeepLiftKind deeplift_rule_of(const Layer& l);
 // Throws std::invalid_argument "lrp: layer 3 (x) has no LRP rule; …" (lrp false: DeepLIFT) for the first
 // layer of the net without the rule, before any work is done.
 void require_rules(const Net& net, const char* method, bool lrp);
-bool is_param_layer(const Layer& l);       // a layer with a weighted LRP rule (dense, conv2d)
+bool is_param_layer(const Layer& l);        // a layer with a weighted LRP rule (dense, conv2d)
 std::string activation_of(const Layer& l);  // the activation layer's function ("" for other layers)
 // Rows [r0, r1) of a batched tensor, as a copy.
 Tensor rows_of(const Tensor& t, int r0, int r1);

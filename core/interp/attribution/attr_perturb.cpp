@@ -65,7 +65,8 @@ Result occlusion(Run& r, const Tensor& x) {
   if (w > W || (image && w > H))
     throw std::invalid_argument("occlusion: the window (" + std::to_string(w) + ") is larger than the input (" +
                                 (image ? std::to_string(H) + "×" : std::string()) + std::to_string(W) + ")");
-  if (s > w) throw std::invalid_argument("occlusion: the stride (" + std::to_string(s) + ") must not exceed the window (" + std::to_string(w) + ")");
+  if (s > w)
+    throw std::invalid_argument("occlusion: the stride (" + std::to_string(s) + ") must not exceed the window (" + std::to_string(w) + ")");
   // Window origins per axis: 0, s, 2s, … — ceil((d − w)/s) + 1 of them, the last clipped at the edge.
   auto origins = [&](int d) {
     std::vector<int> o;
@@ -110,8 +111,8 @@ Result feature_ablation(Run& r, const Tensor& x) {
   r.add_work((double)r.B * M);
   Result res = empty_result(r, r.net.input);
   for (int b = 0; b < r.B; ++b) {
-    const Tensor rows = perturbed(r, x.data() + (size_t)b * r.d, base.data() + (size_t)b * r.d, M,
-                                  [&](int k, size_t e) { return ids[e] == k; });
+    const Tensor rows =
+        perturbed(r, x.data() + (size_t)b * r.d, base.data() + (size_t)b * r.d, M, [&](int k, size_t e) { return ids[e] == k; });
     const std::vector<float> fs = scores(r, rows, std::vector<int>(M, r.targets[b]));
     std::vector<double> phi(M);
     for (int g = 0; g < M; ++g) phi[g] = r.f[b] - fs[g];
@@ -192,8 +193,8 @@ namespace {
 
 // Weighted least squares y ≈ c + Z β (Z: rows × M of 0/1), by the normal equations in double with a tiny
 // ridge for rank-deficient designs. Returns [c, β_1..β_M].
-std::vector<double> weighted_lstsq(const std::vector<uint8_t>& Z, const std::vector<double>& y,
-                                   const std::vector<double>& w, int rows, int M) {
+std::vector<double> weighted_lstsq(const std::vector<uint8_t>& Z, const std::vector<double>& y, const std::vector<double>& w, int rows,
+                                   int M) {
   const int P = M + 1;
   std::vector<double> A((size_t)P * P, 0.0), rhs(P, 0.0);
   std::vector<double> row(P);
@@ -238,8 +239,8 @@ std::vector<double> weighted_lstsq(const std::vector<uint8_t>& Z, const std::vec
 
 // Weighted lasso by coordinate descent: minimises (1/(2Σw)) Σ w_i (y_i − c − z_iβ)² + α‖β‖₁ (the
 // intercept c unpenalised, as scikit-learn's Lasso with sample weights). Returns β (M values).
-std::vector<double> weighted_lasso(const std::vector<uint8_t>& Z, const std::vector<double>& y,
-                                   const std::vector<double>& w, int rows, int M, double alpha) {
+std::vector<double> weighted_lasso(const std::vector<uint8_t>& Z, const std::vector<double>& y, const std::vector<double>& w, int rows,
+                                   int M, double alpha) {
   double W = 0, ym = 0;
   std::vector<double> zm(M, 0.0);
   for (int i = 0; i < rows; ++i) {
@@ -280,8 +281,8 @@ std::vector<double> weighted_lasso(const std::vector<uint8_t>& Z, const std::vec
 }
 
 // Evaluates coalitions Z (rows × M, 1 = the group at x) for sample b.
-std::vector<double> coalition_scores(Run& r, int b, const std::vector<int>& ids, const std::vector<uint8_t>& Z, int rows,
-                                     int M, const Tensor& base, const Tensor& x) {
+std::vector<double> coalition_scores(Run& r, int b, const std::vector<int>& ids, const std::vector<uint8_t>& Z, int rows, int M,
+                                     const Tensor& base, const Tensor& x) {
   const float* xb = x.data() + (size_t)b * r.d;
   const float* bb = base.data() + (size_t)b * r.d;
   const Tensor t = perturbed(r, xb, bb, rows, [&](int k, size_t e) { return Z[(size_t)k * M + ids[e]] == 0; });

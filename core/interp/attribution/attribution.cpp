@@ -14,10 +14,10 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "interp/attribution/attr_internal.h"
 #include "base/job.h"
-#include "nn/layer.h"
 #include "base/names.h"
+#include "interp/attribution/attr_internal.h"
+#include "nn/layer.h"
 
 namespace lab::attr {
 
@@ -33,8 +33,8 @@ ParamSpec num(std::string n, double def, double lo, double hi, std::string help)
   return number(std::move(n), def, lo, hi, std::move(help));
 }
 
-const std::vector<std::string> kRules = {"gausslegendre", "riemann_left", "riemann_right", "riemann_middle",
-                                         "riemann_trapezoid", "riemann_trapezoid_captum"};
+const std::vector<std::string> kRules = {"gausslegendre",  "riemann_left",      "riemann_right",
+                                         "riemann_middle", "riemann_trapezoid", "riemann_trapezoid_captum"};
 
 std::vector<ParamSpec> baseline_params() {
   return {choice("baseline", {"zero", "mean", "blur", "uniform", "value"},
@@ -53,9 +53,7 @@ std::vector<ParamSpec> join(std::vector<std::vector<ParamSpec>> parts) {
   for (auto& p : parts) out.insert(out.end(), p.begin(), p.end());
   return out;
 }
-ParamSpec layer_param(double def, const std::string& help) {
-  return integer("layer", def, -2, 10000, help);
-}
+ParamSpec layer_param(double def, const std::string& help) { return integer("layer", def, -2, 10000, help); }
 ParamSpec group_param() {
   return integer("group", 0, 0, 4096,
                  "features perturbed together: square patches of this size on images, runs of this many features "
@@ -73,97 +71,192 @@ std::vector<Entry> build_registry() {
   auto add = [&](MethodInfo i, MethodFn fn) { r.push_back({std::move(i), fn}); };
   const std::string layer_help = "model layer index (activation layers counted; −2: automatic)";
   // gradient family
-  add({.name = "saliency", .title = "Saliency", .family = "gradient", .description = "The gradient of the output with respect to each input (absolute value by default).",
+  add({.name = "saliency",
+       .title = "Saliency",
+       .family = "gradient",
+       .description = "The gradient of the output with respect to each input (absolute value by default).",
        .params = {boolean("abs", true, "take |∂f/∂x| (false: the signed gradient)")}},
       saliency);
-  add({.name = "input_x_gradient", .title = "Gradient × Input", .family = "gradient", .description = "Each input times the output's gradient with respect to it.",
-       .params = {}, .has_delta = true},
+  add({.name = "input_x_gradient",
+       .title = "Gradient × Input",
+       .family = "gradient",
+       .description = "Each input times the output's gradient with respect to it.",
+       .params = {},
+       .has_delta = true},
       input_x_gradient);
-  add({.name = "integrated_gradients", .title = "Integrated Gradients", .family = "gradient", .description = "The gradient averaged along the straight path from a baseline to the input, times (input − baseline).",
-       .params = join({path_params(50), baseline_params(),
-             {boolean("multiply_by_inputs", true, "multiply by (x − x'); false gives the path-averaged gradient")}}), .has_delta = true},
+  add({.name = "integrated_gradients",
+       .title = "Integrated Gradients",
+       .family = "gradient",
+       .description = "The gradient averaged along the straight path from a baseline to the input, times (input − baseline).",
+       .params = join({path_params(50),
+                       baseline_params(),
+                       {boolean("multiply_by_inputs", true, "multiply by (x − x'); false gives the path-averaged gradient")}}),
+       .has_delta = true},
       integrated_gradients);
-  add({.name = "guided_backprop", .title = "Guided Backprop", .family = "gradient", .description = "The gradient with every ReLU passing only positive gradients where its input was positive.",
+  add({.name = "guided_backprop",
+       .title = "Guided Backprop",
+       .family = "gradient",
+       .description = "The gradient with every ReLU passing only positive gradients where its input was positive.",
        .params = {}},
       guided_backprop);
-  add({.name = "deconvolution", .title = "Deconvolution", .family = "gradient", .description = "The gradient with every ReLU passing only positive gradients, whatever its input (Zeiler & Fergus).",
+  add({.name = "deconvolution",
+       .title = "Deconvolution",
+       .family = "gradient",
+       .description = "The gradient with every ReLU passing only positive gradients, whatever its input (Zeiler & Fergus).",
        .params = {}},
       deconvolution);
-  add({.name = "grad_cam", .title = "Grad-CAM", .family = "gradient", .description = "A layer's channels weighted by their mean gradient, summed, upsampled to the input.",
+  add({.name = "grad_cam",
+       .title = "Grad-CAM",
+       .family = "gradient",
+       .description = "A layer's channels weighted by their mean gradient, summed, upsampled to the input.",
        .params = {layer_param(-2, "model layer index (−1: the input; −2: the last layer with a spatial output)"),
-        boolean("relu", false, "keep only positive evidence")}},
+                  boolean("relu", false, "keep only positive evidence")}},
       grad_cam);
-  add({.name = "guided_grad_cam", .title = "Guided Grad-CAM", .family = "gradient", .description = "Guided Backprop times the (ReLU'd) upsampled Grad-CAM map.",
+  add({.name = "guided_grad_cam",
+       .title = "Guided Grad-CAM",
+       .family = "gradient",
+       .description = "Guided Backprop times the (ReLU'd) upsampled Grad-CAM map.",
        .params = {layer_param(-2, "model layer index (−1: the input; −2: the last layer with a spatial output)")}},
       guided_grad_cam);
   // reference family
-  add({.name = "deeplift", .title = "DeepLIFT (rescale)", .family = "reference", .description = "Backpropagates the difference from a baseline, with each nonlinearity's multiplier Δy/Δx.",
-       .params = join({baseline_params(), {boolean("multiply_by_inputs", true, "multiply the multipliers by (x − x')")}}), .has_delta = true},
+  add({.name = "deeplift",
+       .title = "DeepLIFT (rescale)",
+       .family = "reference",
+       .description = "Backpropagates the difference from a baseline, with each nonlinearity's multiplier Δy/Δx.",
+       .params = join({baseline_params(), {boolean("multiply_by_inputs", true, "multiply the multipliers by (x − x')")}}),
+       .has_delta = true},
       deeplift);
-  add({.name = "deeplift_shap", .title = "DeepLIFT-SHAP", .family = "reference", .description = "DeepLIFT averaged over baselines drawn from the training data.",
-       .params = {integer("baselines", 16, 1, 1024, "how many training samples serve as baselines")}, .has_delta = true, .needs_background = true},
+  add({.name = "deeplift_shap",
+       .title = "DeepLIFT-SHAP",
+       .family = "reference",
+       .description = "DeepLIFT averaged over baselines drawn from the training data.",
+       .params = {integer("baselines", 16, 1, 1024, "how many training samples serve as baselines")},
+       .has_delta = true,
+       .needs_background = true},
       deeplift_shap);
-  add({.name = "gradient_shap", .title = "GradientSHAP", .family = "reference", .description = "Expected gradients: gradients at random points between random data baselines and the (noisy) input.",
+  add({.name = "gradient_shap",
+       .title = "GradientSHAP",
+       .family = "reference",
+       .description = "Expected gradients: gradients at random points between random data baselines and the (noisy) input.",
        .params = {integer("samples", 32, 1, 4096, "random (baseline, point) draws"),
-        num("input_noise", 0, 0, 1e6, "standard deviation of Gaussian noise added to the input per draw")}, .has_delta = true, .needs_background = true},
+                  num("input_noise", 0, 0, 1e6, "standard deviation of Gaussian noise added to the input per draw")},
+       .has_delta = true,
+       .needs_background = true},
       gradient_shap);
   // relevance
-  add({.name = "lrp", .title = "LRP", .family = "relevance", .description = "Layer-wise relevance propagation: the output's value redistributed layer by layer with the chosen rules.",
-       .params = {choice("composite", {"epsilon", "epsilon_plus", "epsilon_gamma_box", "epsilon_alpha2_beta1", "epsilon_plus_flat",
-                             "epsilon_alpha2_beta1_flat", "custom"},
-               "rules by layer type (zennit's composites); custom: `rule` for dense, `conv_rule` for conv, `first_rule`"),
-        choice("rule", {"epsilon", "gamma", "alpha_beta", "zplus", "flat", "w_square"}, "custom: the rule of dense layers"),
-        choice("conv_rule", {"epsilon", "gamma", "alpha_beta", "zplus", "flat", "w_square"}, "custom: the rule of conv layers"),
-        choice("first_rule", {"same", "flat", "w_square", "zbox", "epsilon", "gamma", "alpha_beta", "zplus"},
-               "custom: the rule of the first dense/conv layer"),
-        num("epsilon", 1e-6, 0, 1e6, "ε of the ε rule"), num("gamma", 0.25, 0, 1e6, "γ of the γ rule"),
-        num("alpha", 2, 1, 1e6, "α of the αβ rule (β = α − 1)"), num("low", 0, -1e6, 1e6, "z^B: the inputs' lowest value"),
-        num("high", 1, -1e6, 1e6, "z^B: the inputs' highest value")}, .has_delta = true},
+  add({.name = "lrp",
+       .title = "LRP",
+       .family = "relevance",
+       .description = "Layer-wise relevance propagation: the output's value redistributed layer by layer with the chosen rules.",
+       .params = {choice("composite",
+                         {"epsilon", "epsilon_plus", "epsilon_gamma_box", "epsilon_alpha2_beta1", "epsilon_plus_flat",
+                          "epsilon_alpha2_beta1_flat", "custom"},
+                         "rules by layer type (zennit's composites); custom: `rule` for dense, `conv_rule` for conv, `first_rule`"),
+                  choice("rule", {"epsilon", "gamma", "alpha_beta", "zplus", "flat", "w_square"}, "custom: the rule of dense layers"),
+                  choice("conv_rule", {"epsilon", "gamma", "alpha_beta", "zplus", "flat", "w_square"}, "custom: the rule of conv layers"),
+                  choice("first_rule", {"same", "flat", "w_square", "zbox", "epsilon", "gamma", "alpha_beta", "zplus"},
+                         "custom: the rule of the first dense/conv layer"),
+                  num("epsilon", 1e-6, 0, 1e6, "ε of the ε rule"), num("gamma", 0.25, 0, 1e6, "γ of the γ rule"),
+                  num("alpha", 2, 1, 1e6, "α of the αβ rule (β = α − 1)"), num("low", 0, -1e6, 1e6, "z^B: the inputs' lowest value"),
+                  num("high", 1, -1e6, 1e6, "z^B: the inputs' highest value")},
+       .has_delta = true},
       lrp);
   // perturbation family
-  add({.name = "occlusion", .title = "Occlusion", .family = "perturbation", .description = "The output's drop when a sliding window is set to the baseline, averaged over the windows covering each input.",
+  add({.name = "occlusion",
+       .title = "Occlusion",
+       .family = "perturbation",
+       .description = "The output's drop when a sliding window is set to the baseline, averaged over the windows covering each input.",
        .params = join({{integer("window", 0, 0, 4096, "window size (0: automatic: 4 on images, 1 otherwise)"),
-              integer("stride", 0, 0, 4096, "window stride (0: automatic: half the window, at least 1)")},
-             baseline_params()}), .heavy = true},
+                        integer("stride", 0, 0, 4096, "window stride (0: automatic: half the window, at least 1)")},
+                       baseline_params()}),
+       .heavy = true},
       occlusion);
-  add({.name = "feature_ablation", .title = "Feature Ablation", .family = "perturbation", .description = "The output's drop when a feature group is set to the baseline.",
-       .params = join({{group_param()}, baseline_params()}), .heavy = true},
+  add({.name = "feature_ablation",
+       .title = "Feature Ablation",
+       .family = "perturbation",
+       .description = "The output's drop when a feature group is set to the baseline.",
+       .params = join({{group_param()}, baseline_params()}),
+       .heavy = true},
       feature_ablation);
-  add({.name = "feature_permutation", .title = "Feature Permutation", .family = "perturbation", .description = "The output's mean drop when a feature group takes the values of random training samples.",
-       .params = {group_param(), integer("samples", 8, 1, 1024, "training samples whose values replace each group")}, .needs_background = true, .heavy = true},
+  add({.name = "feature_permutation",
+       .title = "Feature Permutation",
+       .family = "perturbation",
+       .description = "The output's mean drop when a feature group takes the values of random training samples.",
+       .params = {group_param(), integer("samples", 8, 1, 1024, "training samples whose values replace each group")},
+       .needs_background = true,
+       .heavy = true},
       feature_permutation);
-  add({.name = "shapley_sampling", .title = "Shapley Value Sampling", .family = "perturbation", .description = "Shapley values of feature groups estimated from random orderings (each ordering sums exactly to f(x) − f(x')).",
-       .params = join({{group_param(), integer("samples", 25, 1, 10000, "random orderings")}, baseline_params()}), .has_delta = true, .heavy = true},
+  add({.name = "shapley_sampling",
+       .title = "Shapley Value Sampling",
+       .family = "perturbation",
+       .description = "Shapley values of feature groups estimated from random orderings (each ordering sums exactly to f(x) − f(x')).",
+       .params = join({{group_param(), integer("samples", 25, 1, 10000, "random orderings")}, baseline_params()}),
+       .has_delta = true,
+       .heavy = true},
       shapley_sampling);
-  add({.name = "kernel_shap", .title = "KernelSHAP", .family = "perturbation", .description = "A linear model of the output fitted on random coalitions of feature groups, weighted by the Shapley kernel.",
-       .params = join({{group_param(), integer("samples", 256, 4, 100000, "coalitions evaluated")}, baseline_params()}), .has_delta = true, .heavy = true},
+  add({.name = "kernel_shap",
+       .title = "KernelSHAP",
+       .family = "perturbation",
+       .description = "A linear model of the output fitted on random coalitions of feature groups, weighted by the Shapley kernel.",
+       .params = join({{group_param(), integer("samples", 256, 4, 100000, "coalitions evaluated")}, baseline_params()}),
+       .has_delta = true,
+       .heavy = true},
       kernel_shap);
-  add({.name = "lime", .title = "LIME", .family = "perturbation", .description = "A sparse linear model (lasso) of the output fitted on random on/off feature groups near the input.",
+  add({.name = "lime",
+       .title = "LIME",
+       .family = "perturbation",
+       .description = "A sparse linear model (lasso) of the output fitted on random on/off feature groups near the input.",
        .params = join({{group_param(), integer("samples", 256, 4, 100000, "perturbed inputs evaluated"),
-              num("kernel_width", 1, 1e-6, 1e6, "width of the exponential kernel on the cosine distance"),
-              num("alpha", 0.01, 0, 1e6, "the lasso's L1 strength")},
-             baseline_params()}), .heavy = true},
+                        num("kernel_width", 1, 1e-6, 1e6, "width of the exponential kernel on the cosine distance"),
+                        num("alpha", 0.01, 0, 1e6, "the lasso's L1 strength")},
+                       baseline_params()}),
+       .heavy = true},
       lime);
   // layer and neuron
-  add({.name = "layer_activation", .title = "Layer Activation", .family = "layer", .description = "The chosen layer's output.",
-       .params = {layer_param(-2, layer_help)}, .layer_output = true},
+  add({.name = "layer_activation",
+       .title = "Layer Activation",
+       .family = "layer",
+       .description = "The chosen layer's output.",
+       .params = {layer_param(-2, layer_help)},
+       .layer_output = true},
       layer_activation);
-  add({.name = "layer_grad_x_activation", .title = "Layer Gradient × Activation", .family = "layer", .description = "The chosen layer's output times the output's gradient with respect to it.",
-       .params = {layer_param(-2, layer_help)}, .layer_output = true},
+  add({.name = "layer_grad_x_activation",
+       .title = "Layer Gradient × Activation",
+       .family = "layer",
+       .description = "The chosen layer's output times the output's gradient with respect to it.",
+       .params = {layer_param(-2, layer_help)},
+       .layer_output = true},
       layer_grad_x_activation);
-  add({.name = "layer_conductance", .title = "Layer Conductance", .family = "layer", .description = "How much of f(x) − f(x') flows through each neuron of the layer along the path from the baseline.",
-       .params = join({{layer_param(-2, layer_help)}, {integer("steps", 50, 1, 4096, "steps on the path")}, baseline_params()}), .has_delta = true, .layer_output = true},
+  add({.name = "layer_conductance",
+       .title = "Layer Conductance",
+       .family = "layer",
+       .description = "How much of f(x) − f(x') flows through each neuron of the layer along the path from the baseline.",
+       .params = join({{layer_param(-2, layer_help)}, {integer("steps", 50, 1, 4096, "steps on the path")}, baseline_params()}),
+       .has_delta = true,
+       .layer_output = true},
       layer_conductance);
-  add({.name = "neuron_gradient", .title = "Neuron Gradient", .family = "neuron", .description = "The gradient of one neuron's value with respect to the input.",
+  add({.name = "neuron_gradient",
+       .title = "Neuron Gradient",
+       .family = "neuron",
+       .description = "The gradient of one neuron's value with respect to the input.",
        .params = {layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's (flattened) output")}},
       neuron_gradient);
-  add({.name = "neuron_integrated_gradients", .title = "Neuron Integrated Gradients", .family = "neuron", .description = "Integrated gradients of one neuron's value.",
+  add({.name = "neuron_integrated_gradients",
+       .title = "Neuron Integrated Gradients",
+       .family = "neuron",
+       .description = "Integrated gradients of one neuron's value.",
        .params = join({{layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's output")},
-             path_params(50), baseline_params()}), .has_delta = true},
+                       path_params(50),
+                       baseline_params()}),
+       .has_delta = true},
       neuron_integrated_gradients);
-  add({.name = "neuron_conductance", .title = "Neuron Conductance", .family = "neuron", .description = "The share of the output's integrated gradient from each input that flows through one neuron.",
+  add({.name = "neuron_conductance",
+       .title = "Neuron Conductance",
+       .family = "neuron",
+       .description = "The share of the output's integrated gradient from each input that flows through one neuron.",
        .params = join({{layer_param(-2, layer_help), integer("neuron", 0, 0, 1e9, "the neuron's index in the layer's output")},
-             path_params(50), baseline_params()})},
+                       path_params(50),
+                       baseline_params()})},
       neuron_conductance);
   return r;
 }
@@ -216,9 +309,15 @@ std::vector<ParamSpec> schema(const MethodInfo& m) {
 std::string methods_json() {
   json a = json::array();
   for (const auto& m : method_registry())
-    a.push_back({{"name", m.name}, {"title", m.title}, {"family", m.family}, {"description", m.description},
-                 {"hasDelta", m.has_delta}, {"layerOutput", m.layer_output}, {"needsBackground", m.needs_background},
-                 {"heavy", m.heavy}, {"params", schema_json(schema(m))}});
+    a.push_back({{"name", m.name},
+                 {"title", m.title},
+                 {"family", m.family},
+                 {"description", m.description},
+                 {"hasDelta", m.has_delta},
+                 {"layerOutput", m.layer_output},
+                 {"needsBackground", m.needs_background},
+                 {"heavy", m.heavy},
+                 {"params", schema_json(schema(m))}});
   return a.dump();
 }
 
@@ -322,8 +421,7 @@ Tensor make_baseline(Run& r, const Tensor& x) {
     return b;
   }
   if (kind == "mean") {
-    if (!bg || bg->dim(0) == 0)
-      throw std::invalid_argument(r.p.method + ": the mean baseline needs training data (none was given)");
+    if (!bg || bg->dim(0) == 0) throw std::invalid_argument(r.p.method + ": the mean baseline needs training data (none was given)");
     std::vector<double> m(d, 0.0);
     for (int i = 0; i < bg->dim(0); ++i)
       for (size_t k = 0; k < d; ++k) m[k] += bg->at((size_t)i * d + k);
@@ -334,14 +432,18 @@ Tensor make_baseline(Run& r, const Tensor& x) {
   if (kind == "uniform") {
     float lo = INFINITY, hi = -INFINITY;
     const Tensor& src = bg && bg->dim(0) > 0 ? *bg : x;
-    for (size_t i = 0; i < src.size(); ++i) { lo = std::min(lo, src.at(i)); hi = std::max(hi, src.at(i)); }
+    for (size_t i = 0; i < src.size(); ++i) {
+      lo = std::min(lo, src.at(i));
+      hi = std::max(hi, src.at(i));
+    }
     Rng rng(r.p.seed(), 0xba5e);
     for (size_t i = 0; i < b.size(); ++i) b.at(i) = rng.uniform(lo, hi);
     return b;
   }
   // blur: a separable Gaussian per channel, edges clamped
   const Shape& in = r.net.input;
-  if (in.size() != 3) throw std::invalid_argument(r.p.method + ": the blur baseline needs an image input; this one has shape " + shape_str(in));
+  if (in.size() != 3)
+    throw std::invalid_argument(r.p.method + ": the blur baseline needs an image input; this one has shape " + shape_str(in));
   const int C = in[0], H = in[1], W = in[2];
   const double sigma = r.p.get("blur_sigma");
   const int rad = std::max(1, (int)std::ceil(3 * sigma));
@@ -408,8 +510,8 @@ int net_layer(const Run& r, bool for_cam) {
     throw std::invalid_argument(r.p.method + ": the network has a single layer; there is no hidden layer to look at");
   }
   if (L + off >= nl)
-    throw std::invalid_argument(r.p.method + ": layer " + std::to_string(L) + " does not exist (the model has " +
-                                std::to_string(nl - off) + " layers, 0 to " + std::to_string(nl - off - 1) + ")");
+    throw std::invalid_argument(r.p.method + ": layer " + std::to_string(L) + " does not exist (the model has " + std::to_string(nl - off) +
+                                " layers, 0 to " + std::to_string(nl - off - 1) + ")");
   return L + off;
 }
 
@@ -442,10 +544,11 @@ Result attribute(const Net& net, const Params& p, const Tensor& x, const Context
     const size_t od = net.out_size();
     const long long t = (long long)p.get("target");
     if (t >= (long long)od)
-      throw std::invalid_argument(p.method + ": target " + std::to_string(t) + " does not exist (the model has " +
-                                  std::to_string(od) + " outputs, 0 to " + std::to_string(od - 1) + ")");
+      throw std::invalid_argument(p.method + ": target " + std::to_string(t) + " does not exist (the model has " + std::to_string(od) +
+                                  " outputs, 0 to " + std::to_string(od - 1) + ")");
     if (ctx.targets && (int)ctx.targets->size() != r.B)
-      throw std::invalid_argument(p.method + ": " + std::to_string(ctx.targets->size()) + " targets for " + std::to_string(r.B) + " inputs");
+      throw std::invalid_argument(p.method + ": " + std::to_string(ctx.targets->size()) + " targets for " + std::to_string(r.B) +
+                                  " inputs");
     for (int b = 0; b < r.B; ++b) {
       const float* yb = y.data() + (size_t)b * od;
       int tb = t >= 0 ? (int)t : (int)(std::max_element(yb, yb + od) - yb);
@@ -469,7 +572,10 @@ Result attribute(const Net& net, const Params& p, const Tensor& x, const Context
   float sd = (float)p.get("stdev");
   if (sd == 0) {
     float lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < xin.size(); ++i) { lo = std::min(lo, xin.at(i)); hi = std::max(hi, xin.at(i)); }
+    for (size_t i = 0; i < xin.size(); ++i) {
+      lo = std::min(lo, xin.at(i));
+      hi = std::max(hi, xin.at(i));
+    }
     sd = 0.15f * (hi - lo > 0 ? hi - lo : 1.0f);
   }
   Params inner = p;

@@ -52,11 +52,11 @@ namespace attr {
 // conv buffers), so one Net must be used by one thread at a time; clone the model to attribute while it
 // trains (Model::clone). `prefix` layers (owned) run before the model's, e.g. the crop of a DiFull head.
 struct Net {
-  Shape input;                                  // per-sample input shape
-  std::vector<Layer*> layers;                   // in order
-  std::vector<Shape> shapes;                    // shapes[0] = input, shapes[i+1] = layers[i]'s output
-  std::vector<std::shared_ptr<Layer>> owned;    // layers this Net owns (prefixes)
-  int model_offset = 0;                         // index in `layers` of the model's first layer
+  Shape input;                                // per-sample input shape
+  std::vector<Layer*> layers;                 // in order
+  std::vector<Shape> shapes;                  // shapes[0] = input, shapes[i+1] = layers[i]'s output
+  std::vector<std::shared_ptr<Layer>> owned;  // layers this Net owns (prefixes)
+  int model_offset = 0;                       // index in `layers` of the model's first layer
   Exec exec;
   size_t out_size() const { return shape_size(shapes.back()); }
   size_t in_size() const { return shape_size(input); }
@@ -69,10 +69,10 @@ Net crop_net(Model& model, const Exec& exec, const Shape& full, int y0, int x0);
 
 // --- the registry -------------------------------------------------------------------------------------
 struct MethodInfo {
-  std::string name;         // "integrated_gradients"
-  std::string title;        // "Integrated Gradients"
-  std::string family;       // "gradient", "reference", "relevance", "perturbation", "layer", "neuron"
-  std::string description;  // one sentence for the UI's tooltip
+  std::string name;               // "integrated_gradients"
+  std::string title;              // "Integrated Gradients"
+  std::string family;             // "gradient", "reference", "relevance", "perturbation", "layer", "neuron"
+  std::string description;        // one sentence for the UI's tooltip
   std::vector<ParamSpec> params;  // the method's own parameters (base/param_spec.h); common_params() apply too
   bool has_delta = false;         // reports a convergence delta
   bool layer_output = false;      // the map has the shape of a layer's output, not of the input
@@ -105,20 +105,20 @@ std::string params_json(const Params& p);
 
 // --- running a method ---------------------------------------------------------------------------------
 struct Context {
-  const Tensor* background = nullptr;  // reference samples (N, input...): data-mean baseline, SHAP baselines,
-                                       // permutation values, the uniform baseline's range; null if none
-  Job* job = nullptr;                  // progress and cancellation (may be null)
-  double progress_lo = 0, progress_hi = 1;  // the share of job progress this call reports into
-  size_t max_batch_floats = 1u << 23;  // activation floats one internal batch may hold (memory bound)
+  const Tensor* background = nullptr;         // reference samples (N, input...): data-mean baseline, SHAP baselines,
+                                              // permutation values, the uniform baseline's range; null if none
+  Job* job = nullptr;                         // progress and cancellation (may be null)
+  double progress_lo = 0, progress_hi = 1;    // the share of job progress this call reports into
+  size_t max_batch_floats = 1u << 23;         // activation floats one internal batch may hold (memory bound)
   const std::vector<int>* targets = nullptr;  // per-sample targets (B values), overriding Params "target"
 };
 
 struct Result {
-  Tensor map;                 // (B, shape...) — the input's shape, or the layer's (layer methods)
-  Shape shape;                // per-sample shape of the map
-  std::vector<float> delta;   // B convergence deltas, or empty
-  std::vector<int> targets;   // the target actually explained, per sample
-  std::vector<float> f;       // f(x) per sample (the explained output's value)
+  Tensor map;                // (B, shape...) — the input's shape, or the layer's (layer methods)
+  Shape shape;               // per-sample shape of the map
+  std::vector<float> delta;  // B convergence deltas, or empty
+  std::vector<int> targets;  // the target actually explained, per sample
+  std::vector<float> f;      // f(x) per sample (the explained output's value)
 };
 
 // x: (B, input...) with B >= 1. See the header comment for conventions and errors.

@@ -13,13 +13,13 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "interp/eval/attr_metrics.h"
-#include "interp/attribution/attr_net.h"
-#include "nn/init.h"
 #include "base/job.h"
+#include "base/rng.h"
+#include "interp/attribution/attr_net.h"
+#include "interp/eval/attr_metrics.h"
+#include "nn/init.h"
 #include "nn/layer.h"
 #include "nn/model.h"
-#include "base/rng.h"
 
 namespace lab::attr {
 
@@ -37,8 +37,8 @@ ArenaConfig parse_arena_config(const std::string& text, bool* label_randomisatio
   }
   if (!j.is_object()) throw std::invalid_argument("arena: the configuration must be an object");
   ArenaConfig c;
-  static const char* known[] = {"methods", "count", "curveSteps", "sensitivitySamples", "faithfulnessRuns",
-                                "groundTruth", "difull", "sanity", "labelRandomisation", "seed"};
+  static const char* known[] = {"methods",     "count",  "curveSteps", "sensitivitySamples", "faithfulnessRuns",
+                                "groundTruth", "difull", "sanity",     "labelRandomisation", "seed"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) == std::end(known))
       throw std::invalid_argument("arena: unknown setting '" + it.key() +
@@ -48,8 +48,8 @@ ArenaConfig parse_arena_config(const std::string& text, bool* label_randomisatio
     if (!j.contains(k)) return def;
     const json& v = j[k];
     if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
-      throw std::invalid_argument(std::string("arena: ") + k + " must be an integer in [" + std::to_string(lo) + ", " +
-                                  std::to_string(hi) + "], got " + v.dump());
+      throw std::invalid_argument(std::string("arena: ") + k + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                                  "], got " + v.dump());
     return v.get<int>();
   };
   auto flag = [&](const char* k, bool def) {
@@ -67,10 +67,13 @@ ArenaConfig parse_arena_config(const std::string& text, bool* label_randomisatio
   if (label_randomisation) *label_randomisation = flag("labelRandomisation", false);
   c.seed = (uint64_t)int_in("seed", 0, 2147483647, 0);
   if (!j.contains("methods") || !j["methods"].is_array() || j["methods"].empty())
-    throw std::invalid_argument("arena: methods must be a non-empty list, e.g. [\"saliency\", {\"method\": \"integrated_gradients\", \"options\": {\"steps\": 32}}]");
+    throw std::invalid_argument(
+        "arena: methods must be a non-empty list, e.g. [\"saliency\", {\"method\": \"integrated_gradients\", \"options\": {\"steps\": "
+        "32}}]");
   for (const json& m : j["methods"]) {
     std::string name, label, opts = "{}";
-    if (m.is_string()) name = m.get<std::string>();
+    if (m.is_string())
+      name = m.get<std::string>();
     else if (m.is_object() && m.contains("method") && m["method"].is_string()) {
       name = m["method"].get<std::string>();
       if (m.contains("options")) opts = m["options"].dump();
@@ -122,7 +125,10 @@ float mean_of(const std::vector<float>& v) {
   double s = 0;
   int n = 0;
   for (float x : v)
-    if (std::isfinite(x)) { s += x; ++n; }
+    if (std::isfinite(x)) {
+      s += x;
+      ++n;
+    }
   return n ? (float)(s / n) : NAN;
 }
 
@@ -163,7 +169,10 @@ Tensor difull_grids(const Dataset& d, int G, Rng& rng) {
       for (int tries = 0; tries < 64; ++tries) {  // prefer a class not yet in the grid
         const int cand = (int)rng.below((uint32_t)n);
         const int lab = d.test_label.empty() ? 0 : d.test_label[cand];
-        if (std::find(used.begin(), used.end(), lab) == used.end()) { pick = cand; break; }
+        if (std::find(used.begin(), used.end(), lab) == used.end()) {
+          pick = cand;
+          break;
+        }
       }
       cells[c] = pick;
       used.push_back(d.test_label.empty() ? 0 : d.test_label[pick]);
@@ -173,8 +182,7 @@ Tensor difull_grids(const Dataset& d, int G, Rng& rng) {
       const float* src = d.test_x.data() + (size_t)cells[c] * in;
       for (int ch = 0; ch < C; ++ch)
         for (int i = 0; i < H; ++i)
-          std::memcpy(g.data() + (((size_t)k * C + ch) * 2 * H + oy + i) * 2 * W + ox, src + ((size_t)ch * H + i) * W,
-                      sizeof(float) * W);
+          std::memcpy(g.data() + (((size_t)k * C + ch) * 2 * H + oy + i) * 2 * W + ox, src + ((size_t)ch * H + i) * W, sizeof(float) * W);
     }
   }
   return g;
@@ -292,8 +300,8 @@ std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& cfg,
         pf.push_back(metrics::pixel_flipping(x, a, base.data(), d, step, logit).auc);
         const int subset = std::max<int>(1, (int)(d / 5));
         fc.push_back(metrics::faithfulness_correlation(x, a, base.data(), d, cfg.faithfulness_runs, subset, logit, rng));
-        infd.push_back(metrics::infidelity(x, a, d, cfg.faithfulness_runs, metrics::baseline_perturbation(base.data(), d, 0.8f),
-                                           logit, rng, true));
+        infd.push_back(
+            metrics::infidelity(x, a, d, cfg.faithfulness_runs, metrics::baseline_perturbation(base.data(), d, 0.8f), logit, rng, true));
         gini.push_back(metrics::gini(a, d));
         ent.push_back(metrics::entropy(a, d));
         if (cfg.sensitivity_samples > 0) {
@@ -376,15 +384,13 @@ std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& cfg,
           const Tensor y = forward(hn, grids);
           std::vector<int> ht(G);
           const size_t od = hn.out_size();
-          for (int g = 0; g < G; ++g)
-            ht[g] = (int)(std::max_element(y.data() + g * od, y.data() + (g + 1) * od) - (y.data() + g * od));
+          for (int g = 0; g < G; ++g) ht[g] = (int)(std::max_element(y.data() + g * od, y.data() + (g + 1) * od) - (y.data() + g * od));
           Context c4;
           c4.background = &gbg;
           c4.job = job;
           c4.targets = &ht;
           const Result rg = attribute(hn, p, grids, c4);
-          for (int g = 0; g < G; ++g)
-            share.push_back(cell_share(rg.map.data() + (size_t)g * hn.in_size(), C, 2 * H, 2 * W, y0, x0, H, W));
+          for (int g = 0; g < G; ++g) share.push_back(cell_share(rg.map.data() + (size_t)g * hn.in_size(), C, 2 * H, 2 * W, y0, x0, H, W));
         }
         mt["difull"] = mean_of(share);
       }
@@ -402,7 +408,10 @@ std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& cfg,
   for (int a = 0; a < M; ++a) {
     json row = json::array();
     for (int b = 0; b < M; ++b) {
-      if (!usable[a] || !usable[b]) { row.push_back(nullptr); continue; }
+      if (!usable[a] || !usable[b]) {
+        row.push_back(nullptr);
+        continue;
+      }
       std::vector<float> rho;
       for (int s = 0; s < n; ++s) {
         const auto x0 = absv(maps[a].data() + (size_t)s * d, d), x1 = absv(maps[b].data() + (size_t)s * d, d);
@@ -414,8 +423,8 @@ std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& cfg,
   }
   json layers = json::array();
   for (int i : param_layers) layers.push_back(net.layers[i]->type() + " " + std::to_string(i - net.model_offset));
-  json rep{{"samples", n}, {"hasMask", has_mask}, {"difull", cfg.difull && image && classification},
-           {"sanityLayers", layers}, {"methods", methods}, {"agreement", agree}};
+  json rep{{"samples", n},           {"hasMask", has_mask}, {"difull", cfg.difull && image && classification},
+           {"sanityLayers", layers}, {"methods", methods},  {"agreement", agree}};
   return rep.dump();
 }
 

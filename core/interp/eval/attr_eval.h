@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "interp/attribution/attribution.h"
 #include "data/dataset.h"
+#include "interp/attribution/attribution.h"
 
 namespace lab {
 

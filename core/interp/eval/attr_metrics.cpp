@@ -45,7 +45,10 @@ std::vector<double> ranks(const float* a, size_t n) {  // average ranks for ties
 
 double pearson_d(const double* a, const double* b, size_t n) {
   double ma = 0, mb = 0;
-  for (size_t i = 0; i < n; ++i) { ma += a[i]; mb += b[i]; }
+  for (size_t i = 0; i < n; ++i) {
+    ma += a[i];
+    mb += b[i];
+  }
   ma /= (double)n;
   mb /= (double)n;
   double sab = 0, saa = 0, sbb = 0;
@@ -189,8 +192,8 @@ Curve pixel_flipping(const float* x, const float* a, const float* baseline, size
   return c;
 }
 
-float faithfulness_correlation(const float* x, const float* a, const float* baseline, size_t d, int runs, int subset,
-                               const Score& f, Rng& rng) {
+float faithfulness_correlation(const float* x, const float* a, const float* baseline, size_t d, int runs, int subset, const Score& f,
+                               Rng& rng) {
   need(d > 0, "an empty input");
   need(runs >= 2, "faithfulness correlation needs at least 2 runs");
   need(subset >= 1 && (size_t)subset <= d, "the subset size must be in [1, " + std::to_string(d) + "], got " + std::to_string(subset));
@@ -217,8 +220,7 @@ float faithfulness_correlation(const float* x, const float* a, const float* base
   return (float)pearson_d(sums.data(), drop.data(), (size_t)runs);
 }
 
-float infidelity(const float* x, const float* a, size_t d, int samples, const Perturb& perturb, const Score& f, Rng& rng,
-                 bool normalize) {
+float infidelity(const float* x, const float* a, size_t d, int samples, const Perturb& perturb, const Score& f, Rng& rng, bool normalize) {
   need(d > 0, "an empty input");
   need(samples >= 1, "infidelity needs at least 1 sample");
   std::vector<float> I((size_t)samples * d), xs((size_t)(samples + 1) * d);
@@ -236,7 +238,10 @@ float infidelity(const float* x, const float* a, size_t d, int samples, const Pe
   double beta = 1;
   if (normalize) {
     double num = 0, den = 0;
-    for (int k = 0; k < samples; ++k) { num += ia[k] * df[k]; den += ia[k] * ia[k]; }
+    for (int k = 0; k < samples; ++k) {
+      num += ia[k] * df[k];
+      den += ia[k] * ia[k];
+    }
     beta = den > 0 ? num / den : 0.0;
   }
   double e = 0;

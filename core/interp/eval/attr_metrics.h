@@ -40,12 +40,17 @@ float entropy(const float* a, size_t n);
 // Relevance mass accuracy (Σ_mask a⁺ / Σ a⁺), relevance rank accuracy (|top-K(a) ∩ mask| / K, K = |mask|) and
 // the pointing game (1 when an element holding the maximum of a lies in the mask, else 0). mask: n values,
 // nonzero = ground truth. An empty mask gives NaN for all three.
-struct Localisation { float mass, rank, pointing; };
+struct Localisation {
+  float mass, rank, pointing;
+};
 Localisation localisation(const float* a, const float* mask, size_t n);
 
 // A perturbation curve: frac[k] ∈ [0, 1] the share of features changed, score[k] the output there, auc the
 // trapezoid area over frac (pixel_flipping: over the step index, dx = 1, as Quantus).
-struct Curve { std::vector<float> frac, score; float auc = 0; };
+struct Curve {
+  std::vector<float> frac, score;
+  float auc = 0;
+};
 // Deletion: from x, features set to the baseline in order of decreasing a, in `steps` equal steps (the last
 // replaces all); score[0] = f(x). Insertion: from the baseline, x's values put back in the same order;
 // score[0] = f(baseline). One Score call each (steps + 1 rows).
@@ -56,8 +61,8 @@ Curve insertion_curve(const float* x, const float* a, const float* baseline, siz
 Curve pixel_flipping(const float* x, const float* a, const float* baseline, size_t d, int features_in_step, const Score& f);
 // Faithfulness correlation (Bhatt et al. 2020): over `runs` random subsets S of `subset` features set to the
 // baseline, Pearson({Σ_S a}, {f(x) − f(x̃_S)}).
-float faithfulness_correlation(const float* x, const float* a, const float* baseline, size_t d, int runs, int subset,
-                               const Score& f, Rng& rng);
+float faithfulness_correlation(const float* x, const float* a, const float* baseline, size_t d, int runs, int subset, const Score& f,
+                               Rng& rng);
 
 // One perturbation draw for infidelity: fills I (d) and the perturbed input x̃ (d).
 using Perturb = std::function<void(Rng& rng, const float* x, float* I, float* xt)>;
@@ -74,7 +79,9 @@ Perturb baseline_perturbation(const float* baseline, size_t d, float keep_prob);
 
 // Max- and avg-sensitivity (Yeh et al.; captum sensitivity_max): over `samples` draws δ ~ U(−radius, radius)^d,
 // ‖a(x) − a(x + δ)‖₂ / ‖a(x)‖₂ (denominator 1 when ‖a(x)‖ = 0); a = the map of x already computed.
-struct Sensitivity { float max, mean; };
+struct Sensitivity {
+  float max, mean;
+};
 Sensitivity sensitivity(const float* x, const float* a, size_t d, float radius, int samples, const Explain& explain, Rng& rng);
 
 }  // namespace lab::attr::metrics

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "nn/init.h"
-#include "nn/layer_factories.h"
-#include "kernels/matmul.h"
 #include "base/rng.h"
 #include "base/thread_pool.h"
+#include "kernels/matmul.h"
+#include "nn/init.h"
+#include "nn/layer_factories.h"
 
 namespace lab::layers {
 namespace {
@@ -23,8 +23,7 @@ class Conv2D final : public Layer {
   std::string type() const override { return "conv2d"; }
 
   Shape output_shape(const Shape& in) const override {
-    if (in.size() != 3)
-      throw std::invalid_argument("conv2d: expects an image input (channels, height, width), got shape " + shape_str(in));
+    if (in.size() != 3) throw std::invalid_argument("conv2d: expects an image input (channels, height, width), got shape " + shape_str(in));
     const int oh = (in[1] + 2 * P_ - K_) / S_ + 1, ow = (in[2] + 2 * P_ - K_) / S_ + 1;
     if (in[1] + 2 * P_ < K_ || in[2] + 2 * P_ < K_ || oh < 1 || ow < 1)
       throw std::invalid_argument("conv2d: a " + std::to_string(K_) + "×" + std::to_string(K_) + " kernel does not fit the input " +
@@ -119,8 +118,10 @@ class Conv2D final : public Layer {
   void run_chunks(LayerCtx& ctx, int B, Fn fn) {
     const int chunks = std::min(B, kMaxChunks);
     auto one = [&](size_t c) { fn((int)c, (int)((long long)B * c / chunks), (int)((long long)B * (c + 1) / chunks)); };
-    if (ctx.exec.pool) ctx.exec.pool->parallel_for(chunks, one);
-    else for (int c = 0; c < chunks; ++c) one(c);
+    if (ctx.exec.pool)
+      ctx.exec.pool->parallel_for(chunks, one);
+    else
+      for (int c = 0; c < chunks; ++c) one(c);
   }
 
   // col (C·KH·KW, OH·OW) from one sample x (C, H, W); zero outside the image (padding).

@@ -1,10 +1,10 @@
 // Dense (fully connected): y = x·Wᵀ + b.   x (B, in), W (out, in), b (out), y (B, out)
 #include <stdexcept>
 
+#include "base/rng.h"
+#include "kernels/matmul.h"
 #include "nn/init.h"
 #include "nn/layer_factories.h"
-#include "kernels/matmul.h"
-#include "base/rng.h"
 
 namespace lab::layers {
 namespace {

@@ -124,16 +124,20 @@ class BatchNorm final : public Layer {
         const float* dyc = dy.data() + ((size_t)b * C_ + c) * S_;
         float* dxc = dx->data() + ((size_t)b * C_ + c) * S_;
         for (int k = 0; k < S_; ++k) {
-          if (training_) dxc[k] = scale * (dyc[k] - mdy - ((xc[k] - mu) * inv) * mdyx);
-          else dxc[k] = scale * dyc[k];
+          if (training_)
+            dxc[k] = scale * (dyc[k] - mdy - ((xc[k] - mu) * inv) * mdyx);
+          else
+            dxc[k] = scale * dyc[k];
         }
       }
     }
   }
 
   std::vector<Param> params() override {
-    return {{"weight", &gamma_, &dgamma_, false}, {"bias", &beta_, &dbeta_, false},
-            {"running_mean", &rmean_, nullptr, false, false}, {"running_var", &rvar_, nullptr, false, false}};
+    return {{"weight", &gamma_, &dgamma_, false},
+            {"bias", &beta_, &dbeta_, false},
+            {"running_mean", &rmean_, nullptr, false, false},
+            {"running_var", &rvar_, nullptr, false, false}};
   }
 
   LayerSpec spec() const override { return {"batchnorm", {{"momentum", (double)momentum_}, {"eps", (double)eps_}}, {}}; }

@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "nn/layer_factories.h"
 #include "base/thread_pool.h"
+#include "nn/layer_factories.h"
 
 namespace lab::layers {
 namespace {
@@ -14,8 +14,10 @@ namespace {
 template <class Fn>
 void per_sample(LayerCtx& ctx, int B, Fn fn) {
   auto one = [&](size_t b) { fn((int)b); };
-  if (ctx.exec.pool && B > 1) ctx.exec.pool->parallel_for(B, one);
-  else for (int b = 0; b < B; ++b) fn(b);
+  if (ctx.exec.pool && B > 1)
+    ctx.exec.pool->parallel_for(B, one);
+  else
+    for (int b = 0; b < B; ++b) fn(b);
 }
 
 class Pool2D : public Layer {
@@ -27,7 +29,8 @@ class Pool2D : public Layer {
     if (in.size() != 3)
       throw std::invalid_argument(type() + ": expects an image input (channels, height, width), got shape " + shape_str(in));
     if (in[1] < k_ || in[2] < k_)
-      throw std::invalid_argument(type() + ": a " + std::to_string(k_) + "×" + std::to_string(k_) + " window does not fit the input " + shape_str(in));
+      throw std::invalid_argument(type() + ": a " + std::to_string(k_) + "×" + std::to_string(k_) + " window does not fit the input " +
+                                  shape_str(in));
     return {in[0], (in[1] - k_) / s_ + 1, (in[2] - k_) / s_ + 1};
   }
   void build(const Shape& in, const std::string&, Rng&) override {
@@ -67,10 +70,16 @@ class Pool2D : public Layer {
                 const int idx = (oi * s_ + ki) * W + oj * s_ + kj;
                 const float v = xp[idx];
                 sum += v;
-                if (v > best) { best = v; where = idx; }  // first maximum wins (as PyTorch)
+                if (v > best) {
+                  best = v;
+                  where = idx;
+                }  // first maximum wins (as PyTorch)
               }
-            if (max_) { yp[oi * OW + oj] = best; ap[oi * OW + oj] = where; }
-            else yp[oi * OW + oj] = sum * inv;
+            if (max_) {
+              yp[oi * OW + oj] = best;
+              ap[oi * OW + oj] = where;
+            } else
+              yp[oi * OW + oj] = sum * inv;
           }
       }
     });

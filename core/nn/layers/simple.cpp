@@ -2,9 +2,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "base/rng.h"
 #include "nn/activations.h"
 #include "nn/layer_factories.h"
-#include "base/rng.h"
 
 namespace lab::layers {
 namespace {
