@@ -25,6 +25,16 @@ TrainConfig train_config(const Spec& s, const std::string& loss) {
   c.stop = s.stop;
   return c;
 }
+
+// The hyper-parameters (what may change during a run) of `from`, copied into `to`.
+void copy_hyperparameters(Spec& to, const Spec& from) {
+  to.optimizer = from.optimizer;
+  to.schedule = from.schedule;
+  to.batch_size = from.batch_size;
+  to.l1 = from.l1;
+  to.l2 = from.l2;
+  to.stop = from.stop;
+}
 }  // namespace
 
 // [SECTION] construction -----------------------------------------------------------------------------
@@ -85,12 +95,7 @@ Metrics Experiment::metrics() const {
 long long Experiment::set_hyperparameters(const Spec& updated) {
   std::lock_guard<std::mutex> l(mu_);
   Spec same = updated;  // everything but the hyper-parameters must stay
-  same.optimizer = spec_.optimizer;
-  same.schedule = spec_.schedule;
-  same.batch_size = spec_.batch_size;
-  same.l1 = spec_.l1;
-  same.l2 = spec_.l2;
-  same.stop = spec_.stop;
+  copy_hyperparameters(same, spec_);
   same.warnings.clear();
   Spec mine = spec_;
   mine.warnings.clear();
@@ -99,12 +104,7 @@ long long Experiment::set_hyperparameters(const Spec& updated) {
         "only the optimizer, schedule, batch_size and regularization can change during a run; "
         "data, model and seed need load(spec)");
   trainer_->set_config(train_config(updated, loss_name_));
-  spec_.optimizer = updated.optimizer;
-  spec_.schedule = updated.schedule;
-  spec_.batch_size = updated.batch_size;
-  spec_.l1 = updated.l1;
-  spec_.l2 = updated.l2;
-  spec_.stop = updated.stop;
+  copy_hyperparameters(spec_, updated);
   return trainer_->steps();
 }
 

@@ -18,29 +18,17 @@ using json = nlohmann::json;
 
 [[noreturn]] void bad(const std::string& path, const std::string& what) { throw std::invalid_argument("spec." + path + " " + what); }
 
-std::string fmt(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%g", v);
-  return b;
-}
-
 std::string describe(const json& v) {
   std::string s = v.dump();
   return s.size() > 40 ? s.substr(0, 40) + "…" : s;
 }
 
+// A numeric field of the spec itself (version, seed, batch_size, regularization, stop), checked by the one
+// validator every registry uses (base/param_spec.h), with its default when absent.
 double number(const json& obj, const std::string& key, const std::string& path, double def, double lo, double hi, bool integer) {
   if (!obj.contains(key)) return def;
-  const json& v = obj[key];
-  if (!v.is_number())
-    bad(path, std::string("must be ") + (integer ? "an integer" : "a number") + " between " + fmt(lo) + " and " + fmt(hi) + " (got " +
-                  describe(v) + ")");
-  const double d = v.get<double>();
-  if (!std::isfinite(d) || d < lo || d > hi)
-    bad(path, std::string("must be ") + (integer ? "an integer" : "a number") + " between " + fmt(lo) + " and " + fmt(hi) + " (got " +
-                  fmt(d) + ")");
-  if (integer && d != std::floor(d)) bad(path, "must be an integer (got " + fmt(d) + ")");
-  return d;
+  const ParamSpec s = integer ? lab::integer(key, def, lo, hi, "") : lab::number(key, def, lo, hi, "");
+  return check_number(s, obj[key], "spec." + path.substr(0, path.size() - key.size()));
 }
 
 std::string text(const json& obj, const std::string& key, const std::string& path, const std::string& def) {
