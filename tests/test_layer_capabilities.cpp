@@ -92,6 +92,8 @@ TEST_CASE("every registered layer declares its attribution rules and has a capab
     CHECK(cases().count(info.name) == 1);
     INFO("layer '" << info.name << "' declares no PyTorch module (LayerInfo::pytorch): the export would refuse it");
     CHECK(!info.pytorch.empty());
+    INFO("layer '" << info.name << "' declares no view (LayerInfo::view): the network panel would not know how to draw it");
+    CHECK((info.view == "dense" || info.view == "conv" || info.view == "pool" || info.view == "reshape" || info.view == "pointwise"));
   }
   for (const ActivationInfo& a : activation_registry()) {
     INFO("activation '" << a.name << "' declares no PyTorch module (ActivationInfo::pytorch)");

@@ -104,6 +104,10 @@ struct LayerInfo {
   // tuple, {spatial} 2 for an image input (C, H, W) and 1 otherwise, {name} a parameter's value (as the
   // layer reports it in spec()), {activation} the activation's own module. Empty: the export refuses it.
   std::string pytorch;
+  // How the network view draws it: "dense" (a column of neurons with weighted edges; ± neuron), "conv" (a
+  // box of channels in the block diagram), "pool" (a downsampling box), "reshape" (images → features: where
+  // the block diagram meets the graph), "pointwise" (activations, dropout, norms: a thin box).
+  std::string view;
   // Declared capabilities: what the attribution methods may do with it (never guessed from the type).
   LrpKind lrp = LrpKind::None;
   DeepLiftKind deeplift = DeepLiftKind::None;

@@ -36,6 +36,7 @@ std::string registries_json() {
   for (const auto& l : layer_registry()) {
     json e = entry(l);
     e["type"] = l.name;
+    e["view"] = l.view;
     layers.push_back(e);
   }
   j["layers"] = layers;

@@ -126,6 +126,12 @@ inline std::string activation_title(const Controller& c, const std::string& name
   return name;
 }
 
+// How the network view draws a layer type: its registry entry's "view" (dense, conv, pool, reshape, pointwise).
+inline std::string view_of(const Controller& c, const std::string& type) {
+  const json* s = layer_schema(c, type);
+  return s ? str_field(*s, "view") : std::string();
+}
+
 inline bool takes_activation(const Controller& c, const std::string& type) {
   const json* s = layer_schema(c, type);
   if (!s) return false;

@@ -44,7 +44,7 @@ bool graph_columns(Ctx& x, int g0, std::vector<Column>& cols) {
   cols.push_back(in);
   int last_dense = -1;
   for (int i = g0; i < n; ++i)
-    if (str_field(x.layers[i], "type") == "dense") last_dense = i;
+    if (view_of(x.c, str_field(x.layers[i], "type")) == "dense") last_dense = i;
   for (int i = g0; i < n; ++i) {
     if (str_field(x.layers[i], "type") != "dense") continue;
     Column col;

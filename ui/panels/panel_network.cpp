@@ -236,7 +236,7 @@ void layer_rows(Ctx& x) {
   for (int i = 0; i < n; ++i) {
     ImGui::PushID(i);
     const bool output = i == n - 1;
-    if (!x.image && str_field(x.layers[i], "type") == "dense")
+    if (!x.image && view_of(x.c, str_field(x.layers[i], "type")) == "dense")
       dense_row(x, i, output);
     else
       generic_row(x, i, output);
@@ -273,9 +273,10 @@ void add_layer_menu(Ctx& x) {
     const std::string title = l.value("title", type);
     if (ImGui::Selectable(title.c_str())) {
       int at = -1;
-      if (type == "conv2d" || type == "maxpool2d" || type == "avgpool2d")
+      const std::string view = view_of(x.c, type);
+      if (view == "conv" || view == "pool")
         for (int i = 0; i < (int)x.layers.size(); ++i)
-          if (str_field(x.layers[i], "type") == "flatten") {
+          if (view_of(x.c, str_field(x.layers[i], "type")) == "reshape") {
             at = i;
             break;
           }
@@ -320,16 +321,15 @@ void block_diagram(Ctx& x) {
     const float h = fs * 0.8f + (box_h_max - fs * 0.8f) * std::log2(1 + ch) / std::log2(1 + cmax);
     const float w = s.size() == 3 ? slot * (0.3f + 0.6f * s[1] / smax) : slot * 0.25f;
     const float sx = p0.x + b * (slot + gap), bx = sx + (slot - w) * 0.5f;
-    ImU32 fill = class_color(7, 0.5f);
-    if (type == "conv2d")
+    const std::string view = b == 0 ? "input" : view_of(x.c, type);
+    ImU32 fill = class_color(7, 0.5f);  // the input and reshapes
+    if (view == "conv")
       fill = class_color(0, 0.7f);
-    else if (type == "maxpool2d" || type == "avgpool2d")
+    else if (view == "pool")
       fill = class_color(4, 0.7f);
-    else if (type == "dense")
+    else if (view == "dense")
       fill = class_color(2, 0.7f);
-    else if (type == "dropout")
-      fill = class_color(6, 0.6f);
-    else if (type == "activation")
+    else if (view == "pointwise")
       fill = class_color(5, 0.6f);
     const ImVec2 a(bx, cy - h * 0.5f), z(bx + w, cy + h * 0.5f);
     if (prev_right >= 0) dl->AddLine(ImVec2(prev_right, cy), ImVec2(bx, cy), dim, 1.0f);
@@ -368,12 +368,11 @@ void block_diagram(Ctx& x) {
         format_count(spec_layer_params(v, x.map, b - 1), count, sizeof count);
         ImGui::Text("Layer %d · %s → %s", b, layer_title(x.c, type).c_str(), shape);
         ImGui::TextDisabled("%s parameters", count);
-        if (type == "conv2d" || type == "dense")
-          ImGui::TextDisabled("Click: inspect its first %s", type == "conv2d" ? "channel" : "neuron");
+        if (view == "conv" || view == "dense") ImGui::TextDisabled("Click: inspect its first %s", view == "conv" ? "channel" : "neuron");
       }
       ImGui::EndTooltip();
     }
-    if (clicked && b > 0 && (type == "conv2d" || type == "dense")) {
+    if (clicked && b > 0 && (view == "conv" || view == "dense")) {
       x.c.inspect_neuron(x.map.last[b - 1], 0);
       x.c.neuron_open = true;
     }
@@ -456,7 +455,7 @@ void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem) {
     } else if (ImGui::Button("Add layer")) {
       std::string act = "tanh";  // the last hidden dense layer's activation, else tanh
       for (int i = (int)layers.size() - 2; i >= 0; --i)
-        if (str_field(layers[i], "type") == "dense") {
+        if (view_of(c, str_field(layers[i], "type")) == "dense") {
           const std::string a = str_field(layers[i], "activation");
           if (!a.empty()) act = a;
           break;
@@ -487,7 +486,7 @@ void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem) {
       if (t != "dense" && t != "dropout" && t != "activation") g0 = i + 1;
     }
     bool any_dense = false;
-    for (int i = g0; i < (int)layers.size(); ++i) any_dense |= str_field(layers[i], "type") == "dense";
+    for (int i = g0; i < (int)layers.size(); ++i) any_dense |= view_of(c, str_field(layers[i], "type")) == "dense";
     if (any_dense && g0 > 0 && g0 < (int)layers.size()) {
       ImGui::Spacing();
       if (ImGui::CollapsingHeader("Dense layers as a graph", ImGuiTreeNodeFlags_DefaultOpen)) graph(x, g0);
