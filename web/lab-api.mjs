@@ -399,8 +399,7 @@ export function makeApi(M, core, opts = {}) {
       if (typeof name !== 'string' || !name) fail(`probe(name, inputs, n): name must be a probe name from probes() (got ${describe(name)})`);
       checkInt('probe(name, inputs, n): n', n, 1, 1 << 20);
       const out = unwrap(core.probe(name, toFloat32('probe: inputs', inputs), n));
-      const p = api.probes().find((q) => q.name === name);
-      out.shape = [n, 1, p ? p.units : out.length / n];
+      out.shape = [n, 1, out.length / n];
       return out;
     },
     /** Rows [start, start + count) of a split: {x: inputs, y: labels (classification) or targets}. */
