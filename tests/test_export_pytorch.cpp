@@ -1,4 +1,4 @@
-// The PyTorch export (core/export_pytorch.h), checked on its text: every layer, activation, loss,
+// The PyTorch export (core/io/export_pytorch.h), checked on its text: every layer, activation, loss,
 // optimizer and schedule of the registries maps to its torch counterpart; the embedded weights, check
 // samples and outputs decode back bit for bit (with a base64 decoder written here, independent of the
 // exporter's encoder); features appear in the spec's order. The script itself is run under PyTorch by

@@ -134,7 +134,7 @@ async function boot() {
   })();
 }
 
-// ---- the UI's requests (ui/controller.h Request) ---------------------------------------------------
+// ---- the UI's requests (ui/state/controller.h Request) ---------------------------------------------------
 let moduleRef = null;
 let started_ = false;  // the link / autosave has been read: from now on the UI's state may overwrite them
 const linkOf = (state) => `${location.origin}${location.pathname}${encodeState(state)}`;

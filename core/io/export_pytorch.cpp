@@ -322,7 +322,7 @@ struct FeatureExpr {
   const char* expr;  // in terms of the float32 tensors x1, x2
   const char* about;
 };
-// Mirrors input_feature() in core/spec.cpp.
+// Mirrors input_feature() in core/experiment/spec.cpp.
 const FeatureExpr kFeatureExprs[] = {
     {"x1", "x1", "x1"},
     {"x2", "x2", "x2"},
@@ -369,7 +369,7 @@ std::string emit_inputs(const Snapshot& s, bool is_2d) {
        "    " +
        about + " — the spec's data.features" + (s.spec.features.empty() ? " (none: the raw x1, x2)" : "") +
        ", in order.\n\n"
-       "    NeuronLab computes the same in float32 (input_feature in core/spec.cpp), so featurize(points) gives\n"
+       "    NeuronLab computes the same in float32 (input_feature in core/experiment/spec.cpp), so featurize(points) gives\n"
        "    what the network saw in the lab.\n"
        "    \"\"\"\n"
        "    p = torch.as_tensor(points, dtype=torch.float32).reshape(-1, 2)\n"
@@ -437,7 +437,7 @@ std::string emit_training(const Snapshot& s, const std::string& loss, long long 
        loss_module(loss) +
        "\n\n\n"
        "def _loss_targets(y, out):\n"
-       "    \"\"\"Targets as NeuronLab's loss reads them (core/loss.cpp): class labels for softmax_cross_entropy;\n"
+       "    \"\"\"Targets as NeuronLab's loss reads them (core/nn/loss.cpp): class labels for softmax_cross_entropy;\n"
        "    for mse / bce_logits, labels become one-hot rows (or the label itself, 0/1, for a single output).\"\"\"\n"
        "    y = torch.as_tensor(y)\n"
        "    if LOSS == \"softmax_cross_entropy\":\n"
@@ -447,7 +447,7 @@ std::string emit_training(const Snapshot& s, const std::string& loss, long long 
        "            return y.float().reshape(-1, 1)\n"
        "        return nn.functional.one_hot(y.long().reshape(-1), out.shape[1]).float()\n"
        "    return y.float().reshape(out.shape)\n\n\n";
-  o += "# The optimizer as NeuronLab configured it (its update rules are PyTorch's, core/optimizer.h). Its state\n"
+  o += "# The optimizer as NeuronLab configured it (its update rules are PyTorch's, core/optim/optimizer.h). Its state\n"
        "# (momentum, Adam moments) starts fresh here: NeuronLab's is not exported.\n"
        "LR = " +
        py_float(sp.optimizer.lr()) +
@@ -631,7 +631,7 @@ std::string header(const Snapshot& s, const Dataset& d, const std::string& loss,
        "    x, y, tx, ty = nl.load_data()     # the experiment's train and test sets (when small enough to embed)\n"
        "    losses = nl.train_more(x, y, 500) # keep training: same loss, optimizer, schedule, batch size, L1/L2\n"
        "    nl.check()                        # (ok, max |diff|, report) for the weights as exported\n\n"
-       "Needs Python 3 with torch and numpy only. Written by lab::export_pytorch_script (core/export_pytorch.h).\n"
+       "Needs Python 3 with torch and numpy only. Written by lab::export_pytorch_script (core/io/export_pytorch.h).\n"
        "\"\"\"\n"
        "# [SECTION] the experiment · inputs · the network · training · data · self-check · main\n"
        "import base64\n"

@@ -1,4 +1,4 @@
-// The attribution views, clicked through in headless Chromium (ui/attributions.h):
+// The attribution views, clicked through in headless Chromium (ui/views/attributions.h):
 //   - images (block_patterns, a small CNN): the Attributions tab shows maps for the chosen methods with their
 //     completeness residuals, more methods can be picked, Previous/Next change the sample, and the maps follow
 //     training live;

@@ -9,7 +9,7 @@
 # tests/test_golden.cpp) when the file format changes.
 #
 # Each fixture (tests/data/golden/<name>.json) holds one model and one loss:
-#   input_shape, layers        the model in NeuronLab's spec form ({type, num, str} as in core/layer.h)
+#   input_shape, layers        the model in NeuronLab's spec form ({type, num, str} as in core/nn/layer.h)
 #   loss, input, targets       the batch: {"labels": [...]} or {"values": tensor}
 #   params                     initial parameters and state in NeuronLab's order and layout (= PyTorch's
 #                              state_dict: dense weight (out, in), conv weight (F, C, KH, KW), then the
@@ -130,7 +130,7 @@ ACTIVATIONS = {
 
 
 def build(input_shape, layers):
-    """The PyTorch twin of a NeuronLab layer list (same defaults as core/layer_registry.cpp)."""
+    """The PyTorch twin of a NeuronLab layer list (same defaults as core/nn/layer_registry.cpp)."""
     mods, shape = [], list(input_shape)
     for spec in layers:
         t, num, s = spec["type"], spec["num"], spec["str"]
