@@ -345,7 +345,7 @@ TEST_CASE("attribution: LRP rules on SimpleLRP — values, conservation and its 
     rules[0].epsilon = 1.0f;
     rules[2].epsilon = 1e-9f;
     Tensor R({1, 1}), out;
-    R.at(0) = t.acts.back().at(0);
+    R.at(0) = t.back().at(0);
     attr::detail::lrp_backward(net, t, R, rules, out);
     CHECK(out.at(0) + out.at(1) + out.at(2) == Approx(want).margin(0.01));
   }

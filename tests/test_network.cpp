@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -188,6 +189,33 @@ TEST_CASE("hooks: record, replace, mask and add at a probe; the gradient through
   for (int k = 0; k < 3; ++k) CHECK(dW0.at(2 * 3 + k) == 0.0f);
   CHECK(dW0.at(0) != 0.0f);
   m.set_hooks(nullptr);
+
+  // record also keeps the gradient at the probe; without parameter or input gradients, the backward
+  // stops there.
+  for (bool stop_early : {false, true}) {
+    std::vector<Hook> rg = {{.probe = "h", .kind = HookKind::Record}};
+    m.set_hooks(&rg);
+    LayerCtx c{Exec{}, false, nullptr};
+    c.param_grads = !stop_early;
+    m.forward(x, c);
+    m.zero_grad();
+    m.backward(dout, c, false);
+    REQUIRE(rg[0].recorded_grad.shape() == Shape{2, 1, 4});
+    // d(out)/d(h) = W2ᵀ dout, then through tanh: the dense layer's gradient is recorded before the tanh layer.
+    for (int b = 0; b < 2; ++b)
+      for (int u = 0; u < 4; ++u) {
+        double g = 0;
+        for (int o = 0; o < 2; ++o) g += (double)W.at(o * 4 + u) * dout.at(b * 2 + o);
+        const double a = m.activations(1).at(b * 4 + u);
+        CHECK(rg[0].recorded_grad.at(b * 4 + u) == Approx(g * (1 - a * a)).margin(kClosedFormTol));
+      }
+    // Early stop: the first dense layer ran no backward, so its weight gradient stays zero.
+    const Tensor& g0 = *m.layer(0).params()[0].grad;
+    double norm = 0;
+    for (size_t i = 0; i < g0.size(); ++i) norm += std::fabs(g0.at(i));
+    CHECK((norm == 0) == stop_early);
+    m.set_hooks(nullptr);
+  }
 
   std::vector<Hook> bad = {{.probe = "nope", .kind = HookKind::Record}};
   CHECK_THROWS_WITH(m.set_hooks(&bad), Catch::Contains("hook: no probe named 'nope'"));

@@ -75,11 +75,6 @@ Snapshot take_snapshot(Experiment& e) {
   return s;
 }
 
-double num_or(const LayerSpec& s, const std::string& key, double def) {
-  auto it = s.num.find(key);
-  return it == s.num.end() ? def : it->second;
-}
-
 std::string str_or(const LayerSpec& s, const std::string& key, const std::string& def) {
   auto it = s.str.find(key);
   return it == s.str.end() ? def : it->second;

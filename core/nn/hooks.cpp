@@ -69,8 +69,13 @@ void apply_hook(Hook& h, Tensor& y, size_t n_units) {
   });
 }
 
-void hook_backward(const Hook& h, Tensor& dy, size_t n_units) {
-  if (h.kind == HookKind::Record || h.kind == HookKind::Add) return;
+void hook_backward(Hook& h, Tensor& dy, size_t n_units) {
+  if (h.kind == HookKind::Record) {
+    h.recorded_grad.resize({dy.dim(0), 1, (int)n_units});
+    std::memcpy(h.recorded_grad.data(), dy.data(), dy.size() * sizeof(float));
+    return;
+  }
+  if (h.kind == HookKind::Add) return;
   float* d = dy.data();
   each(h, dy.dim(0), n_units, [&](int b, size_t u, float v) {
     float& g = d[(size_t)b * n_units + u];

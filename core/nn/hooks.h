@@ -1,6 +1,7 @@
 // NeuronLab core — hooks: one intervention mechanism at any probe (a layer's output, nn/network.h).
 //
-//   record   copy the probe's activity of the forward pass into Hook::recorded (B, T, N)
+//   record   copy the probe's activity of the forward pass into Hook::recorded (B, T, N), and the gradient
+//            that reaches it in the backward pass into Hook::recorded_grad (B, T, N)
 //   replace  set units to given values (activation patching); their gradient stops there
 //   mask     multiply units by given factors — 0 ablates a unit; the gradient is multiplied alike
 //   add      add given values (steering); the gradient passes unchanged
@@ -30,12 +31,21 @@ struct Hook {
   std::vector<int> units;    // empty: every unit of the probe
   std::vector<float> value;  // replace / mask / add: per unit (broadcast), or per sample and unit
   Tensor recorded;           // record: (B, T = 1, N) after the forward
+  Tensor recorded_grad;      // record: (B, T = 1, N) the gradient at the probe after the backward
 };
+
+// A record hook at a probe.
+inline Hook record_hook(std::string probe) {
+  Hook h;
+  h.probe = std::move(probe);
+  return h;
+}
 
 // Applies `h` to a probe's activity y (B, N...) in place (replace, mask, add) or records it. n_units: N.
 void apply_hook(Hook& h, Tensor& y, size_t n_units);
-// The gradient through a hooked output: dy (B, N...) in place (mask multiplies, replace zeroes).
-void hook_backward(const Hook& h, Tensor& dy, size_t n_units);
+// The gradient through a hooked output: dy (B, N...) in place (mask multiplies, replace zeroes); record
+// keeps a copy of dy.
+void hook_backward(Hook& h, Tensor& dy, size_t n_units);
 // Checks a hook against a probe of n_units units (sizes, unit range); throws std::invalid_argument.
 void check_hook(const Hook& h, size_t n_units);
 

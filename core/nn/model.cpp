@@ -60,6 +60,17 @@ Model::Model(Shape input, const std::vector<LayerSpec>& specs, const std::string
   acts_.resize(layers_.size() + 1);
 }
 
+Model::Model(Shape input, std::vector<std::unique_ptr<Layer>> layers) : input_(std::move(input)), layers_(std::move(layers)) {
+  if (input_.empty() || layers_.empty()) throw std::invalid_argument("model: needs an input shape and at least one layer");
+  shapes_.push_back(input_);
+  for (const auto& l : layers_) {
+    shapes_.push_back(l->output_shape(shapes_.back()));
+    specs_.push_back(l->spec());
+    ids_.push_back("");
+  }
+  acts_.resize(layers_.size() + 1);
+}
+
 int Model::layer_index(const std::string& id) const {
   for (size_t i = 0; i < ids_.size(); ++i)
     if (!id.empty() && ids_[i] == id) return (int)i;
@@ -69,7 +80,7 @@ int Model::layer_index(const std::string& id) const {
 std::vector<ProbeInfo> Model::probes() const {
   std::vector<ProbeInfo> p;
   for (size_t i = 0; i < layers_.size(); ++i)
-    p.push_back({ids_[i].empty() ? "layer" + std::to_string(i) : ids_[i], (int)i, shapes_[i + 1], shape_size(shapes_[i + 1])});
+    p.push_back({probe_name(i), (int)i, shapes_[i + 1], shape_size(shapes_[i + 1])});
   return p;
 }
 
@@ -103,10 +114,12 @@ void Model::set_hooks(std::vector<Hook>* hooks) {
   hooks_at_ = std::move(at);
 }
 
-void Model::forward(const Tensor& x, LayerCtx& ctx) {
+void Model::forward(const Tensor& x, LayerCtx& ctx) { forward(x, ctx, layers_.size()); }
+
+void Model::forward(const Tensor& x, LayerCtx& ctx, size_t n_layers) {
   acts_[0].resize(x.shape());
   std::memcpy(acts_[0].data(), x.data(), x.size() * sizeof(float));
-  for (size_t i = 0; i < layers_.size(); ++i) {
+  for (size_t i = 0; i < std::min(n_layers, layers_.size()); ++i) {
     layers_[i]->forward(acts_[i], acts_[i + 1], ctx);
     if (hooks_)
       for (Hook* h : hooks_at_[i]) apply_hook(*h, acts_[i + 1], shape_size(shapes_[i + 1]));
@@ -116,6 +129,14 @@ void Model::forward(const Tensor& x, LayerCtx& ctx) {
 void Model::backward(const Tensor& dout, LayerCtx& ctx, bool want_input_grad) {
   const Tensor* dy = &dout;
   Tensor* bufs[2] = {&grad_a_, &grad_b_};
+  // Only the gradient at record hooks wanted: stop at the lowest one.
+  long lowest = -1;  // layers at or below this one run no backward
+  if (hooks_ && !ctx.param_grads && !want_input_grad) {
+    lowest = (long)layers_.size();
+    for (size_t k = 0; k < layers_.size() && lowest == (long)layers_.size(); ++k)
+      for (const Hook* h : hooks_at_[k])
+        if (h->kind == HookKind::Record) lowest = (long)k;
+  }
   for (size_t k = layers_.size(); k-- > 0;) {
     Tensor* dx = k > 0 ? bufs[k % 2] : (want_input_grad ? &dx_ : nullptr);
     if (hooks_ && !hooks_at_[k].empty()) {  // the gradient through the intervened output
@@ -124,6 +145,7 @@ void Model::backward(const Tensor& dout, LayerCtx& ctx, bool want_input_grad) {
       for (auto it = hooks_at_[k].rbegin(); it != hooks_at_[k].rend(); ++it) hook_backward(**it, dy_hooked_, shape_size(shapes_[k + 1]));
       dy = &dy_hooked_;
     }
+    if ((long)k <= lowest) break;
     layers_[k]->backward(acts_[k], acts_[k + 1], *dy, dx, ctx);
     dy = dx;
   }

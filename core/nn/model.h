@@ -31,6 +31,9 @@ class Model final : public Network {
   // input: per-sample input shape; specs: the layers as written in the spec; init: default initialiser
   // (a layer's own "init" wins). Throws std::invalid_argument naming the layer (1-based) that fails.
   Model(Shape input, const std::vector<LayerSpec>& specs, const std::string& init, Rng& rng);
+  // A model of layers already built for these shapes (Layer::build done), e.g. a test's own layer type
+  // that no registry knows. Its specs() are the layers' spec(); clone() needs registered types.
+  Model(Shape input, std::vector<std::unique_ptr<Layer>> layers);
 
   const Shape& input_shape() const override { return input_; }
   const Shape& output_shape() const override { return shapes_.back(); }
@@ -50,14 +53,22 @@ class Model final : public Network {
 
   // x: (B, input...). Keeps every layer's output.
   void forward(const Tensor& x, LayerCtx& ctx) override;
+  // Runs only the first n_layers layers (and their hooks): activity(0 … n_layers) are this forward's.
+  void forward(const Tensor& x, LayerCtx& ctx, size_t n_layers);
   const Tensor& output() const override { return acts_.back(); }
   const Tensor& activations(size_t i) const { return acts_[i + 1]; }
+  // The values of the last forward by position: activity(0) its input, activity(i + 1) layer i's output.
+  const Tensor& activity(size_t i) const { return acts_.at(i); }
   // dout: (B, output...) gradient of the loss. Adds every trainable parameter's gradient (zero_grad
-  // first); with want_input_grad, input_grad() holds ∂loss/∂x afterwards.
+  // first); with want_input_grad, input_grad() holds ∂loss/∂x afterwards. With neither parameter
+  // gradients (ctx.param_grads false) nor the input's wanted, it stops at the lowest record hook — the
+  // gradient at a probe costs only the layers above it.
   void backward(const Tensor& dout, LayerCtx& ctx, bool want_input_grad = false) override;
   const Tensor& input_grad() const override { return dx_; }
   // One probe per model layer: its output, named by its id or "layer<i>".
   std::vector<ProbeInfo> probes() const override;
+  // The name of layer i's probe: its id, or "layer<i>".
+  std::string probe_name(size_t i) const { return ids_.at(i).empty() ? "layer" + std::to_string(i) : ids_[i]; }
   Tensor probe(const std::string& name) const override;
   void set_hooks(std::vector<Hook>* hooks) override;
 

@@ -170,46 +170,52 @@ Result integrated_gradients(Run& r, const Tensor& x) {
 // ------------------------------------------------------------------------------------------------------
 namespace {
 
-// The layer's activations A and the output's gradient G at it (net index L; −1: the input).
+// The layer's activations A and the output's gradient G at it (layer L; −1: the net's input): a record
+// hook at the layer's probe keeps both while the model runs its own forward and backward (which stops at
+// the hook).
 void layer_grad(Run& r, const Tensor& xs, const std::vector<int>& row_targets, int L, Tensor& A, Tensor& G) {
+  if (L < 0) {
+    A = xs;
+    G = input_grads(r, xs, row_targets, Mode::Gradient);
+    return;
+  }
   const int rows = xs.dim(0), chunk = r.chunk_rows();
-  const size_t od = r.net.out_size();
+  const size_t od = r.net.out_size(), n = shape_size(r.net.shapes[L + 1]);
+  Shape s = r.net.shapes[L + 1];
+  s.insert(s.begin(), rows);
+  A.resize(s);
+  G.resize(s);
+  Model& m = *r.net.model;
+  std::vector<Hook> hooks = {record_hook(m.probe_name(L))};
+  const HookScope scope(m, hooks);
   Trace t;
+  LayerCtx ctx = infer_ctx(r.net);
   for (int r0 = 0; r0 < rows; r0 += chunk) {
     const int r1 = std::min(rows, r0 + chunk);
     forward_trace(r.net, rows_of(xs, r0, r1), t);
-    Tensor g(t.acts.back().shape()), gl;
+    Tensor g(t.back().shape());
     for (int i = r0; i < r1; ++i) g.at((size_t)(i - r0) * od + row_targets[i]) = 1.0f;
-    backward(r.net, t, (int)r.net.layers.size() - 1, g, L + 1, Mode::Gradient, gl);
-    const Tensor& a = t.acts[L + 1];
-    if (r0 == 0) {
-      Shape s = a.shape();
-      s[0] = rows;
-      A.resize(s);
-      G.resize(s);
-    }
-    const size_t n = a.row_size();
-    std::memcpy(A.data() + (size_t)r0 * n, a.data(), (size_t)(r1 - r0) * n * sizeof(float));
-    std::memcpy(G.data() + (size_t)r0 * n, gl.data(), (size_t)(r1 - r0) * n * sizeof(float));
+    m.backward(g, ctx, false);
+    std::memcpy(A.data() + (size_t)r0 * n, hooks[0].recorded.data(), (size_t)(r1 - r0) * n * sizeof(float));
+    std::memcpy(G.data() + (size_t)r0 * n, hooks[0].recorded_grad.data(), (size_t)(r1 - r0) * n * sizeof(float));
     r.done(r1 - r0);
   }
 }
 
-// Grad-CAM at net layer L, upsampled (nearest) to the model's input shape, then carried through any
-// prefix layers (a crop: pasted into its cell) to the net's input.
+// Grad-CAM at layer L, upsampled (nearest) to the model's input shape, then pasted into the net's input
+// when the net crops (L = −1: the net's input itself).
 Tensor cam(Run& r, const Tensor& x, int L, bool relu) {
   Tensor A, G;
   layer_grad(r, x, r.targets, L, A, G);
-  const int off = r.net.model_offset;
   const Shape& ls = L < 0 ? r.net.input : r.net.shapes[L + 1];
-  const Shape& in = L < off ? r.net.input : r.net.shapes[off];
+  const Shape& in = L < 0 ? r.net.input : r.net.shapes[0];
   Shape s{r.B};
   s.insert(s.end(), in.begin(), in.end());
   Tensor out(s);
   const size_t isz = shape_size(in);
   if (ls.size() != 3) {
     if (L >= 0)
-      throw std::invalid_argument("grad_cam: layer " + std::to_string(L - r.net.model_offset) + " (" + r.net.layers[L]->type() +
+      throw std::invalid_argument("grad_cam: layer " + std::to_string(L) + " (" + r.net.layers[L]->type() +
                                   ") has no spatial output (shape " + shape_str(ls) +
                                   "); pick a conv or pooling layer, or −1 for the input");
     // A flat input: no channels to pool over; the map is g ⊙ x per feature (captum's per-channel form).
@@ -237,12 +243,8 @@ Tensor cam(Run& r, const Tensor& x, int L, bool relu) {
           o[((size_t)c * IH + i) * IW + j] = relu ? std::max(0.0f, v) : v;
         }
   }
-  if (L < off || off == 0) return out;
-  Trace t;  // the prefix layers (e.g. a crop) map the model-input-shaped map back onto the net's input
-  forward_trace(r.net, x, t, off);
-  Tensor back;
-  backward(r.net, t, off - 1, out, 0, Mode::Gradient, back);
-  return back;
+  if (L >= 0) to_net_input(r.net, out);
+  return out;
 }
 
 }  // namespace
@@ -478,10 +480,10 @@ Result lrp(Run& r, const Tensor& x) {
   for (int r0 = 0; r0 < rows; r0 += chunk) {
     const int r1 = std::min(rows, r0 + chunk);
     forward_trace(r.net, rows_of(x, r0, r1), t);
-    Tensor R(t.acts.back().shape()), out;
+    Tensor R(t.back().shape()), out;
     for (int i = r0; i < r1; ++i) {  // R_out = f(x) at the target (captum's initial relevance)
       const size_t k = (size_t)(i - r0) * od + r.targets[i];
-      R.at(k) = t.acts.back().at(k);
+      R.at(k) = t.back().at(k);
     }
     lrp_backward(r.net, t, R, rules, out);
     std::memcpy(res.map.data() + (size_t)r0 * d, out.data(), (size_t)(r1 - r0) * d * sizeof(float));
@@ -497,10 +499,17 @@ Result lrp(Run& r, const Tensor& x) {
 Result layer_activation(Run& r, const Tensor& x) {
   const int L = net_layer(r, false);
   r.add_work(r.B);
-  Trace t;
-  forward_trace(r.net, x, t, L + 1);
   Result res = empty_result(r, L < 0 ? r.net.input : r.net.shapes[L + 1]);
-  res.map = t.acts[L + 1];
+  if (L < 0) {
+    res.map = x;
+  } else {  // the layer's probe, recorded by a hook on a forward that stops there
+    Model& m = *r.net.model;
+    std::vector<Hook> hooks = {record_hook(m.probe_name(L))};
+    const HookScope scope(m, hooks);
+    Trace t;
+    forward_trace(r.net, x, t, L + 1);
+    std::memcpy(res.map.data(), hooks[0].recorded.data(), res.map.size() * sizeof(float));
+  }
   r.done(r.B);
   return res;
 }
@@ -550,7 +559,7 @@ int neuron_index(const Run& r, int L) {
   const Shape& ls = L < 0 ? r.net.input : r.net.shapes[L + 1];
   if (j >= (long long)shape_size(ls))
     throw std::invalid_argument(r.p.method + ": neuron " + std::to_string(j) + " does not exist (layer " +
-                                std::to_string(L - r.net.model_offset) + " has " + std::to_string(shape_size(ls)) + " values, shape " +
+                                std::to_string(L) + " has " + std::to_string(shape_size(ls)) + " values, shape " +
                                 shape_str(ls) + ")");
   return (int)j;
 }
@@ -565,7 +574,7 @@ Tensor neuron_grads(Run& r, const Tensor& xs, int L, int j, std::vector<float>* 
   for (int r0 = 0; r0 < rows; r0 += chunk) {
     const int r1 = std::min(rows, r0 + chunk);
     forward_trace(r.net, rows_of(xs, r0, r1), t, L + 1);
-    const Tensor& a = t.acts[L + 1];
+    const Tensor& a = t[L + 1];
     const size_t m = a.row_size();
     Tensor g(a.shape()), dx;
     for (int i = r0; i < r1; ++i) {

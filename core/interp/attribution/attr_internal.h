@@ -8,8 +8,18 @@
 #include "base/rng.h"
 #include "interp/attribution/attr_net.h"
 #include "interp/attribution/attribution.h"
+#include "nn/model.h"
 
 namespace lab::attr::detail {
+
+// Hooks set on a model for one scope (set_hooks(nullptr) on the way out, also on an exception).
+struct HookScope {
+  Model& model;
+  HookScope(Model& m, std::vector<Hook>& hooks) : model(m) { m.set_hooks(&hooks); }
+  ~HookScope() { model.set_hooks(nullptr); }
+  HookScope(const HookScope&) = delete;
+  HookScope& operator=(const HookScope&) = delete;
+};
 
 // One call of one method on a batch: the net, the parameters, the targets, progress.
 struct Run {

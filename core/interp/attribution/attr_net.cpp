@@ -1,6 +1,6 @@
 // The attribution Net: traces, and the backward passes with their per-layer rules (attr_net.h).
 //
-// [SECTION] Net construction: net_of, the crop prefix (DiFull heads)
+// [SECTION] Net construction: net_of, the input crop (DiFull heads)
 // [SECTION] forward and the gradient / guided / deconvolution backward
 // [SECTION] DeepLIFT (rescale)
 // [SECTION] LRP rules
@@ -21,48 +21,9 @@ using detail::Trace;
 // ------------------------------------------------------------------------------------------------------
 // [SECTION] Net construction
 // ------------------------------------------------------------------------------------------------------
-namespace {
-
-// (B, C, H, W) → (B, C, h, w): rows [y0, y0+h), columns [x0, x0+w). Backward pastes into zeros.
-class Crop final : public Layer {
- public:
-  Crop(Shape full, int y0, int x0, int h, int w) : full_(std::move(full)), y0_(y0), x0_(x0), h_(h), w_(w) { in_ = full_; }
-  std::string type() const override { return "crop"; }
-  Shape output_shape(const Shape&) const override { return {full_[0], h_, w_}; }
-  void forward(const Tensor& x, Tensor& y, LayerCtx&) override {
-    const int B = x.dim(0), C = full_[0], H = full_[1], W = full_[2];
-    y.resize({B, C, h_, w_});
-    for (int b = 0; b < B; ++b)
-      for (int c = 0; c < C; ++c)
-        for (int i = 0; i < h_; ++i)
-          std::memcpy(y.data() + (((size_t)b * C + c) * h_ + i) * w_, x.data() + (((size_t)b * C + c) * H + y0_ + i) * W + x0_,
-                      sizeof(float) * w_);
-  }
-  void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx, LayerCtx&) override {
-    if (!dx) return;
-    const int B = dy.dim(0), C = full_[0], H = full_[1], W = full_[2];
-    (void)x;
-    dx->resize({B, C, H, W});
-    dx->zero();
-    for (int b = 0; b < B; ++b)
-      for (int c = 0; c < C; ++c)
-        for (int i = 0; i < h_; ++i)
-          std::memcpy(dx->data() + (((size_t)b * C + c) * H + y0_ + i) * W + x0_, dy.data() + (((size_t)b * C + c) * h_ + i) * w_,
-                      sizeof(float) * w_);
-  }
-  LayerSpec spec() const override {
-    return {"crop", {{"y0", (double)y0_}, {"x0", (double)x0_}, {"height", (double)h_}, {"width", (double)w_}}, {}};
-  }
-
- private:
-  Shape full_;
-  int y0_, x0_, h_, w_;
-};
-
-}  // namespace
-
 Net net_of(Model& model, const Exec& exec) {
   Net n;
+  n.model = &model;
   n.input = model.input_shape();
   n.exec = exec;
   n.shapes.push_back(n.input);
@@ -79,38 +40,28 @@ Net crop_net(Model& model, const Exec& exec, const Shape& full, int y0, int x0) 
     throw std::invalid_argument("crop_net: a " + shape_str(in) + " model does not fit at (" + std::to_string(y0) + ", " +
                                 std::to_string(x0) + ") of a " + shape_str(full) + " input");
   Net n = net_of(model, exec);
-  auto crop = std::make_shared<Crop>(full, y0, x0, in[1], in[2]);
-  n.owned.push_back(crop);
-  n.layers.insert(n.layers.begin(), crop.get());
-  n.shapes.insert(n.shapes.begin(), full);
+  n.crop = {.on = true, .full = full, .y0 = y0, .x0 = x0};
   n.input = full;
-  n.model_offset = 1;
   return n;
 }
 
 namespace detail {
 
-namespace {
-// The declared rules of a net's layer: its registry entry's; the Net's own prefix layers (the DiFull crop)
-// only move values, like a reshape.
-const LayerInfo* info_of(const Layer& l) { return layer_registry().find(l.type()); }
-}  // namespace
-
 LrpKind lrp_rule_of(const Layer& l) {
-  if (const LayerInfo* i = info_of(l)) return i->lrp;
-  return l.type() == "crop" ? LrpKind::Reshape : LrpKind::None;
+  const LayerInfo* i = layer_registry().find(l.type());
+  return i ? i->lrp : LrpKind::None;
 }
 
 DeepLiftKind deeplift_rule_of(const Layer& l) {
-  if (const LayerInfo* i = info_of(l)) return i->deeplift;
-  return l.type() == "crop" ? DeepLiftKind::Linear : DeepLiftKind::None;
+  const LayerInfo* i = layer_registry().find(l.type());
+  return i ? i->deeplift : DeepLiftKind::None;
 }
 
 void require_rules(const Net& net, const char* method, bool lrp) {
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = *net.layers[i];
     if (lrp ? lrp_rule_of(l) != LrpKind::None : deeplift_rule_of(l) != DeepLiftKind::None) continue;
-    throw std::invalid_argument(std::string(method) + ": layer " + std::to_string((int)i - net.model_offset) + " (" + l.type() +
+    throw std::invalid_argument(std::string(method) + ": layer " + std::to_string(i) + " (" + l.type() +
                                 ") has no " + (lrp ? "LRP" : "DeepLIFT") + " rule; use a gradient or perturbation method");
   }
 }
@@ -145,8 +96,6 @@ Tensor repeat(const float* sample, const Shape& shape, int B) {
 // ------------------------------------------------------------------------------------------------------
 // [SECTION] forward and the gradient / guided / deconvolution backward
 // ------------------------------------------------------------------------------------------------------
-namespace {
-
 LayerCtx infer_ctx(const Net& net) {
   LayerCtx ctx;
   ctx.exec = net.exec;
@@ -154,6 +103,11 @@ LayerCtx infer_ctx(const Net& net) {
   ctx.param_grads = false;
   return ctx;
 }
+
+const Tensor& Trace::operator[](size_t i) const { return model->activity(i); }
+const Tensor& Trace::back() const { return model->activity(model->num_layers()); }
+
+namespace {
 
 // The layer's own backward, for the first dy.dim(0) rows of its trace (the trace may hold more rows).
 void plain_backward(Layer& l, const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx, LayerCtx& ctx) {
@@ -166,14 +120,43 @@ void plain_backward(Layer& l, const Tensor& x, const Tensor& y, const Tensor& dy
   l.backward(xs, ys, dy, &dx, ctx);
 }
 
+// Copies between the full input (B, C, H, W) and the model's (B, C, h, w) = its rows [y0, y0+h), columns
+// [x0, x0+w). to_full: pastes `from` (model-shaped) into zeros; else crops `from` (full-shaped).
+void crop_copy(const InputCrop& c, const Shape& in, const Tensor& from, Tensor& to, bool to_full) {
+  const int B = from.dim(0), C = c.full[0], H = c.full[1], W = c.full[2], h = in[1], w = in[2];
+  to.resize(to_full ? Shape{B, C, H, W} : Shape{B, C, h, w});
+  if (to_full) to.zero();
+  for (int b = 0; b < B; ++b)
+    for (int ch = 0; ch < C; ++ch)
+      for (int i = 0; i < h; ++i) {
+        const size_t full = (((size_t)b * C + ch) * H + c.y0 + i) * W + c.x0, part = (((size_t)b * C + ch) * h + i) * w;
+        if (to_full)
+          std::memcpy(to.data() + full, from.data() + part, sizeof(float) * w);
+        else
+          std::memcpy(to.data() + part, from.data() + full, sizeof(float) * w);
+      }
+}
+
 }  // namespace
 
+void to_net_input(const Net& net, Tensor& g) {
+  if (!net.crop.on) return;
+  Tensor full;
+  crop_copy(net.crop, net.shapes[0], g, full, true);
+  g = std::move(full);
+}
+
 void forward_trace(const Net& net, const Tensor& x, Trace& t, int upto) {
-  const int n = upto < 0 ? (int)net.layers.size() : upto;
+  const size_t n = upto < 0 ? net.layers.size() : (size_t)upto;
   LayerCtx ctx = infer_ctx(net);
-  t.acts.resize(n + 1);
-  t.acts[0] = x;
-  for (int i = 0; i < n; ++i) net.layers[i]->forward(t.acts[i], t.acts[i + 1], ctx);
+  t.model = net.model;
+  if (!net.crop.on) {
+    net.model->forward(x, ctx, n);
+    return;
+  }
+  Tensor part;
+  crop_copy(net.crop, net.shapes[0], x, part, false);
+  net.model->forward(part, ctx, n);
 }
 
 void backward(const Net& net, const Trace& t, int top, const Tensor& g, int bottom, Mode mode, Tensor& out) {
@@ -181,7 +164,7 @@ void backward(const Net& net, const Trace& t, int top, const Tensor& g, int bott
   Tensor cur = g, next;
   for (int i = top; i >= bottom; --i) {
     Layer& l = *net.layers[i];
-    const Tensor& x = t.acts[i];
+    const Tensor& x = t[i];
     const std::string act = activation_of(l);
     if (mode != Mode::Gradient && act == "relu") {
       next.resize(x.shape());
@@ -190,10 +173,11 @@ void backward(const Net& net, const Trace& t, int top, const Tensor& g, int bott
         next.at(k) = mode == Mode::Guided ? (x.at(k) > 0 && gk > 0 ? gk : 0.0f) : std::max(gk, 0.0f);
       }
     } else {
-      plain_backward(l, x, t.acts[i + 1], cur, next, ctx);
+      plain_backward(l, x, t[i + 1], cur, next, ctx);
     }
     std::swap(cur, next);
   }
+  if (bottom == 0) to_net_input(net, cur);
   out = std::move(cur);
 }
 
@@ -205,8 +189,8 @@ void deeplift_backward(const Net& net, const Trace& pair, int B, const Tensor& g
   Tensor cur = g, next;
   for (int i = (int)net.layers.size() - 1; i >= 0; --i) {
     Layer& l = *net.layers[i];
-    const Tensor& x = pair.acts[i];
-    const Tensor& y = pair.acts[i + 1];
+    const Tensor& x = pair[i];
+    const Tensor& y = pair[i + 1];
     const size_t xin = x.row_size(), yout = y.row_size();
     const DeepLiftKind rule = deeplift_rule_of(l);
     const std::string act = activation_of(l);
@@ -283,10 +267,11 @@ void deeplift_backward(const Net& net, const Trace& pair, int B, const Tensor& g
     } else if (rule == DeepLiftKind::Linear || rule == DeepLiftKind::Rescale) {  // (a linear activation's Δy/Δx is 1)
       plain_backward(l, x, y, cur, next, ctx);
     } else {
-      throw std::invalid_argument("deeplift: layer " + std::to_string(i - net.model_offset) + " (" + l.type() + ") has no DeepLIFT rule");
+      throw std::invalid_argument("deeplift: layer " + std::to_string(i) + " (" + l.type() + ") has no DeepLIFT rule");
     }
     std::swap(cur, next);
   }
+  to_net_input(net, cur);
   out = std::move(cur);
 }
 
@@ -448,8 +433,8 @@ void lrp_backward(const Net& net, const Trace& t, const Tensor& R, const std::ve
   Tensor cur = R, next;
   for (int i = (int)net.layers.size() - 1; i >= 0; --i) {
     Layer& l = *net.layers[i];
-    const Tensor& x = t.acts[i];
-    const Tensor& y = t.acts[i + 1];
+    const Tensor& x = t[i];
+    const Tensor& y = t[i + 1];
     const LrpKind rule = lrp_rule_of(l);
     if (rule == LrpKind::Weighted) {
       lrp_param_layer(l, net.shapes[i], x, y, cur, rules.at(i), next, ctx);
@@ -463,12 +448,13 @@ void lrp_backward(const Net& net, const Trace& t, const Tensor& R, const std::ve
       next = cur;  // relevance passes through activations unchanged
       next.resize(x.shape());
     } else if (rule == LrpKind::Reshape) {
-      l.backward(x, y, cur, &next, ctx);  // flatten, dropout (inference: identity), crop: reshapes
+      l.backward(x, y, cur, &next, ctx);  // flatten, dropout (inference: identity): reshapes
     } else {
-      throw std::invalid_argument("lrp: layer " + std::to_string(i - net.model_offset) + " (" + l.type() + ") has no LRP rule");
+      throw std::invalid_argument("lrp: layer " + std::to_string(i) + " (" + l.type() + ") has no LRP rule");
     }
     std::swap(cur, next);
   }
+  to_net_input(net, cur);
   out = std::move(cur);
 }
 
@@ -477,7 +463,7 @@ void lrp_backward(const Net& net, const Trace& t, const Tensor& R, const std::ve
 Tensor forward(const Net& net, const Tensor& x) {
   Trace t;
   detail::forward_trace(net, x, t);
-  return std::move(t.acts.back());
+  return t.back();
 }
 
 }  // namespace lab::attr

@@ -400,9 +400,16 @@ Tensor input_grads(Run& r, const Tensor& xs, const std::vector<int>& row_targets
   for (int r0 = 0; r0 < rows; r0 += chunk) {
     const int r1 = std::min(rows, r0 + chunk);
     forward_trace(r.net, rows_of(xs, r0, r1), t);
-    Tensor g(t.acts.back().shape()), dx;
+    Tensor g(t.back().shape()), dx;
     for (int i = r0; i < r1; ++i) g.at((size_t)(i - r0) * od + row_targets[i]) = 1.0f;
-    backward(r.net, t, (int)r.net.layers.size() - 1, g, 0, mode, dx);
+    if (mode == Mode::Gradient) {  // the network's own backward
+      LayerCtx ctx = infer_ctx(r.net);
+      r.net.model->backward(g, ctx, true);
+      dx = r.net.model->input_grad();
+      to_net_input(r.net, dx);
+    } else {
+      backward(r.net, t, (int)r.net.layers.size() - 1, g, 0, mode, dx);
+    }
     std::memcpy(out.data() + (size_t)r0 * in, dx.data(), (size_t)(r1 - r0) * in * sizeof(float));
     r.done(r1 - r0);
   }
@@ -496,23 +503,23 @@ std::vector<int> feature_groups(const Run& r, int* M) {
 int net_layer(const Run& r, bool for_cam) {
   const int L = r.p.geti("layer");
   const Net& n = r.net;
-  const int nl = (int)n.layers.size(), off = n.model_offset;
+  const int nl = (int)n.layers.size();
   if (L == -1) return -1;
   if (L == -2) {
     if (for_cam) {
-      for (int i = nl - 1; i >= off; --i)
+      for (int i = nl - 1; i >= 0; --i)
         if (n.shapes[i + 1].size() == 3) return i;
       return -1;  // no spatial layer: the input
     }
-    for (int i = nl - 2; i >= off; --i)
+    for (int i = nl - 2; i >= 0; --i)
       if (n.layers[i]->type() == "activation") return i;
-    if (nl - 2 >= off) return nl - 2;
+    if (nl - 2 >= 0) return nl - 2;
     throw std::invalid_argument(r.p.method + ": the network has a single layer; there is no hidden layer to look at");
   }
-  if (L + off >= nl)
-    throw std::invalid_argument(r.p.method + ": layer " + std::to_string(L) + " does not exist (the model has " + std::to_string(nl - off) +
-                                " layers, 0 to " + std::to_string(nl - off - 1) + ")");
-  return L + off;
+  if (L >= nl)
+    throw std::invalid_argument(r.p.method + ": layer " + std::to_string(L) + " does not exist (the model has " + std::to_string(nl) +
+                                " layers, 0 to " + std::to_string(nl - 1) + ")");
+  return L;
 }
 
 }  // namespace detail

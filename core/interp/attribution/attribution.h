@@ -8,7 +8,7 @@
 // KernelSHAP, LIME), layer and neuron methods. Any method can be wrapped in a noise tunnel (SmoothGrad,
 // SmoothGrad², VarGrad) through the common parameter `noise`.
 //
-//   lab::attr::Net net = lab::attr::net_of(model, exec);           // borrows the model's layers
+//   lab::attr::Net net = lab::attr::net_of(model, exec);           // borrows the model (its forward, backward, hooks)
 //   lab::attr::Params p = lab::attr::parse_params("integrated_gradients", R"({"steps": 64, "target": 3})");
 //   lab::attr::Result r = lab::attr::attribute(net, p, x);   // x: (B, input...)
 //   r.map;     // (B, input...) attributions
@@ -48,15 +48,23 @@ class Model;
 namespace attr {
 
 // --- the network seen by the methods ------------------------------------------------------------------
-// A stack of layers (borrowed, not owned), applied in order. Layers keep per-call state (max-pool argmax,
-// conv buffers), so one Net must be used by one thread at a time; clone the model to attribute while it
-// trains (Model::clone). `prefix` layers (owned) run before the model's, e.g. the crop of a DiFull head.
+// The model (borrowed) runs its own forward and backward, with hooks (nn/hooks.h) at the probes the layer
+// methods read; the rule-based passes (guided, deconvolution, DeepLIFT, LRP) walk its layers over the
+// values of that forward (Model::activity). The model keeps per-call state (activations, max-pool argmax,
+// hooks), so one Net must be used by one thread at a time; clone the model to attribute while it trains
+// (Model::clone). An input crop (DiFull's heads) takes the model's input out of a larger one, and the
+// gradients and relevances that reach the model's input are pasted back into it (zero outside).
+struct InputCrop {
+  bool on = false;
+  Shape full;  // per-sample (C, H, W) of the net's input
+  int y0 = 0, x0 = 0;
+};
 struct Net {
-  Shape input;                                // per-sample input shape
-  std::vector<Layer*> layers;                 // in order
-  std::vector<Shape> shapes;                  // shapes[0] = input, shapes[i+1] = layers[i]'s output
-  std::vector<std::shared_ptr<Layer>> owned;  // layers this Net owns (prefixes)
-  int model_offset = 0;                       // index in `layers` of the model's first layer
+  Model* model = nullptr;
+  Shape input;                // per-sample input shape of the net (the model's, or the crop's full shape)
+  std::vector<Layer*> layers;  // the model's layers, in order (a view for the rule-based passes)
+  std::vector<Shape> shapes;   // shapes[0] = the model's input, shapes[i+1] = layers[i]'s output
+  InputCrop crop;
   Exec exec;
   size_t out_size() const { return shape_size(shapes.back()); }
   size_t in_size() const { return shape_size(input); }

@@ -422,7 +422,7 @@ std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& cfg,
     agree.push_back(row);
   }
   json layers = json::array();
-  for (int i : param_layers) layers.push_back(net.layers[i]->type() + " " + std::to_string(i - net.model_offset));
+  for (int i : param_layers) layers.push_back(net.layers[i]->type() + " " + std::to_string(i));
   json rep{{"samples", n},           {"hasMask", has_mask}, {"difull", cfg.difull && image && classification},
            {"sanityLayers", layers}, {"methods", methods},  {"agreement", agree}};
   return rep.dump();
