@@ -34,6 +34,7 @@ struct Host {
   lab::web::GlTextures textures;
   std::unique_ptr<lab::ui::App> app;
   lab::ui::AppInfo info;
+  lab::ui::UiProbe probe;       // what is on screen, for tests (ui_probe.h)
   float font_raster_scale = 0;  // dpr × ui scale the font atlas was built for
   double frame_ms = 16.7;       // smoothed
 };
@@ -105,7 +106,7 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   lab::web::platform_end_frame();
-  lab::ui::ui_probe_frame_done();
+  lab::ui::ui_probe_frame_done(h.probe);
   deliver_requests();
 }
 
@@ -116,7 +117,7 @@ val ui_items() {
   val out = val::array();
   if (!g_host) return out;
   int i = 0;
-  for (const auto& it : lab::ui::ui_probe_items()) {
+  for (const auto& it : g_host->probe.last) {
     val o = val::object();
     o.set("window", it.window);
     o.set("label", it.label);
@@ -183,7 +184,6 @@ int main() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout is the app's, not a file's
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  lab::ui::ui_probe_enable(ImGui::GetCurrentContext());
 
   const std::string err = lab::web::platform_init("#canvas");
   if (!err.empty()) {
@@ -196,6 +196,7 @@ int main() {
   }
 
   g_host = new Host();
+  lab::ui::ui_probe_enable(ImGui::GetCurrentContext(), g_host->probe);
   g_host->lab = std::make_unique<lab::Lab>(std::min(kMaxThreads, lab::ThreadPool::hardware_threads()));
 #if defined(LAB_SINGLE_THREADED)
   g_host->info.mode = "st";

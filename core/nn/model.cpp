@@ -79,8 +79,7 @@ int Model::layer_index(const std::string& id) const {
 
 std::vector<ProbeInfo> Model::probes() const {
   std::vector<ProbeInfo> p;
-  for (size_t i = 0; i < layers_.size(); ++i)
-    p.push_back({probe_name(i), (int)i, shapes_[i + 1], shape_size(shapes_[i + 1])});
+  for (size_t i = 0; i < layers_.size(); ++i) p.push_back({probe_name(i), (int)i, shapes_[i + 1], shape_size(shapes_[i + 1])});
   return p;
 }
 

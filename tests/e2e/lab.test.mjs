@@ -72,6 +72,41 @@ test('a spiral classifier built by clicking reaches 95 %, and its link replays t
   await context.close();
 });
 
+test('the schema-driven editors: a data slider applies on release, a layer field on Enter, its tooltip shows the range', async () => {
+  const link = '#v=1&seed=3&data=spiral&layers=dense:8:tanh,batchnorm:momentum=0.2,dense:2';
+  const { page, context, problems } = await openPage(browser, srv.url + link, { viewport: VIEW });
+  await waitForLab(page, 3);
+  await until(page, (c) => c.spec.model.layers[1].type === 'batchnorm' && idle(c), 'the linked network');
+  const box = await page.locator('#canvas').boundingBox();
+  // Drag the Samples slider (data.n) to the right: nothing changes while it moves, the new count on release.
+  const s = await item(page, 'Samples', 'Data');
+  await page.mouse.move(box.x + s.x + 20, box.y + s.y + s.h / 2);
+  await nextFrames(page, 2);
+  await page.mouse.down();
+  await nextFrames(page, 2);
+  await page.mouse.move(box.x + s.x + 60, box.y + s.y + s.h / 2, { steps: 4 });
+  await nextFrames(page, 2);
+  assert.equal((await ctl(page)).spec.data.n ?? 500, 500, 'no change while dragging');
+  await page.mouse.up();
+  const moved = await until(page, (c) => (c.spec.data.n ?? 500) !== 500 && idle(c), 'the new sample count');
+  assert.ok(moved.spec.data.n > 500 && moved.spec.data.n <= 100000, `n = ${moved.spec.data.n}`);
+  // The batch-norm row's momentum from its registry schema: typed, applied on Enter.
+  await click(page, 'momentum', 'Network');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('0.35');
+  await page.keyboard.press('Enter');
+  const edited = await until(page, (c) => c.spec.model.layers[1].momentum === 0.35 && idle(c), 'momentum 0.35');
+  assert.equal(edited.spec.model.layers[1].type, 'batchnorm');
+  // Out of range is clamped to the schema's range (0 to 1), not sent as an error.
+  await click(page, 'momentum', 'Network');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('7');
+  await page.keyboard.press('Enter');
+  await until(page, (c) => c.spec.model.layers[1].momentum === 1 && idle(c), 'momentum clamped to 1');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('an MNIST CNN trains from the UI: the confusion matrix fills in and the frame time stays low', async () => {
   const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
   await waitForLab(page, 3);

@@ -379,7 +379,7 @@ void App::panel_views() {
   }
   attributions_.frame(c, ImGui::GetTime() * 1000.0);
   if (!v.plane) {
-    view_images(c, textures_, &attributions_);
+    view_images(c, textures_, image_view_, &attributions_);
     return;
   }
   if (!ImGui::BeginTabBar("plane_views")) return;

@@ -50,9 +50,10 @@ class App {
   void poll_jobs();
 
   Lab& lab_;
-  Textures& textures_;
+  TextureCache textures_;  // over the platform's textures; every panel and view draws through it
   Controller controller_;
   std::shared_ptr<NetworkPanelMemory> network_memory_ = make_network_panel_memory();
+  ImageViewMemory image_view_;     // the image views' page size and clicked confusion cell
   std::string link_buf_;           // the share window's read-only text field
   AttributionViews attributions_;  // the Attributions and Arena views (their methods, results, jobs)
   AppInfo info_;

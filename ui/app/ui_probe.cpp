@@ -1,30 +1,20 @@
 #include "app/ui_probe.h"
 
-#include <unordered_map>
-
 #include "imgui.h"
 #include "imgui_internal.h"
 
 namespace lab::ui {
 namespace {
-// The hooks below are free functions called from inside ImGui with no user pointer, so the items being
-// collected for the current frame live here. One ImGui context per process (the app's).
-struct ProbeState {
-  std::vector<ProbeItem> cur, last;
-  std::unordered_map<ImGuiID, size_t> index;
-  // Labels reported before their item is added (tab items in ImGui 1.90 report first), applied in ItemAdd.
-  std::unordered_map<ImGuiID, std::pair<std::string, int>> early;
-};
-ProbeState& probe() {
-  static ProbeState s;
-  return s;
-}
+// The probe of a context (set by ui_probe_enable), or nullptr.
+UiProbe* probe_of(ImGuiContext* ctx) { return ctx ? static_cast<UiProbe*>(ctx->TestEngine) : nullptr; }
 }  // namespace
 
-void ui_probe_enable(ImGuiContext* ctx) { ctx->TestEngineHookItems = true; }
+void ui_probe_enable(ImGuiContext* ctx, UiProbe& probe) {
+  ctx->TestEngine = &probe;
+  ctx->TestEngineHookItems = true;
+}
 
-void ui_probe_frame_done() {
-  ProbeState& p = probe();
+void ui_probe_frame_done(UiProbe& p) {
   p.last.swap(p.cur);
   p.cur.clear();
   p.index.clear();
@@ -40,13 +30,13 @@ bool begin_combo_probed(const char* label, const char* preview, int flags) {
 
 void ui_probe_label(unsigned id, const char* label) { ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), id, label, 0); }
 
-const std::vector<ProbeItem>& ui_probe_items() { return probe().last; }
-
 }  // namespace lab::ui
 
 // Dear ImGui test-engine hooks (signatures of imgui_internal.h, 1.89.4+).
 void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb, const ImGuiLastItemData*) {
-  auto& p = lab::ui::probe();
+  lab::ui::UiProbe* q = lab::ui::probe_of(ctx);
+  if (!q) return;
+  auto& p = *q;
   auto it = p.index.find(id);
   lab::ui::ProbeItem item{id, ctx->CurrentWindow ? ctx->CurrentWindow->Name : "", "", bb.Min.x, bb.Min.y, bb.GetWidth(), bb.GetHeight(), 0};
   if (it != p.index.end()) {  // same id submitted twice in a frame: keep the latest rectangle
@@ -61,8 +51,10 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb
   p.cur.push_back(std::move(item));
 }
 
-void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
-  auto& p = lab::ui::probe();
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
+  lab::ui::UiProbe* q = lab::ui::probe_of(ctx);
+  if (!q) return;
+  auto& p = *q;
   auto it = p.index.find(id);
   if (!label) return;
   std::string l = label;

@@ -51,37 +51,13 @@ uint64_t report_hash(const NeuronReport& r) {
   return h;
 }
 
-// The inspector's own textures (the incoming-weight maps), uploaded once per report.
-struct InspectorTextures {
-  struct Entry {
-    long long version = -1;
-    ImTextureID id = 0;
-  };
-  std::vector<std::pair<std::string, Entry>> entries;  // a handful: linear search is fine
-  std::vector<uint32_t> rgba;
-  Entry& at(const std::string& key) {
-    for (auto& e : entries)
-      if (e.first == key) return e.second;
-    entries.push_back({key, Entry{}});
-    return entries.back().second;
-  }
-};
-
-InspectorTextures& inspector_textures() {
-  static InspectorTextures t;  // one App per page
-  return t;
-}
-
-// n signed values as a w×h texture on a shared scale, cached by key + version.
-ImTextureID signed_texture(Textures& tex, const std::string& key, long long version, const float* v, int w, int h, float scale) {
-  InspectorTextures& t = inspector_textures();
-  InspectorTextures::Entry& e = t.at(key);
-  if (e.id && e.version == version) return e.id;
-  signed_to_rgba(v, w * h, scale, t.rgba);
-  if ((int)t.rgba.size() < w * h || w <= 0 || h <= 0) return e.id;
-  e.id = tex.update(key, t.rgba.data(), w, h, /*smooth=*/false);
-  e.version = version;
-  return e.id;
+// n signed values as a w×h texture on a shared scale, cached by key + version (the report's).
+ImTextureID signed_texture(TextureCache& tex, const std::string& key, long long version, const float* v, int w, int h, float scale) {
+  return tex.cached(key, version, [&](std::vector<uint32_t>& rgba, int& tw, int& th) {
+    signed_to_rgba(v, w * h, scale, rgba);
+    tw = w;
+    th = h;
+  });
 }
 
 // Signed values as horizontal bars around a zero line, one row per entry of `order` (indices into w):
@@ -156,7 +132,7 @@ std::vector<std::string> source_names(const Snapshot& v, int src, size_t n) {
 
 // [SECTION] sections ------------------------------------------------------------------------------
 
-void section_activation(Controller& c, Textures& tex, const NeuronReport& r) {
+void section_activation(Controller& c, TextureCache& tex, const NeuronReport& r) {
   const Snapshot& v = c.view();
   float mn = INFINITY, mx = -INFINITY;
   double sum = 0;
@@ -182,7 +158,7 @@ void section_activation(Controller& c, Textures& tex, const NeuronReport& r) {
   }
 }
 
-void section_top(Controller& c, Textures& tex, const NeuronReport& r, long long version) {
+void section_top(Controller& c, TextureCache& tex, const NeuronReport& r, long long version) {
   const Snapshot& v = c.view();
   const size_t in = shape_count(v.input_shape);
   const int n = in ? (int)std::min({r.top.size(), r.top_value.size(), r.top_x.size() / in}) : 0;
@@ -235,7 +211,7 @@ void section_top(Controller& c, Textures& tex, const NeuronReport& r, long long 
 
 // Incoming weights as pictures: a conv kernel (C maps of KH×KW) or a dense unit over a (C, H, W) input
 // (C maps of H×W); every map on the same scale. Returns false when the weights have neither shape.
-bool incoming_maps(Textures& tex, const NeuronReport& r, int C, int H, int W, float cell, long long version, const char* what) {
+bool incoming_maps(TextureCache& tex, const NeuronReport& r, int C, int H, int W, float cell, long long version, const char* what) {
   if (C <= 0 || H <= 0 || W <= 0 || r.incoming.size() != (size_t)C * H * W) return false;
   float scale = 0;
   for (float w : r.incoming) scale = std::max(scale, std::fabs(w));
@@ -261,7 +237,7 @@ bool incoming_maps(Textures& tex, const NeuronReport& r, int C, int H, int W, fl
   return true;
 }
 
-void section_incoming(Textures& tex, const Snapshot& v, const NeuronReport& r, long long version) {
+void section_incoming(TextureCache& tex, const Snapshot& v, const NeuronReport& r, long long version) {
   int src = std::min(r.layer, (int)v.layers.size() - 1);
   while (src >= 0 && v.layers[src].weight.empty()) --src;
   if (src < 0 || r.incoming.empty()) {
@@ -316,7 +292,7 @@ void section_outgoing(const Snapshot& v, const NeuronReport& r) {
 
 // [SECTION] the window ----------------------------------------------------------------------------
 
-void window_neuron(Controller& c, Textures& tex) {
+void window_neuron(Controller& c, TextureCache& tex) {
   if (!c.neuron_open) return;
   const float fs = ImGui::GetFontSize();
   const ImVec2 disp = ImGui::GetIO().DisplaySize;

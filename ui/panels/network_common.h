@@ -249,7 +249,7 @@ inline const Scales& scales(Scales& s, const Snapshot& v) {
 // One frame's drawing context: what it draws from, and the panel's memory (owned by the App).
 struct Ctx {
   Controller& c;
-  Textures& tex;
+  TextureCache& tex;
   const Snapshot& v;
   const json& layers;
   const LayerMap& map;
@@ -263,7 +263,7 @@ struct Ctx {
 };
 
 // panel_network.cpp: a 2-D input feature over the plane (the input nodes' faces), cached until the plane changes.
-ImTextureID feature_texture(Textures& tex, FeatureCache& cache, const Snapshot& v, const std::string& name);
+ImTextureID feature_texture(TextureCache& tex, FeatureCache& cache, const Snapshot& v, const std::string& name);
 // Drawn by network_graph.cpp, called by panel_network.cpp.
 void graph(Ctx& x, int g0);  // the dense part (spec layers g0 …) as columns of nodes and weighted edges
 void edge_popup(Controller& c, PanelState& st);

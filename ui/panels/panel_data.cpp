@@ -6,8 +6,10 @@
 #include <string>
 
 #include "app/ui_probe.h"
+#include "data/dataset.h"
 #include "imgui.h"
 #include "panels/panels.h"
+#include "widgets/param_editor.h"
 #include "widgets/plots.h"
 
 namespace lab::ui {
@@ -20,7 +22,7 @@ const char* kind_title(const std::string& k) {
 }
 }  // namespace
 
-void panel_data(Controller& c, Textures& tex) {
+void panel_data(Controller& c, TextureCache& tex) {
   const json spec = c.spec();  // a copy: an edit below replaces the controller's
   if (!spec.is_object()) {
     ImGui::TextDisabled("Loading…");
@@ -79,31 +81,20 @@ void panel_data(Controller& c, Textures& tex) {
 
   // [SECTION] parameters and seed -------------------------------------------------------------------
   ImGui::BeginDisabled(locked);
-  if (info) {
-    for (const auto& p : (*info)["params"]) {
-      const std::string name = p["name"];
-      if (name == "seed") continue;
-      if (name == "noise" && cl.hidden("noise")) continue;
-      if (name == "test_ratio" && cl.hidden("ratio")) continue;
-      const double lo = p["min"], hi = p["max"], def = p["default"];
-      const bool integer = p.value("kind", std::string()) == "integer";
-      double cur = spec["data"].value(name, def);
-      ImGui::SetNextItemWidth(fs * 9);
-      const std::string label = name == "n" ? "Samples" : name == "noise" ? "Noise" : name == "test_ratio" ? "Test ratio" : name;
-      if (integer) {
-        int iv = (int)cur;
-        const int ihi = (int)std::min(hi, name == "n" ? 20000.0 : hi);
-        if (ImGui::SliderInt(label.c_str(), &iv, (int)lo, ihi, "%d", ImGuiSliderFlags_AlwaysClamp)) { /* applied on release */
-        }
-        if (ImGui::IsItemDeactivatedAfterEdit()) c.set_data_param(name, iv);
-      } else {
-        float fv = (float)cur;
-        if (ImGui::SliderFloat(label.c_str(), &fv, (float)lo, (float)hi, "%.2f", ImGuiSliderFlags_AlwaysClamp)) { /* applied on release */
-        }
-        if (ImGui::IsItemDeactivatedAfterEdit()) c.set_data_param(name, fv);
-      }
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", p.value("help", std::string()).c_str());
-    }
+  if (const DatasetInfo* d = dataset_registry().find(current)) {  // its parameters, from the registry's schema
+    std::vector<std::string> skip = {"seed"};                     // drawn below with the experiment's seed
+    if (cl.hidden("noise")) skip.push_back("noise");
+    if (cl.hidden("ratio")) skip.push_back("test_ratio");
+    const json before = spec["data"];
+    json edited = before;
+    if (param_editor(edited, d->params,
+                     {.width = fs * 9,
+                      .skip = skip,
+                      .sliders = true,
+                      .labels = {{"n", "Samples"}, {"noise", "Noise"}, {"test_ratio", "Test ratio"}}}))
+      for (const json patch = changed_fields(before, edited); const auto& [key, value] : patch.items())
+        if (value.is_number() || value.is_boolean())
+          c.set_data_param(key, value.is_boolean() ? (double)value.get<bool>() : value.get<double>());
   }
   if (!cl.hidden("seed")) {
     int seed = (int)spec["data"].value("seed", (uint64_t)1);

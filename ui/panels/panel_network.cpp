@@ -17,14 +17,16 @@
 // Units are numbered from 0 everywhere in this panel, matching w[layer][to][from] and the JS API; layer
 // numbers in labels ("Layer 1", "Remove layer 1") count spec layers from 1, as people do.
 
+#include "nn/layer.h"
 #include "panels/network_common.h"
+#include "widgets/param_editor.h"
 
 namespace lab::ui {
 
 namespace netpanel {
 
 // [SECTION] input features ----------------------------------------------------------------------------
-ImTextureID feature_texture(Textures& tex, FeatureCache& cache, const Snapshot& v, const std::string& name) {
+ImTextureID feature_texture(TextureCache& tex, FeatureCache& cache, const Snapshot& v, const std::string& name) {
   bool known = false;
   for (const auto& f : kFeatures) known |= name == f.name;
   if (!known || v.grid <= 0) return 0;
@@ -179,49 +181,27 @@ void generic_row(Ctx& x, int i, bool output) {
   const std::string type = str_field(layer, "type");
   row_title(x, i, output, type);
   row_buttons(x, i, output, x.image);
-  const json* schema = layer_schema(x.c, type);
   bool first = true;
   ImGui::BeginDisabled(x.locked);
-  if (schema)
-    for (const auto& p : array_field(*schema, "params")) {
-      const std::string kind = str_field(p, "kind");
-      if (kind != "number" && kind != "integer" && kind != "boolean") continue;  // activation, init: their own combos
-      const std::string name = str_field(p, "name");
-      const double lo = num_field(p, "min", 0), hi = num_field(p, "max", 1e9), def = num_field(p, "default", 0);
-      double cur = num_field(layer, name.c_str(), def);
-      // A pool's stride defaults to its window size (pool2d), not to the schema's fixed default.
-      if (name == "stride" && !field(layer, "stride") && field(layer, "size")) cur = num_field(layer, "size", def);
-      const bool units_like = name == "units" || name == "filters";
-      const bool integral =
-          kind == "integer" || (lo == std::floor(lo) && hi == std::floor(hi) && def == std::floor(def) && cur == std::floor(cur));
-      if (!first) same_line_if_fits(x.fs * 6.0f + ImGui::CalcTextSize(name.c_str()).x);
-      first = false;
-      ImGui::BeginDisabled(output && units_like);
-      if (kind == "boolean") {
-        bool b = field(layer, name.c_str()) ? cur != 0 : p.value("default", false);
-        if (ImGui::Checkbox(name.c_str(), &b)) x.c.set_layer_field(i, name, b ? 1 : 0);
-      } else if (integral) {
-        int val = (int)cur;
-        ImGui::SetNextItemWidth(x.fs * 5.5f);
-        if (ImGui::InputInt(name.c_str(), &val, 1, 0, ImGuiInputTextFlags_EnterReturnsTrue)) {
-          val = (int)std::clamp<double>(val, lo, hi);
-          if (units_like)
-            request_units(x.c, x.st, i, (int)cur, val);
-          else if (val != (int)cur)
-            x.c.set_layer_field(i, name, val);
-        }
-      } else {
-        float val = (float)cur;
-        ImGui::SetNextItemWidth(x.fs * 5.5f);
-        if (ImGui::InputFloat(name.c_str(), &val, 0.0f, 0.0f, "%g", ImGuiInputTextFlags_EnterReturnsTrue)) {
-          val = (float)std::clamp<double>(val, lo, hi);
-          if (val != (float)cur) x.c.set_layer_field(i, name, short_float(val));
-        }
+  if (const LayerInfo* info = layer_registry().find(type)) {  // its numbers and switches, from the registry's schema
+    json shown = layer;
+    // A pool's stride defaults to its window size (pool2d), not to the schema's fixed default.
+    if (!shown.contains("stride") && shown.contains("size")) shown["stride"] = shown["size"];
+    json edited = shown;
+    ParamEditorOptions o{.width = x.fs * 5.5f, .skip = {"activation", "init"}, .enter_to_apply = true, .same_line = true, .steppers = true};
+    if (output) o.disabled = {"units", "filters"};  // fixed by the data
+    if (param_editor(edited, info->params, o))
+      for (const json patch = changed_fields(shown, edited); const auto& [key, value] : patch.items()) {
+        if (key == "units" || key == "filters")
+          request_units(x.c, x.st, i, (int)num_field(shown, key.c_str(), 0), value.get<int>());
+        else
+          x.c.set_layer_field(i, key,
+                              value.is_boolean()        ? json(value.get<bool>() ? 1 : 0)
+                              : value.is_number_float() ? json(short_float(value.get<float>()))
+                                                        : value);
       }
-      ImGui::EndDisabled();
-      const std::string help = str_field(p, "help");
-      if (!help.empty()) ImGui::SetItemTooltip("%s (%g to %g)", help.c_str(), lo, hi);
-    }
+    for (const ParamSpec& p : info->params) first &= p.name == "activation" || p.name == "init";
+  }
   ImGui::EndDisabled();
   if (x.show_activation && takes_activation(x.c, type)) {
     if (first) ImGui::NewLine();  // activation_combo starts with a SameLine
@@ -413,7 +393,7 @@ struct NetworkPanelMemory {
 };
 std::shared_ptr<NetworkPanelMemory> make_network_panel_memory() { return std::make_shared<NetworkPanelMemory>(); }
 
-void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem) {
+void panel_network(Controller& c, TextureCache& tex, NetworkPanelMemory& mem) {
   const json& spec = c.spec();
   if (!spec.is_object()) {
     ImGui::TextDisabled("Loading…");

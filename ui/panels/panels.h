@@ -18,23 +18,28 @@ namespace lab::ui {
 
 class AttributionViews;
 
-void panel_data(Controller& c, Textures& tex);  // panel_data.cpp: dataset, its parameters, seed, preview, CSV
+void panel_data(Controller& c, TextureCache& tex);  // panel_data.cpp: dataset, its parameters, seed, preview, CSV
 // What the network panel keeps between frames (popup targets, scales, texture and layout caches). The App
 // owns one (make_network_panel_memory) and hands it in every frame: the UI keeps no function-local state.
 struct NetworkPanelMemory;
 std::shared_ptr<NetworkPanelMemory> make_network_panel_memory();
-void panel_network(Controller& c, Textures& tex, NetworkPanelMemory& mem);  // panel_network.cpp: graph and layer editor
+void panel_network(Controller& c, TextureCache& tex, NetworkPanelMemory& mem);  // panel_network.cpp: graph and layer editor
 void panel_training(Controller& c);             // panel_training.cpp: play/pause/step/reset, hyper-parameters, curves
-void view_plane(Controller& c, Textures& tex);  // views_plane.cpp: decision surface / fitted surface with the points
+void view_plane(Controller& c, TextureCache& tex);  // views_plane.cpp: decision surface / fitted surface with the points
+// What the image views keep between frames; the App owns one.
+struct ImageViewMemory {
+  int page_size = 0;                   // the largest page the controller has shown
+  int cell_true = -1, cell_pred = -1;  // the clicked confusion cell
+};
 // views_image.cpp: predictions, confusion, most confused, activations, filters; with `attr`, also the
 // Attributions and Arena tabs (attributions.h).
-void view_images(Controller& c, Textures& tex, AttributionViews* attr = nullptr);
-void window_neuron(Controller& c, Textures& tex);  // inspector.cpp: the neuron inspector (when c.neuron_open)
+void view_images(Controller& c, TextureCache& tex, ImageViewMemory& mem, AttributionViews* attr = nullptr);
+void window_neuron(Controller& c, TextureCache& tex);  // inspector.cpp: the neuron inspector (when c.neuron_open)
 
 // The 2-D plane as a texture (views_plane.cpp): layer < 0 → the network's output (decision surface: class
 // colours blended by probability, or the regression value); else model layer `layer`'s unit `unit`
 // (diverging colours, scaled by the unit's max |value|). Cached per snapshot version; grid×grid pixels.
-ImTextureID plane_texture(Controller& c, Textures& tex, int layer, int unit);
+ImTextureID plane_texture(Controller& c, TextureCache& tex, int layer, int unit);
 
 // The snapshot's 2-D points (train, then test) for plots.h plane_plot: class colours, or the regression
 // target squashed by tanh for the diverging colours.
@@ -45,7 +50,7 @@ std::vector<PlotPoint> plane_points(const Snapshot& v);
 // (G ≤ 0: 0).
 int plane_cell(float x, float y, float x0, float x1, float y0, float y1, int G);
 
-// One sample of an image dataset (C, H, W) as a texture, cached by key + snapshot version.
-ImTextureID sample_texture(Textures& tex, const std::string& key, long long version, const float* chw, int C, int H, int W);
+// One sample of an image dataset (C, H, W) as a texture, cached by key + snapshot version (budgeted).
+ImTextureID sample_texture(TextureCache& tex, const std::string& key, long long version, const float* chw, int C, int H, int W);
 
 }  // namespace lab::ui

@@ -368,7 +368,7 @@ void ArenaTab::agreement() {
 
 // [SECTION] the tab -----------------------------------------------------------------------------------------
 
-void ArenaTab::draw(Controller& c, Textures& tex) {
+void ArenaTab::draw(Controller& c, TextureCache& tex) {
   visible_frame_ = ImGui::GetFrameCount();
   const float fs = ImGui::GetFontSize();
   const bool running = job_ != nullptr;

@@ -144,7 +144,7 @@ void result_caption(const Snapshot& v, const AttrResult& r, size_t row, float wr
 
 AttributionTab::AttributionTab() { methods_.items = {{"saliency", json::object()}, {"integrated_gradients", json::object()}}; }
 
-ImTextureID AttributionTab::texture(Textures& tex, const std::string& key, long long serial,
+ImTextureID AttributionTab::texture(TextureCache& tex, const std::string& key, long long serial,
                                     const std::function<void(std::vector<uint32_t>&, int&, int&)>& fill, bool smooth) {
   Tex& t = textures_[key];
   if (t.id && t.serial == serial) return t.id;
@@ -369,7 +369,7 @@ void AttributionTab::toolbar(Controller& c) {
 
 // [SECTION] images -------------------------------------------------------------------------------------
 
-void AttributionTab::draw_image_maps(Controller& c, Textures& tex) {
+void AttributionTab::draw_image_maps(Controller& c, TextureCache& tex) {
   const Snapshot& v = c.view();
   const int C = run_shape_[0], H = run_shape_[1], W = run_shape_[2];
   const size_t in = (size_t)C * H * W;
@@ -470,7 +470,7 @@ void AttributionTab::draw_table_maps(Controller& c) {
 
 // [SECTION] the 2-D plane --------------------------------------------------------------------------------
 
-void AttributionTab::draw_plane(Controller& c, Textures& tex) {
+void AttributionTab::draw_plane(Controller& c, TextureCache& tex) {
   const Snapshot& v = c.view();
   const float fs = ImGui::GetFontSize();
   const float side = std::min(fs * 10.0f, std::max(fs * 6.0f, ImGui::GetContentRegionAvail().x * 0.35f));
@@ -515,7 +515,7 @@ void AttributionTab::draw_plane(Controller& c, Textures& tex) {
   ImGui::EndGroup();
 }
 
-void AttributionTab::draw_plane_maps(Controller& c, Textures& tex) {
+void AttributionTab::draw_plane_maps(Controller& c, TextureCache& tex) {
   const Snapshot& v = c.view();
   const int G = kPlaneAttrGrid;
   const float fs = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.x;
@@ -570,7 +570,7 @@ void AttributionTab::draw_plane_maps(Controller& c, Textures& tex) {
 
 // [SECTION] the tab -------------------------------------------------------------------------------------
 
-void AttributionTab::draw(Controller& c, Textures& tex) {
+void AttributionTab::draw(Controller& c, TextureCache& tex) {
   visible_frame_ = ImGui::GetFrameCount();
   const Snapshot& v = c.view();
   if (v.layers.empty() || v.input_shape.empty()) {

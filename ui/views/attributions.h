@@ -104,7 +104,7 @@ class AttributionTab {
  public:
   AttributionTab();
   void frame(Controller& c, double now_ms);
-  void draw(Controller& c, Textures& tex);
+  void draw(Controller& c, TextureCache& tex);
   json state() const;
 
  private:
@@ -119,12 +119,12 @@ class AttributionTab {
   double progress() const;
   void cancel();
   void toolbar(Controller& c);
-  void draw_image_maps(Controller& c, Textures& tex);
+  void draw_image_maps(Controller& c, TextureCache& tex);
   void draw_table_maps(Controller& c);
-  void draw_plane(Controller& c, Textures& tex);
-  void draw_plane_maps(Controller& c, Textures& tex);
+  void draw_plane(Controller& c, TextureCache& tex);
+  void draw_plane_maps(Controller& c, TextureCache& tex);
   // Texture `key`, re-made by fill(rgba, w, h) when `serial` differs from the cached one.
-  ImTextureID texture(Textures& tex, const std::string& key, long long serial,
+  ImTextureID texture(TextureCache& tex, const std::string& key, long long serial,
                       const std::function<void(std::vector<uint32_t>&, int&, int&)>& fill, bool smooth);
 
   MethodList methods_;
@@ -162,7 +162,7 @@ class ArenaTab {
  public:
   ArenaTab();
   void frame(Controller& c, double now_ms);
-  void draw(Controller& c, Textures& tex);
+  void draw(Controller& c, TextureCache& tex);
   json state() const;
 
  private:
@@ -195,8 +195,8 @@ class AttributionViews {
     maps_.frame(c, now_ms);
     arena_.frame(c, now_ms);
   }
-  void tab_attributions(Controller& c, Textures& tex) { maps_.draw(c, tex); }
-  void tab_arena(Controller& c, Textures& tex) { arena_.draw(c, tex); }
+  void tab_attributions(Controller& c, TextureCache& tex) { maps_.draw(c, tex); }
+  void tab_arena(Controller& c, TextureCache& tex) { arena_.draw(c, tex); }
   json state() const { return {{"maps", maps_.state()}, {"arena", arena_.state()}}; }
 
  private:

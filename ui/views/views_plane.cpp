@@ -1,7 +1,6 @@
 // views_plane.cpp — the 2-D plane: [SECTION] surface textures · [SECTION] the decision / fitted surface view
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <string>
 
 #include "imgui.h"
@@ -13,15 +12,6 @@ namespace lab::ui {
 // [SECTION] surface textures ----------------------------------------------------------------------
 
 namespace {
-struct Cached {
-  long long version = -1;
-  ImTextureID id = 0;
-};
-std::map<std::string, Cached>& cache() {
-  static std::map<std::string, Cached> c;  // the page's one App; keyed by texture name
-  return c;
-}
-
 ImU32 blend(ImU32 a, ImU32 b, float t) {
   auto ch = [&](int s) {
     const float x = ((a >> s) & 0xFF) * (1 - t) + ((b >> s) & 0xFF) * t;
@@ -38,55 +28,56 @@ int plane_cell(float x, float y, float x0, float x1, float y0, float y1, int G) 
   return row * G + col;
 }
 
-ImTextureID plane_texture(Controller& c, Textures& tex, int layer, int unit) {
+ImTextureID plane_texture(Controller& c, TextureCache& tex, int layer, int unit) {
   const Snapshot& v = c.view();
   if (!v.plane || v.grid <= 0) return 0;
   const std::string key = "plane/" + std::to_string(layer) + "/" + std::to_string(unit) + (c.discretize ? "/d" : "");
-  Cached& e = cache()[key];
-  if (e.version == v.version && e.id) return e.id;
   const int G = v.grid, N = G * G;
-  std::vector<uint32_t> rgba(N);
-  const bool dark = ImGui::GetStyle().Colors[ImGuiCol_WindowBg].x < 0.5f;
-  const ImU32 bg = dark ? IM_COL32(40, 44, 52, 255) : IM_COL32(250, 250, 250, 255);
-  if (layer < 0) {
-    const int K = v.output_dim;
-    if ((int)v.grid_out.size() < N * K || K < 1) return 0;
-    for (int i = 0; i < N; ++i) {
-      const float* o = v.grid_out.data() + (size_t)i * K;
-      if (v.task == "regression") {
-        float val = std::tanh(o[0]);
-        if (c.discretize) val = val >= 0 ? 1.0f : -1.0f;
-        rgba[i] = diverging_color(val);
-      } else if (K == 1) {  // one logit: p(class 1)
-        float p = 1.0f / (1.0f + std::exp(-o[0]));
-        if (c.discretize) p = p >= 0.5f ? 1.0f : 0.0f;
-        rgba[i] = blend(bg, class_color(p >= 0.5f ? 1 : 0), std::fabs(p - 0.5f) * 1.6f);
-      } else {  // class colours blended by the winning probability
-        const int best = (int)(std::max_element(o, o + K) - o);
-        double s = 0;
-        for (int k = 0; k < K; ++k) s += std::exp(o[k] - o[best]);
-        float p = (float)(1.0 / s);  // winner's softmax probability, in [1/K, 1]
-        float t = K > 1 ? (p - 1.0f / K) / (1.0f - 1.0f / K) : 1.0f;
-        if (c.discretize) t = 1.0f;
-        rgba[i] = blend(bg, class_color(best), 0.25f + 0.6f * t);
-      }
-    }
-  } else {
-    if (layer >= (int)v.grid_act.size() || v.grid_act[layer].empty()) return 0;
-    const std::vector<float>& a = v.grid_act[layer];
-    const int units = (int)(a.size() / N);
-    if (unit < 0 || unit >= units) return 0;
-    float mx = 1e-6f;
-    for (int i = 0; i < N; ++i) mx = std::max(mx, std::fabs(a[(size_t)i * units + unit]));
-    for (int i = 0; i < N; ++i) {
-      float val = a[(size_t)i * units + unit] / mx;
-      if (c.discretize) val = val >= 0 ? 1.0f : -1.0f;
-      rgba[i] = diverging_color(val);
-    }
-  }
-  e.id = tex.update(key, rgba.data(), G, G, true);
-  e.version = v.version;
-  return e.id;
+  return tex.cached(
+      key, v.version,
+      [&](std::vector<uint32_t>& rgba, int& w, int& h) {
+        rgba.resize(N);
+        const bool dark = ImGui::GetStyle().Colors[ImGuiCol_WindowBg].x < 0.5f;
+        const ImU32 bg = dark ? IM_COL32(40, 44, 52, 255) : IM_COL32(250, 250, 250, 255);
+        if (layer < 0) {
+          const int K = v.output_dim;
+          if ((int)v.grid_out.size() < N * K || K < 1) return;
+          for (int i = 0; i < N; ++i) {
+            const float* o = v.grid_out.data() + (size_t)i * K;
+            if (v.task == "regression") {
+              float val = std::tanh(o[0]);
+              if (c.discretize) val = val >= 0 ? 1.0f : -1.0f;
+              rgba[i] = diverging_color(val);
+            } else if (K == 1) {  // one logit: p(class 1)
+              float p = 1.0f / (1.0f + std::exp(-o[0]));
+              if (c.discretize) p = p >= 0.5f ? 1.0f : 0.0f;
+              rgba[i] = blend(bg, class_color(p >= 0.5f ? 1 : 0), std::fabs(p - 0.5f) * 1.6f);
+            } else {  // class colours blended by the winning probability
+              const int best = (int)(std::max_element(o, o + K) - o);
+              double s = 0;
+              for (int k = 0; k < K; ++k) s += std::exp(o[k] - o[best]);
+              float p = (float)(1.0 / s);  // winner's softmax probability, in [1/K, 1]
+              float t = K > 1 ? (p - 1.0f / K) / (1.0f - 1.0f / K) : 1.0f;
+              if (c.discretize) t = 1.0f;
+              rgba[i] = blend(bg, class_color(best), 0.25f + 0.6f * t);
+            }
+          }
+        } else {
+          if (layer >= (int)v.grid_act.size() || v.grid_act[layer].empty()) return;
+          const std::vector<float>& a = v.grid_act[layer];
+          const int units = (int)(a.size() / N);
+          if (unit < 0 || unit >= units) return;
+          float mx = 1e-6f;
+          for (int i = 0; i < N; ++i) mx = std::max(mx, std::fabs(a[(size_t)i * units + unit]));
+          for (int i = 0; i < N; ++i) {
+            float val = a[(size_t)i * units + unit] / mx;
+            if (c.discretize) val = val >= 0 ? 1.0f : -1.0f;
+            rgba[i] = diverging_color(val);
+          }
+        }
+        w = h = G;
+      },
+      /*smooth=*/true);
 }
 
 // [SECTION] the decision / fitted surface view --------------------------------------------------------
@@ -106,7 +97,7 @@ std::vector<PlotPoint> plane_points(const Snapshot& v) {
   return pts;
 }
 
-void view_plane(Controller& c, Textures& tex) {
+void view_plane(Controller& c, TextureCache& tex) {
   const Snapshot& v = c.view();
   if (!v.plane) {
     ImGui::TextDisabled("The plane view is for 2-D datasets.");

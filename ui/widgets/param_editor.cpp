@@ -5,6 +5,7 @@
 
 #include "app/ui_probe.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // GetActiveID: the slider being dragged
 
 namespace lab::ui {
 
@@ -38,15 +39,42 @@ void put(json& values, const ParamSpec& s, double v, bool drop_defaults) {
 }
 }  // namespace
 
+namespace {
+bool listed(const std::vector<std::string>& names, const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); }
+
+std::string label_of(const ParamSpec& s, const ParamEditorOptions& o) {
+  for (const auto& [name, label] : o.labels)
+    if (name == s.name) return label + "##" + s.name;
+  return s.name;
+}
+}  // namespace
+
 bool param_widget(json& values, const ParamSpec& s, const ParamEditorOptions& o) {
   const float w = o.width > 0 ? o.width : ImGui::GetFontSize() * 8.0f;
   const ImGuiInputTextFlags flags = o.enter_to_apply ? ImGuiInputTextFlags_EnterReturnsTrue : 0;
+  const std::string label = label_of(s, o);
+  const char* name = label.c_str();
   bool changed = false;
+  // A slider's value while it is dragged lives in ImGui's state storage under the slider's id: the frame
+  // that releases it computes no value of its own, and `values` still holds the old one until then.
+  const ImGuiID id = ImGui::GetID(name);
+  ImGuiStorage* store = ImGui::GetStateStorage();
+  const bool dragging = o.sliders && ImGui::GetActiveID() == id;
+  ImGui::BeginDisabled(listed(o.disabled, s.name));
   ImGui::SetNextItemWidth(w);
   switch (s.kind) {
     case ParamSpec::Number: {
       double v = param_number(values, s);
-      if (ImGui::InputDouble(s.name.c_str(), &v, 0.0, 0.0, "%.6g", flags) && std::isfinite(v)) {
+      if (o.sliders) {  // the value follows the mouse; the change is written once, on release
+        float f = (float)v;
+        if (dragging) f = store->GetFloat(id, f);
+        ImGui::SliderFloat(name, &f, (float)s.min, (float)s.max, "%.2f", ImGuiSliderFlags_AlwaysClamp);
+        if (ImGui::IsItemActive()) store->SetFloat(id, f);
+        if (ImGui::IsItemDeactivatedAfterEdit()) {
+          put(values, s, std::clamp((double)short_float(f), s.min, s.max), o.drop_defaults);
+          changed = true;
+        }
+      } else if (ImGui::InputDouble(name, &v, 0.0, 0.0, "%.6g", flags) && std::isfinite(v)) {
         put(values, s, std::clamp(v, s.min, s.max), o.drop_defaults);
         changed = true;
       }
@@ -54,15 +82,28 @@ bool param_widget(json& values, const ParamSpec& s, const ParamEditorOptions& o)
     }
     case ParamSpec::Integer: {
       long long v = (long long)param_number(values, s);
-      if (ImGui::InputScalar(s.name.c_str(), ImGuiDataType_S64, &v, nullptr, nullptr, "%lld", flags)) {
-        put(values, s, std::clamp((double)v, s.min, s.max), o.drop_defaults);
-        changed = true;
+      if (o.sliders) {  // wide ranges (samples: 20 to 70,000) on a logarithmic scale
+        int iv = (int)v;
+        const ImGuiSliderFlags lf = s.min > 0 && s.max / s.min > 1000 ? ImGuiSliderFlags_Logarithmic : 0;
+        if (dragging) iv = store->GetInt(id, iv);
+        ImGui::SliderInt(name, &iv, (int)s.min, (int)s.max, "%d", ImGuiSliderFlags_AlwaysClamp | lf);
+        if (ImGui::IsItemActive()) store->SetInt(id, iv);
+        if (ImGui::IsItemDeactivatedAfterEdit()) {
+          put(values, s, std::clamp((double)iv, s.min, s.max), o.drop_defaults);
+          changed = true;
+        }
+      } else {
+        const long long one = 1;
+        if (ImGui::InputScalar(name, ImGuiDataType_S64, &v, o.steppers ? &one : nullptr, nullptr, "%lld", flags)) {
+          put(values, s, std::clamp((double)v, s.min, s.max), o.drop_defaults);
+          changed = true;
+        }
       }
       break;
     }
     case ParamSpec::Boolean: {
       bool v = param_number(values, s) != 0;
-      if (ImGui::Checkbox(s.name.c_str(), &v)) {
+      if (ImGui::Checkbox(name, &v)) {
         put(values, s, v ? 1.0 : 0.0, o.drop_defaults);
         changed = true;
       }
@@ -70,7 +111,7 @@ bool param_widget(json& values, const ParamSpec& s, const ParamEditorOptions& o)
     }
     case ParamSpec::Choice: {
       const std::string cur = param_choice(values, s);
-      if (begin_combo_probed(s.name.c_str(), cur.c_str())) {
+      if (begin_combo_probed(name, cur.c_str())) {
         for (const std::string& c : s.choices) {
           if (ImGui::Selectable(c.c_str(), c == cur) && c != cur) {
             if (o.drop_defaults && c == s.def_choice)
@@ -88,11 +129,13 @@ bool param_widget(json& values, const ParamSpec& s, const ParamEditorOptions& o)
       ImGui::TextDisabled("%s: %s", s.name.c_str(), values.value(s.name, json::array()).dump().c_str());
       break;
   }
+  ImGui::EndDisabled();
   if (!s.help.empty()) {
-    if (s.kind == ParamSpec::Number || s.kind == ParamSpec::Integer)
-      ImGui::SetItemTooltip("%s (%g to %g)", s.help.c_str(), s.min, s.max);
-    else
-      ImGui::SetItemTooltip("%s", s.help.c_str());
+    const ImGuiHoveredFlags hf = ImGuiHoveredFlags_AllowWhenDisabled;
+    if ((s.kind == ParamSpec::Number || s.kind == ParamSpec::Integer) && ImGui::IsItemHovered(hf))
+      ImGui::SetTooltip("%s (%g to %g)", s.help.c_str(), s.min, s.max);
+    else if (ImGui::IsItemHovered(hf))
+      ImGui::SetTooltip("%s", s.help.c_str());
   }
   return changed;
 }
@@ -100,10 +143,10 @@ bool param_widget(json& values, const ParamSpec& s, const ParamEditorOptions& o)
 bool param_editor(json& values, const std::vector<ParamSpec>& schema, const ParamEditorOptions& o) {
   bool changed = false, first = true;
   for (const ParamSpec& s : schema) {
-    if (std::find(o.skip.begin(), o.skip.end(), s.name) != o.skip.end()) continue;
+    if (listed(o.skip, s.name)) continue;
     if (o.same_line && !first) {
-      const float need = (o.width > 0 ? o.width : ImGui::GetFontSize() * 8.0f) + ImGui::CalcTextSize(s.name.c_str()).x +
-                         ImGui::GetStyle().ItemSpacing.x * 2;
+      const float need = (o.width > 0 ? o.width : ImGui::GetFontSize() * 8.0f) +
+                         ImGui::CalcTextSize(label_of(s, o).c_str(), nullptr, true).x + ImGui::GetStyle().ItemSpacing.x * 2;
       const float right = ImGui::GetWindowContentRegionMax().x + ImGui::GetWindowPos().x;
       if (right - ImGui::GetItemRectMax().x > need) ImGui::SameLine();
     }

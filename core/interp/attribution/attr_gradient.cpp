@@ -558,9 +558,8 @@ int neuron_index(const Run& r, int L) {
   const long long j = (long long)r.p.get("neuron");
   const Shape& ls = L < 0 ? r.net.input : r.net.shapes[L + 1];
   if (j >= (long long)shape_size(ls))
-    throw std::invalid_argument(r.p.method + ": neuron " + std::to_string(j) + " does not exist (layer " +
-                                std::to_string(L) + " has " + std::to_string(shape_size(ls)) + " values, shape " +
-                                shape_str(ls) + ")");
+    throw std::invalid_argument(r.p.method + ": neuron " + std::to_string(j) + " does not exist (layer " + std::to_string(L) + " has " +
+                                std::to_string(shape_size(ls)) + " values, shape " + shape_str(ls) + ")");
   return (int)j;
 }
 

@@ -61,8 +61,8 @@ void require_rules(const Net& net, const char* method, bool lrp) {
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = *net.layers[i];
     if (lrp ? lrp_rule_of(l) != LrpKind::None : deeplift_rule_of(l) != DeepLiftKind::None) continue;
-    throw std::invalid_argument(std::string(method) + ": layer " + std::to_string(i) + " (" + l.type() +
-                                ") has no " + (lrp ? "LRP" : "DeepLIFT") + " rule; use a gradient or perturbation method");
+    throw std::invalid_argument(std::string(method) + ": layer " + std::to_string(i) + " (" + l.type() + ") has no " +
+                                (lrp ? "LRP" : "DeepLIFT") + " rule; use a gradient or perturbation method");
   }
 }
 

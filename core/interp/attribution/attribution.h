@@ -61,7 +61,7 @@ struct InputCrop {
 };
 struct Net {
   Model* model = nullptr;
-  Shape input;                // per-sample input shape of the net (the model's, or the crop's full shape)
+  Shape input;                 // per-sample input shape of the net (the model's, or the crop's full shape)
   std::vector<Layer*> layers;  // the model's layers, in order (a view for the rule-based passes)
   std::vector<Shape> shapes;   // shapes[0] = the model's input, shapes[i+1] = layers[i]'s output
   InputCrop crop;
