@@ -16,25 +16,13 @@ constexpr int kEvalBatch = 256;
 // The training half of a spec, with the loss resolved.
 TrainConfig train_config(const Spec& s, const std::string& loss) {
   TrainConfig c;
+  static_cast<Hyperparameters&>(c) = s;
   c.loss = loss;
-  c.optimizer = s.optimizer;
-  c.schedule = s.schedule;
-  c.batch_size = s.batch_size;
-  c.l1 = s.l1;
-  c.l2 = s.l2;
-  c.stop = s.stop;
   return c;
 }
 
 // The hyper-parameters (what may change during a run) of `from`, copied into `to`.
-void copy_hyperparameters(Spec& to, const Spec& from) {
-  to.optimizer = from.optimizer;
-  to.schedule = from.schedule;
-  to.batch_size = from.batch_size;
-  to.l1 = from.l1;
-  to.l2 = from.l2;
-  to.stop = from.stop;
-}
+void copy_hyperparameters(Spec& to, const Spec& from) { static_cast<Hyperparameters&>(to) = from; }
 }  // namespace
 
 // [SECTION] construction -----------------------------------------------------------------------------

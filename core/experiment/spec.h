@@ -30,7 +30,9 @@ namespace lab {
 
 inline constexpr int kSpecVersion = 1;
 
-struct Spec {
+// The hyper-parameters (optimizer, schedule, batch_size, l1, l2, stop) are the Hyperparameters base
+// (train/trainer.h): what may change during a run.
+struct Spec : Hyperparameters {
   int version = kSpecVersion;
   uint64_t seed = 1;
   std::string dataset = "spiral";
@@ -39,18 +41,9 @@ struct Spec {
   std::vector<LayerSpec> layers;
   std::string init = "glorot_uniform";
   std::string loss;  // empty: the task's default
-  OptimizerConfig optimizer;
-  ScheduleConfig schedule;
-  int batch_size = 10;
-  float l1 = 0.0f, l2 = 0.0f;
   // data.features: for 2-D datasets, the inputs the network sees, computed from (x1, x2), in this order
   // (names: input_feature_names()). Empty: the raw x1, x2 (the same as ["x1", "x2"]).
   std::vector<std::string> features;
-  // stop: conditions checked at the end of every epoch (so a run stops at the same step everywhere).
-  // 0 = no such condition. epochs: stop after that many passes; test_loss: stop once the test loss is at
-  // or below it; test_accuracy: stop once the test accuracy is at or above it (classification).
-  using Stop = StopConditions;
-  StopConditions stop;
   std::vector<std::string> warnings;  // fields that were ignored
 };
 

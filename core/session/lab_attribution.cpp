@@ -33,12 +33,10 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
   std::string options = options_json;
   if (!options.empty()) {
     nlohmann::json o = nlohmann::json::parse(options, nullptr, false);
-    if (o.is_object())
-      for (const char* k : {"layer"})
-        if (o.contains(k) && o[k].is_string()) {
-          o[k] = e->resolve_layer(o[k].get<std::string>());
-          options = o.dump();
-        }
+    if (o.is_object() && o.contains("layer") && o["layer"].is_string()) {
+      o["layer"] = e->resolve_layer(o["layer"].get<std::string>());
+      options = o.dump();
+    }
   }
   const attr::Params p = attr::parse_params(method, options);
   const size_t in = e->dataset().input_size();

@@ -30,6 +30,8 @@ namespace lab {
 // Conditions checked at the end of every epoch (so a run stops at the same step whatever the chunk
 // sizes). 0 = no such condition. epochs: stop after that many passes; test_loss: stop once the test
 // loss is at or below it; test_accuracy: stop once the test accuracy is at or above it.
+// 0 = no such condition. epochs: stop after that many passes; test_loss: once the test loss is at or below
+// it; test_accuracy: once the test accuracy is at or above it (classification).
 struct StopConditions {
   int epochs = 0;
   float test_loss = 0.0f, test_accuracy = 0.0f;
@@ -40,13 +42,18 @@ struct StopConditions {
 };
 
 // Everything that defines how a network is trained; each may change between steps (set_config).
-struct TrainConfig {
-  std::string loss;  // a loss_registry() name (resolved: never empty)
+// What may change during a run (Experiment::set_hyperparameters); a Spec holds them too.
+struct Hyperparameters {
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
   int batch_size = 10;
   float l1 = 0.0f, l2 = 0.0f;  // penalty l2/2·Σw² + l1·Σ|w| on regularised parameters (weights)
+  // Conditions checked at the end of every epoch (so a run stops at the same step everywhere).
   StopConditions stop;
+};
+
+struct TrainConfig : Hyperparameters {
+  std::string loss;  // a loss_registry() name (resolved: never empty)
 };
 
 // Training stopped because the loss or the gradients became non-finite or exploded. The weights are
