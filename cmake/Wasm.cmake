@@ -46,7 +46,10 @@ if(LAB_THREADS)
   add_executable(lab_node wasm/bindings.cpp)
   target_link_libraries(lab_node PRIVATE lab_core)
   set_target_properties(lab_node PROPERTIES OUTPUT_NAME neuronlab_node RUNTIME_OUTPUT_DIRECTORY "${LAB_SITE_DIR}/node")
+  # NODEJS_CATCH_*=0: the module adds no process-wide uncaughtException / unhandledRejection listeners (they
+  # outlived close() and rethrew every error of the user's script as one huge minified line).
   target_link_options(lab_node PRIVATE -lembind -sENVIRONMENT=node -sMODULARIZE=1 -sEXPORT_NAME=createNeuronLabCore
+    -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0
     -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -Wno-pthreads-mem-growth
     "-sPTHREAD_POOL_SIZE=Math.min(require('os').cpus().length,16)"
     "--pre-js=${CMAKE_SOURCE_DIR}/wasm/node_prejs.js")

@@ -91,7 +91,7 @@ TEST_CASE("a diverging run stops with the likely cause, weights finite", "[exper
 }
 
 TEST_CASE("spec errors are readable; round trip keeps the experiment", "[spec]") {
-  CHECK_THROWS_WITH(parse_spec("{nope"), Catch::StartsWith("spec: not valid JSON"));
+  CHECK_THROWS_WITH(parse_spec("{nope"), Catch::StartsWith("spec is not valid JSON"));
   CHECK_THROWS_WITH(parse_spec("[]"), Catch::StartsWith("spec: must be a JSON object"));
   CHECK_THROWS_WITH(parse_spec(R"({"model": {"layers": [{"type": "dense", "units": 2}]}, "optimizer": {"lr": -1}})"),
                     "spec.optimizer.lr must be a number between 0 and 100 (got -1)");

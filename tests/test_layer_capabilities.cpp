@@ -158,3 +158,18 @@ TEST_CASE("LRP and DeepLIFT refuse a layer without a declared rule, naming it; g
   const attr::Result g = attr::attribute(net, attr::default_params("saliency"), x, ctx);
   CHECK(g.map.size() == 3);
 }
+
+TEST_CASE("every layer says how many parameter values it allocates, before it allocates them", "[capabilities][limits]") {
+  for (const auto& [type, c] : cases()) {
+    Rng rng(5);
+    Model model(c.input, c.layers, "glorot_uniform", rng);
+    for (size_t i = 0; i < model.num_layers(); ++i) {
+      const Layer& l = model.layer(i);
+      INFO("layer " << i << " (" << l.type() << ") of the " << type << " case: param_values must count what build() allocates");
+      uint64_t n = 0;
+      for (const Param& p : model.layer(i).params()) n += p.value->size();
+      const Shape& in = i == 0 ? model.input_shape() : model.layer_output_shape(i - 1);
+      CHECK(l.param_values(in) == n);
+    }
+  }
+}

@@ -30,7 +30,7 @@ val job_or_error(F&& f) {
   try {
     return val(f());
   } catch (const std::exception& e) {
-    return error_value(e.what());
+    return error_value(lab::readable_error(e));
   }
 }
 
@@ -63,7 +63,7 @@ val value_or_error(F&& f) {
   try {
     return f();
   } catch (const std::exception& e) {
-    return error_value(e.what());
+    return error_value(lab::readable_error(e));
   }
 }
 

@@ -29,6 +29,26 @@ function checkInt(what, v, min, max) {
   return v;
 }
 
+// The dataset a model file (either format) was trained on, read from its spec without building it; null
+// when the file does not say (the core then reports what is wrong with it).
+function datasetOfModelFile(u8) {
+  try {
+    let text;
+    const magic = [0x4e, 0x4c, 0x4d, 0x4f, 0x44, 0x45, 0x4c, 0x31];  // "NLMODEL1"
+    if (u8.length >= 16 && magic.every((b, i) => u8[i] === b)) {
+      const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+      const len = dv.getUint32(12, true);
+      if (16 + len > u8.length) return null;
+      text = new TextDecoder().decode(u8.subarray(16, 16 + len));
+      return JSON.parse(text)?.data?.name ?? null;
+    }
+    const m = /"data"\s*:\s*\{[^{}]*?"name"\s*:\s*"([a-z_0-9]+)"/.exec(new TextDecoder().decode(u8));
+    return m ? m[1] : null;
+  } catch {
+    return null;
+  }
+}
+
 function describe(v) {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
@@ -151,8 +171,10 @@ export function makeApi(M, core, opts = {}) {
      * Times an n×n×n matrix multiply on 1 thread and on threads(), and checks the results are
      * bit-identical. Resolves to {n, reps, threads, gflops_1, gflops_n, speedup, bit_identical, max_abs_diff_vs_ref}.
      */
-    async benchMatmul({ n = 256, reps = 3 } = {}) {
+    async benchMatmul(options = {}) {
       live();
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) fail(`benchMatmul(options): options must be an object like {n: 256, reps: 3} (got ${describe(options)})`);
+      const { n = 256, reps = 3 } = options;
       checkInt('benchMatmul: n', n, 1, 4096);
       checkInt('benchMatmul: reps', reps, 1, 1000);
       const job = unwrap(core.matmulBench(n, reps));
@@ -262,6 +284,14 @@ export function makeApi(M, core, opts = {}) {
       else if (ArrayBuffer.isView(bytes)) u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       else if (typeof bytes === 'string') u8 = new TextEncoder().encode(bytes);
       else fail(`importModel(bytes): bytes must be a Uint8Array, an ArrayBuffer or the JSON text (got ${describe(bytes)})`);
+      // A model of a file-backed dataset (digits, mnist, …): hand the core its data first, as load() does.
+      const name = datasetOfModelFile(u8);
+      const asset = typeof name === 'string' && name !== 'csv' && assetOf(name);
+      if (asset && !core.hasAsset(name)) {
+        const b = opts.readAssetSync ? opts.readAssetSync(asset) : null;
+        if (b) unwrap(core.setAsset(name, b));
+        else fail(`this model was trained on '${name}', whose data file ${asset} has not been downloaded yet: await lab.loadDataset('${name}') first, then import it again`);
+      }
       unwrap(core.importModel(u8));
     },
     // ---- the run's history, editing, looking inside ------------------------------------------------

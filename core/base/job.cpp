@@ -1,4 +1,5 @@
 #include "base/job.h"
+#include "base/json_input.h"
 
 namespace lab {
 
@@ -31,7 +32,7 @@ void JobRunner::run_one(Job& job, const Fn& fn) {
   } catch (const JobCancelled&) {
     end = Job::State::Cancelled;
   } catch (const std::exception& e) {
-    job.error_ = e.what();
+    job.error_ = readable_error(e);
     end = Job::State::Failed;
   } catch (...) {
     job.error_ = "unknown error";

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_input.h"
 #include "base/names.h"
 
 namespace lab {
@@ -109,7 +110,7 @@ class Registry {
   // The entry; throws std::invalid_argument "unknown <family> 'x' (known: a, b, c)".
   const Info& at(const std::string& name) const {
     if (const Info* e = find(name)) return *e;
-    throw std::invalid_argument("unknown " + family_ + " '" + name + "' (known: " + known() + ")");
+    throw std::invalid_argument("unknown " + family_ + " '" + clip_text(name) + "' (known: " + known() + ")");
   }
   std::string known() const {
     return join_names(entries_, [](const Info& e) { return e.name; });

@@ -7,6 +7,7 @@
 //   x.at(0) = 1.0f;  x.size() == 32*784;  x.dim(0) == 32;
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
@@ -17,12 +18,24 @@ namespace lab {
 
 using Shape = std::vector<int>;
 
-inline size_t shape_size(const Shape& s) {
-  size_t n = 1;
-  for (int d : s) n *= (size_t)d;
-  return n;
-}
 std::string shape_str(const Shape& s);  // "(32, 1, 28, 28)"
+
+// The most values one tensor may hold: 1 GiB of floats (the wasm heap is 2 GB). Sizes are computed in 64
+// bits, so a shape whose product does not fit size_t (32 bits in wasm) is refused, never wrapped.
+inline constexpr uint64_t kMaxTensorValues = uint64_t(1) << 28;
+[[noreturn]] void throw_too_large(const Shape& s);
+
+// The number of values of a shape; std::invalid_argument past kMaxTensorValues or for a negative dimension.
+inline size_t shape_size(const Shape& s) {
+  for (int d : s) {
+    if (d < 0) throw std::invalid_argument("tensor: negative dimension in shape " + shape_str(s));
+    if (d == 0) return 0;
+  }
+  uint64_t n = 1;
+  for (int d : s)
+    if ((n *= (uint64_t)d) > kMaxTensorValues) throw_too_large(s);  // stays below 2^59: no wrap
+  return (size_t)n;
+}
 
 template <class T, size_t Align = 64>
 struct AlignedAllocator {
@@ -52,8 +65,6 @@ class Tensor {
 
   // New shape; contents become zero when the size changes, else are kept.
   void resize(Shape shape) {
-    for (int d : shape)
-      if (d < 0) throw std::invalid_argument("tensor: negative dimension in shape " + shape_str(shape));
     const size_t n = shape_size(shape);
     shape_ = std::move(shape);
     if (n != data_.size()) data_.assign(n, 0.0f);

@@ -2,6 +2,7 @@
 #include "experiment/experiment.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "base/job.h"
@@ -19,6 +20,33 @@ TrainConfig train_config(const Spec& s, const std::string& loss) {
   static_cast<Hyperparameters&>(c) = s;
   c.loss = loss;
   return c;
+}
+
+// Refuses a network and batch size that would not fit the memory the lab trains in, before the first
+// batch is allocated: parameters with their gradients and two optimizer copies, and the activations and
+// gradients of every layer for the larger of a training batch and an evaluation chunk.
+constexpr double kTrainingBudgetBytes = 1024.0 * 1024 * 1024;  // of the 2 GB wasm heap (data and code need the rest)
+void check_memory(Model& m, int batch_size) {
+  const double params = 16.0 * (double)m.num_params();
+  double per_row = (double)shape_size(m.input_shape());
+  for (size_t i = 0; i < m.num_layers(); ++i) per_row += (double)shape_size(m.layer_output_shape(i));
+  per_row *= 12.0;  // floats: the value and two gradient buffers
+  const int rows = std::max(batch_size, kEvalBatch);
+  const double need = params + per_row * rows;
+  if (need <= kTrainingBudgetBytes) return;
+  char msg[600];
+  const double fit = (kTrainingBudgetBytes - params) / per_row;
+  if (fit >= kEvalBatch)
+    std::snprintf(msg, sizeof msg,
+                  "spec.batch_size: this network needs about %.2f GB to train on batches of %d (parameters, gradients and "
+                  "optimizer state %.2f GB, activations %.2f GB); the lab has %.1f GB for it: a batch_size of at most %d fits",
+                  need / 1e9, batch_size, params / 1e9, per_row * rows / 1e9, kTrainingBudgetBytes / 1e9, (int)fit);
+  else
+    std::snprintf(msg, sizeof msg,
+                  "spec.model: this network needs about %.2f GB (parameters, gradients and optimizer state %.2f GB, activations "
+                  "for %d samples %.2f GB); the lab has %.1f GB for it: use fewer units or filters, or a smaller input",
+                  need / 1e9, params / 1e9, rows, per_row * rows / 1e9, kTrainingBudgetBytes / 1e9);
+  throw std::invalid_argument(msg);
 }
 
 // The hyper-parameters (what may change during a run) of `from`, copied into `to`.
@@ -67,6 +95,7 @@ Experiment::Experiment(const Spec& spec, const DatasetAssets* assets) : spec_(sp
     throw std::invalid_argument("spec.model: the last layer has " + std::to_string(outs) + " output" + (outs == 1 ? "" : "s") + ", but '" +
                                 data_.name + "' needs " + std::to_string(data_.output_dim) +
                                 (data_.task == TaskKind::Classification ? " (one per class)" : " (one per target)"));
+  check_memory(*model_, spec.batch_size);
   trainer_ = std::make_unique<Trainer>(*model_, data_, train_config(spec_, loss_name_), spec.seed);
 }
 
@@ -91,6 +120,7 @@ long long Experiment::set_hyperparameters(const Spec& updated) {
     throw std::invalid_argument(
         "only the optimizer, schedule, batch_size and regularization can change during a run; "
         "data, model and seed need load(spec)");
+  check_memory(*model_, updated.batch_size);
   trainer_->set_config(train_config(updated, loss_name_));
   copy_hyperparameters(spec_, updated);
   return trainer_->steps();

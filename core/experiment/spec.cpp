@@ -1,5 +1,6 @@
 // spec.cpp — JSON ⇄ Spec. The one translation unit that includes nlohmann/json for specs.
 #include "experiment/spec.h"
+#include "base/json_input.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -75,12 +76,7 @@ Config registry_section(const json& j, const std::string& key, const std::string
 }  // namespace
 
 Spec parse_spec(const std::string& text_in) {
-  json j;
-  try {
-    j = json::parse(text_in);
-  } catch (const json::parse_error& e) {
-    throw std::invalid_argument(std::string("spec: not valid JSON (") + e.what() + ")");
-  }
+  const json j = parse_json_input(text_in, "spec");
   if (!j.is_object()) throw std::invalid_argument("spec: must be a JSON object, like {\"data\": {...}, \"model\": {...}}");
   Spec s;
   const json empty = json::object();
@@ -260,12 +256,7 @@ std::string spec_to_json(const Spec& s) {
 }
 
 Spec patch_spec(const Spec& base, const std::string& patch_json) {
-  json patch;
-  try {
-    patch = json::parse(patch_json);
-  } catch (const json::parse_error& e) {
-    throw std::invalid_argument(std::string("the change is not valid JSON (") + e.what() + ")");
-  }
+  const json patch = parse_json_input(patch_json, "the change");
   if (!patch.is_object()) throw std::invalid_argument("the change must be a JSON object, like {\"optimizer\": {\"lr\": 0.01}}");
   json merged = json::parse(spec_to_json(base));
   merged.merge_patch(patch);

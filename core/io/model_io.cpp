@@ -1,4 +1,5 @@
 #include "io/model_io.h"
+#include "base/json_input.h"
 
 #include <cmath>
 #include <cstring>
@@ -21,6 +22,7 @@ uint64_t fnv1a(const uint8_t* p, size_t n) {
 struct Loaded {
   std::string spec;
   std::vector<std::vector<float>> params;
+  std::vector<Shape> shapes;  // per tensor, as the file states it (JSON: may be absent → empty)
 };
 
 std::unique_ptr<Experiment> build(const Loaded& l, const char* what, const DatasetAssets* assets) {
@@ -34,6 +36,12 @@ std::unique_ptr<Experiment> build(const Loaded& l, const char* what, const Datas
     for (float v : l.params[i])
       if (!std::isfinite(v))
         throw std::invalid_argument(std::string(what) + ": parameter " + std::to_string(i) + " holds NaN or infinite values");
+  // A tensor's stated shape must be the layer's (a transposed weight of the right size is not accepted).
+  const std::vector<Param> ps = e->model().params();
+  for (size_t i = 0; i < l.shapes.size() && i < ps.size(); ++i)
+    if (!l.shapes[i].empty() && l.shapes[i] != ps[i].value->shape())
+      throw std::invalid_argument(std::string(what) + ": parameter " + std::to_string(i) + " (" + ps[i].name + ") has shape " +
+                                  shape_str(l.shapes[i]) + ", but its layer in the spec needs " + shape_str(ps[i].value->shape()));
   try {
     e->set_parameters(l.params);
   } catch (const std::invalid_argument& err) {
@@ -123,16 +131,12 @@ std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n, const D
   size_t first = 0;
   while (first < n && (bytes[first] == ' ' || bytes[first] == '\n' || bytes[first] == '\r' || bytes[first] == '\t')) ++first;
   if (first < n && bytes[first] == '{') {
-    json j;
-    try {
-      j = json::parse(bytes, bytes + n);
-    } catch (const json::parse_error& e) {
-      throw std::invalid_argument(std::string("model file is not valid JSON (it may be truncated): ") + e.what());
-    }
-    if (!j.is_object() || j.value("format", "") != "neuronlab-model")
+    const json j = parse_json_input(bytes, n, "the model file");
+    if (!j.is_object() || !j.contains("format") || j["format"] != "neuronlab-model")
       throw std::invalid_argument("not a NeuronLab model file (expected \"format\": \"neuronlab-model\")");
-    if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != (int)kFormatVersion)
-      throw std::invalid_argument("model file version is not supported (this lab reads version 1)");
+    if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<long long>() != (long long)kFormatVersion)
+      throw std::invalid_argument("model file version " + clip_text(j.contains("version") ? j["version"].dump() : "(none)", 30) +
+                                  " is not supported (this lab reads version 1)");
     if (!j.contains("spec") || !j["spec"].is_object()) throw std::invalid_argument("model file has no spec");
     if (!j.contains("params") || !j["params"].is_array()) throw std::invalid_argument("model file has no params list");
     Loaded l;
@@ -141,6 +145,19 @@ std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n, const D
       const json& t = j["params"][i];
       if (!t.is_object() || !t.contains("data") || !t["data"].is_array())
         throw std::invalid_argument("model file: params[" + std::to_string(i) + "] has no data list");
+      Shape shape;
+      if (t.contains("shape")) {
+        const json& sh = t["shape"];
+        if (!sh.is_array() || sh.size() > 8)
+          throw std::invalid_argument("model file: params[" + std::to_string(i) + "].shape must be a list of at most 8 sizes");
+        for (const json& d : sh) {
+          if (!d.is_number_integer() || d.get<long long>() < 0 || d.get<long long>() > (1ll << 28))
+            throw std::invalid_argument("model file: params[" + std::to_string(i) + "].shape holds " + clip_text(d.dump(), 30) +
+                                        ", not a size");
+          shape.push_back((int)d.get<long long>());
+        }
+      }
+      l.shapes.push_back(shape);
       std::vector<float> v;
       v.reserve(t["data"].size());
       for (const json& x : t["data"]) {
@@ -174,14 +191,18 @@ std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n, const D
     const uint32_t rank = r.u32("a tensor rank");
     if (rank > 8) throw std::invalid_argument("model file is corrupt: tensor " + std::to_string(i) + " has rank " + std::to_string(rank));
     uint64_t size = 1;
+    Shape shape;
     for (uint32_t k = 0; k < rank; ++k) {
-      size *= r.u32("a tensor dimension");
+      const uint32_t d = r.u32("a tensor dimension");
+      shape.push_back((int)std::min<uint32_t>(d, 1u << 30));
+      size *= d;
       if (size > (1ull << 28)) throw std::invalid_argument("model file is corrupt: tensor " + std::to_string(i) + " is impossibly large");
     }
     const uint8_t* d = r.bytes(size * sizeof(float), "tensor data");
     std::vector<float> v(size);
     std::memcpy(v.data(), d, size * sizeof(float));
     l.params.push_back(std::move(v));
+    l.shapes.push_back(shape);
   }
   if (r.offset() != n - 8)
     throw std::invalid_argument("model file is corrupt: " + std::to_string(n - 8 - r.offset()) + " unexpected bytes before the checksum");

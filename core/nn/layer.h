@@ -60,6 +60,12 @@ class Layer {
   virtual std::string type() const = 0;
   virtual Shape output_shape(const Shape& in) const = 0;
   // Allocates and initialises parameters for the per-sample input shape `in` (init: initialiser name).
+  // How many parameter values (trainable and state) build(in) allocates: the Model checks the total
+  // before it allocates anything.
+  virtual uint64_t param_values(const Shape& in) const {
+    (void)in;
+    return 0;
+  }
   virtual void build(const Shape& in, const std::string& init, Rng& rng) {
     in_ = in;
     (void)init;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "base/json_input.h"
 #include "base/rng.h"
 
 namespace lab {
@@ -17,6 +18,7 @@ Model::Model(Shape input, const std::vector<LayerSpec>& specs, const std::string
     if (d < 1) throw std::invalid_argument("model: the input shape " + shape_str(input_) + " has a dimension below 1");
   if (specs.empty()) throw std::invalid_argument("model: needs at least one layer");
   shapes_.push_back(input_);
+  uint64_t total_params = 0;
   for (size_t i = 0; i < specs.size(); ++i) {
     const LayerSpec& s = specs[i];
     try {
@@ -42,6 +44,11 @@ Model::Model(Shape input, const std::vector<LayerSpec>& specs, const std::string
       auto layer = make_layer(core);
       Shape out = layer->output_shape(shapes_.back());
       if (shape_size(out) == 0) throw std::invalid_argument("its output would be empty");
+      const uint64_t mine = layer->param_values(shapes_.back());
+      if ((total_params += mine) > kMaxModelParams)
+        throw std::invalid_argument("the network would have " + std::to_string(total_params) + " parameters up to here (this layer " +
+                                    std::to_string(mine) + "); the lab trains at most " + std::to_string(kMaxModelParams) +
+                                    " (their gradients and the optimizer's state must fit in memory too): use fewer units or filters");
       layer->build(shapes_.back(), layer_init, rng);
       layers_.push_back(std::move(layer));
       shapes_.push_back(out);
@@ -54,7 +61,7 @@ Model::Model(Shape input, const std::vector<LayerSpec>& specs, const std::string
         ids_.push_back("");
       }
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("layer " + std::to_string(i + 1) + " (" + s.type + "): " + e.what());
+      throw std::invalid_argument("layer " + std::to_string(i + 1) + " (" + clip_text(s.type, 40) + "): " + e.what());
     }
   }
   acts_.resize(layers_.size() + 1);

@@ -26,6 +26,10 @@ namespace lab {
 
 class Rng;
 
+// The most parameter values (trainable and state) a model may have: with their gradients and an optimizer's
+// state (Adam: two more copies) that is 1 GiB, half the wasm heap. Checked before anything is allocated.
+inline constexpr uint64_t kMaxModelParams = 64'000'000;
+
 class Model final : public Network {
  public:
   // input: per-sample input shape; specs: the layers as written in the spec; init: default initialiser

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "base/json_input.h"
 #include "experiment/analyses.h"
 #include "session/lab.h"
 
@@ -61,7 +62,7 @@ Lab::Intervention Lab::intervene(const std::vector<float>& inputs, int n, const 
   if (inputs.size() != (size_t)n * in)
     throw std::invalid_argument("intervene: " + std::to_string(n) + " inputs of " + std::to_string(in) + " values need " +
                                 std::to_string((size_t)n * in) + " numbers, got " + std::to_string(inputs.size()));
-  const json hj = json::parse(hooks_json, nullptr, false);
+  const json hj = parse_json_input(hooks_json, "intervene: hooks");
   if (!hj.is_array()) throw std::invalid_argument("intervene: hooks must be a list of {probe, kind, units?, value?}");
   std::vector<Hook> hooks;
   for (size_t i = 0; i < hj.size(); ++i) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "base/json_input.h"
 #include "interp/attribution/attribution.h"
 #include "interp/eval/attr_eval.h"
 #include "nn/model.h"
@@ -32,7 +33,7 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
   // A layer parameter may name the layer by its spec id ("conv1"): the methods take its index.
   std::string options = options_json;
   if (!options.empty()) {
-    nlohmann::json o = nlohmann::json::parse(options, nullptr, false);
+    nlohmann::json o = parse_json_input(options, method + ": the options");
     if (o.is_object() && o.contains("layer") && o["layer"].is_string()) {
       o["layer"] = e->resolve_layer(o["layer"].get<std::string>());
       options = o.dump();

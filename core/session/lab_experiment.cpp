@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "base/json_input.h"
 #include "io/model_io.h"
 #include "session/lab.h"
 
@@ -145,12 +146,7 @@ void Lab::import_model(const std::vector<uint8_t>& bytes) {
 }
 
 std::string Lab::describe_dataset(const std::string& data_json) const {
-  json d;
-  try {
-    d = json::parse(data_json);
-  } catch (const json::parse_error& e) {
-    throw std::invalid_argument(std::string("data: not valid JSON (") + e.what() + ")");
-  }
+  const json d = parse_json_input(data_json, "data");
   const Spec spec = parse_spec(json({{"data", d}, {"model", {{"layers", json::array({{{"type", "flatten"}}})}}}}).dump());
   Dataset ds;
   {
@@ -341,12 +337,7 @@ struct ParsedHistory {
   long long step = 0;
 };
 ParsedHistory parse_history(const std::string& text) {
-  json h;
-  try {
-    h = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw std::invalid_argument(std::string("history: not valid JSON (") + e.what() + ")");
-  }
+  const json h = parse_json_input(text, "history");
   if (!h.is_object() || !h.contains("spec") || !h["spec"].is_object())
     throw std::invalid_argument("history: must be an object {spec, events, step}");
   ParsedHistory p;

@@ -91,7 +91,7 @@ test('exportModel / importModel round-trip bit for bit; a damaged file changes n
 test('bad specs are readable errors and keep the current experiment', () => {
   lab.load(SPIRAL);
   const d = lab.digest();
-  assert.throws(() => lab.load('{"data": '), /spec: not valid JSON/);
+  assert.throws(() => lab.load('{"data": '), /spec is not valid JSON/);
   assert.throws(() => lab.load({ ...SPIRAL, optimizer: { name: 'adam', lr: 'fast' } }), /spec.optimizer.lr must be a number/);
   assert.throws(() => lab.load({ ...SPIRAL, model: { layers: [{ type: 'dense', units: 5 }] } }), /the last layer has 5 outputs, but 'spiral' needs 2/);
   assert.throws(() => lab.load({ ...SPIRAL, data: { name: 'mnist_typo' } }), /not a known dataset/);

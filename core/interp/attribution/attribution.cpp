@@ -6,6 +6,7 @@
 // [SECTION] shared helpers: batching, scores, gradients, baselines, groups, layers
 // [SECTION] attribute(): targets, noise tunnel, dispatch
 #include "interp/attribution/attribution.h"
+#include "base/json_input.h"
 
 #include <algorithm>
 #include <cmath>
@@ -329,13 +330,7 @@ Params default_params(const std::string& method) { return parse_params(method, "
 Params parse_params(const std::string& method, const std::string& options_json) {
   const MethodInfo& m = method_info(method);
   json j;
-  if (!options_json.empty()) {
-    try {
-      j = json::parse(options_json);
-    } catch (const std::exception&) {
-      throw std::invalid_argument(method + ": the options are not valid JSON");
-    }
-  }
+  if (!options_json.empty()) j = parse_json_input(options_json, method + ": the options");
   if (!j.is_null() && !j.is_object()) throw std::invalid_argument(method + ": the options must be an object of parameter values");
   Params p;
   static_cast<ParamValues&>(p) = parse_values(schema(m), j, method);

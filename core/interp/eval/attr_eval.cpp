@@ -5,6 +5,7 @@
 // [SECTION] DiFull grids
 // [SECTION] run_arena
 #include "interp/eval/attr_eval.h"
+#include "base/json_input.h"
 
 #include <algorithm>
 #include <chrono>
@@ -29,12 +30,7 @@ using json = nlohmann::json;
 // [SECTION] config parsing
 // ------------------------------------------------------------------------------------------------------
 ArenaConfig parse_arena_config(const std::string& text, bool* label_randomisation) {
-  json j;
-  try {
-    j = json::parse(text.empty() ? "{}" : text);
-  } catch (const std::exception&) {
-    throw std::invalid_argument("arena: the configuration is not valid JSON");
-  }
+  const json j = parse_json_input(text.empty() ? "{}" : text, "arena: the configuration");
   if (!j.is_object()) throw std::invalid_argument("arena: the configuration must be an object");
   ArenaConfig c;
   static const char* known[] = {"methods",     "count",  "curveSteps", "sensitivitySamples", "faithfulnessRuns",

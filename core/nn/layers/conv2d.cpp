@@ -31,6 +31,7 @@ class Conv2D final : public Layer {
     return {F_, oh, ow};
   }
 
+  uint64_t param_values(const Shape& in) const override { return (uint64_t)F_ * in.at(0) * K_ * K_ + F_; }
   void build(const Shape& in, const std::string& init, Rng& rng) override {
     in_ = in;
     out_ = output_shape(in);

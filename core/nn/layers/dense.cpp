@@ -21,6 +21,7 @@ class Dense final : public Layer {
     return {units_};
   }
 
+  uint64_t param_values(const Shape& in) const override { return (uint64_t)units_ * (uint64_t)in.at(0) + (use_bias_ ? units_ : 0); }
   void build(const Shape& in, const std::string& init, Rng& rng) override {
     in_ = in;
     const int n_in = in.at(0);

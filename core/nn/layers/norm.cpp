@@ -33,6 +33,7 @@ class BatchNorm final : public Layer {
     return in;
   }
 
+  uint64_t param_values(const Shape& in) const override { return 4 * (uint64_t)in.at(0); }  // γ, β, running mean and variance
   void build(const Shape& in, const std::string&, Rng&) override {
     in_ = in;
     C_ = in[0];
@@ -158,6 +159,7 @@ class LayerNorm final : public Layer {
   std::string type() const override { return "layernorm"; }
   Shape output_shape(const Shape& in) const override { return in; }
 
+  uint64_t param_values(const Shape& in) const override { return 2 * (uint64_t)shape_size(in); }  // γ, β
   void build(const Shape& in, const std::string&, Rng&) override {
     in_ = in;
     D_ = (int)shape_size(in);
