@@ -2,7 +2,8 @@
 # Installs everything NeuronLab needs on a fresh Debian bookworm machine, and only what is missing.
 # Idempotent: a second run only checks. Used by `npm start`, `npm test` and CI.
 #   Debian packages: emscripten, cmake, ninja, g++, glm, Catch2 v2, Chromium (browser tests), DejaVu font,
-#   python3-torch (the PyTorch golden fixtures and the export-pytorch check; imports under /usr/bin/python3).
+#   python3-torch (the PyTorch golden fixtures and the export-pytorch check; imports under /usr/bin/python3),
+#   clang and libclang-rt-14-dev (the sanitizer build and the libFuzzer targets: scripts/sanitize.sh, fuzz.sh).
 #   Dear ImGui sources: Debian's source package (trixie, pinned version, sha256-checked), fetched with a
 #   private apt state so the system's apt configuration is untouched.
 #   npm packages from package.json (playwright-core).
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 APT_PKGS=(emscripten cmake ninja-build g++ libglm-dev catch2 nlohmann-json3-dev chromium fonts-dejavu-core nodejs
-          python3-torch)
+          python3-torch clang libclang-rt-14-dev)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `npm test`: install what is missing, build everything, run every test group.
-#   scripts/test.sh                 all groups: native wasm js e2e
+#   scripts/test.sh                 all groups: native wasm js e2e sanitize
 #   scripts/test.sh native e2e      only those groups (the build still runs first)
 # Exit status is non-zero if any group fails; every group runs even after a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(native wasm js e2e)
+[ ${#groups[@]} -gt 0 ] || groups=(native wasm js e2e sanitize)
 bash scripts/build.sh || { echo "test: build failed"; exit 1; }
 source scripts/emenv.sh
 
@@ -22,7 +22,8 @@ for g in "${groups[@]}"; do
     wasm)   run_group wasm ctest --test-dir build/wasm --output-on-failure ;;
     js)     run_group js node --test tests/js/ ;;
     e2e)    run_group e2e node --test --test-concurrency=1 tests/e2e/ ;;
-    *) echo "test: unknown group '$g' (native, wasm, js, e2e)"; exit 2 ;;
+    sanitize) run_group sanitize bash scripts/sanitize.sh ;;  # ASan + UBSan native tests, fuzz smoke run
+    *) echo "test: unknown group '$g' (native, wasm, js, e2e, sanitize)"; exit 2 ;;
   esac
 done
 echo

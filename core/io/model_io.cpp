@@ -200,7 +200,7 @@ std::unique_ptr<Experiment> import_model(const uint8_t* bytes, size_t n, const D
     }
     const uint8_t* d = r.bytes(size * sizeof(float), "tensor data");
     std::vector<float> v(size);
-    std::memcpy(v.data(), d, size * sizeof(float));
+    if (size > 0) std::memcpy(v.data(), d, size * sizeof(float));  // (a null pointer is UB even for 0 bytes)
     l.params.push_back(std::move(v));
     l.shapes.push_back(shape);
   }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The `sanitize` test group of `npm test`: the native test suite built with clang under AddressSanitizer and
+# UndefinedBehaviorSanitizer (build/asan, -DLAB_SANITIZE=ON; any finding aborts the run), then a short run
+# of every libFuzzer target (scripts/fuzz.sh) that also replays the inputs of earlier findings.
+#   FUZZ_SMOKE_RUNS=20000 scripts/sanitize.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${JOBS:-$(nproc)}
+if ! grep -q '^LAB_SANITIZE:BOOL=ON' build/asan/CMakeCache.txt 2>/dev/null; then
+  rm -rf build/asan
+  CC=clang CXX=clang++ cmake -S . -B build/asan -G Ninja -DLAB_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build build/asan -j "$JOBS" --target core_tests
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/core_tests --use-colour no --order rand --rng-seed 1 | tail -n 3
+bash scripts/fuzz.sh "${FUZZ_SMOKE_RUNS:-3000}"
