@@ -92,3 +92,21 @@ test('a model of a file-backed dataset imports into a fresh lab (the data file i
     }
   }
 });
+
+test('a link string with a lone UTF-16 surrogate decodes to a state that encodes back to itself (fuzz finding)', async () => {
+  const { decodeState, encodeState } = await import('../../web/url-state.mjs');
+  const r = decodeState('#v=1&data=xor&layers=dense:4:tanh,dense:2&text=learn%20XOR%E2\ud800');
+  assert.doesNotMatch(JSON.stringify(r.state), /\\ud800/);
+  const again = decodeState(encodeState(r.state));
+  assert.deepEqual(again.state.classroom, r.state.classroom);
+});
+
+test('a step of −0 in a link is step 0, as a link writes it; a value keeps its −0 (fuzz finding)', async () => {
+  const { decodeState, encodeState } = await import('../../web/url-state.mjs');
+  const r = decodeState('#log=-0:stop.epochs=5&step=-0&lr=-0');
+  assert.ok(Object.is(r.state.events[0].at, 0) && Object.is(r.state.step, 0));
+  assert.ok(Object.is(r.state.spec.optimizer.lr, -0), 'values keep their sign: weights round-trip bit for bit');
+  const { version, ...back } = decodeState(encodeState(r.state)).state.spec;  // encodeState writes v=1
+  assert.equal(version, 1);
+  assert.deepEqual({ ...decodeState(encodeState(r.state)).state, spec: back }, r.state);
+});

@@ -11,7 +11,7 @@
 import { FORBIDDEN, GROUPS, IDENT, LIMITS, RESERVED, TYPES, URL_STATE_VERSION, keyForPath, resolveKey } from './fields.mjs';
 import {
   CONTROL_NAME, dec, decField, decLenient, decodeNames, decodeText, describe, enc, encField, encodeNames, fits,
-  fmtNum, has, isObj, jsonProblem, parseNum, quote,
+  fmtNum, has, isObj, jsonProblem, parseNum, quote, wellFormed,
 } from './grammar.mjs';
 
 // [SECTION] Encoding
@@ -208,6 +208,7 @@ function decodeEvent(tok) {
   if (colon < 0) return { ok: false, why: 'not step:change' };
   const at = parseNum(tok.slice(0, colon));
   if (!at.ok || !Number.isSafeInteger(at.value) || at.value < 0 || at.value > LIMITS.step) return { ok: false, why: `the step must be a whole number from 0 to ${LIMITS.step}` };
+  at.value = Math.abs(at.value);  // a step of "-0" is step 0 (values keep their −0: weights round-trip bit for bit)
   const body = tok.slice(colon + 1);
   if (body === 'reset') return { ok: true, value: { at: at.value, reset: true } };
   const m = WEIGHT_RE.exec(body);
@@ -319,7 +320,7 @@ function decodePairsInto(s, state, note) {
   if (step) {
     const n = parseNum(step.raw);
     if (!n.ok || !Number.isSafeInteger(n.value) || n.value < 0 || n.value > LIMITS.step) note(`ignored ${quote(step.pair)}: the step must be a whole number from 0 to ${LIMITS.step}`);
-    else state.step = n.value;
+    else state.step = Math.abs(n.value);  // "-0" is step 0
   }
   const log = reserved.get('log');
   if (log) state.events = decodeLog(log.raw, note);
@@ -363,7 +364,9 @@ export function decodeState(hash) {
   try {
     if (typeof hash !== 'string') note(`ignored the link: it is not text (got ${describe(hash)})`);
     else {
-      let s = hash;
+      // Lone UTF-16 surrogates (never in a real URL, but a string handed to the API may hold them) become
+      // U+FFFD here, as encoding would make them, so that a decoded state encodes back to itself.
+      let s = wellFormed(hash);
       const at = s.indexOf('#');
       if (at >= 0) s = s.slice(at + 1);
       if (s.length > LIMITS.hashChars) {

@@ -85,7 +85,7 @@ export function parseNum(s) {
   return Number.isFinite(x) ? { ok: true, value: x } : { ok: false, why: 'not a finite number' };
 }
 
-function wellFormed(s) {
+export function wellFormed(s) {
   if (typeof s.toWellFormed === 'function') return s.toWellFormed();
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
