@@ -1,6 +1,6 @@
 # The test that the core's layering is enforced by the build (ctest: layering_enforced).
 # For each (folder, header) pair below, an object library of `folder` that includes `header` is
-# generated; they are excluded from `all`, and tests/build/layering_check.cmake builds each one:
+# generated; they are excluded from `all`, and tests/layering/layering_check.cmake builds each one:
 # the wrong-way includes must fail with "file not found", the right-way ones must compile. So the
 # test fails both when a wrong-way include slips through and when the probes themselves are broken.
 set(LAB_LAYER_HEADER_base base/tensor.h)
@@ -37,5 +37,5 @@ endforeach()
 string(REPLACE ";" "," _probes "${_probes}")
 add_test(NAME layering_enforced
          COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${CMAKE_BINARY_DIR} "-DPROBES=${_probes}"
-                 -P "${CMAKE_SOURCE_DIR}/tests/build/layering_check.cmake")
+                 -P "${CMAKE_SOURCE_DIR}/tests/layering/layering_check.cmake")
 set_tests_properties(layering_enforced PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
