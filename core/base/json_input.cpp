@@ -80,6 +80,11 @@ std::string clip_text(std::string_view s, size_t max) {
   return std::string(s.substr(0, cut)) + "… (" + std::to_string(s.size()) + " characters)";
 }
 
+std::string describe_json(const json& v) {
+  std::string s = v.dump();
+  return s.size() > 40 ? s.substr(0, 40) + "…" : s;
+}
+
 std::string readable_error(const std::exception& e) {
   std::string m;
   if (const auto* j = dynamic_cast<const json::exception*>(&e))

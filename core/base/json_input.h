@@ -22,6 +22,8 @@ nlohmann::json parse_json_input(const uint8_t* bytes, size_t n, const std::strin
 
 // User text quoted in an error: at most `max` characters, then "… (N characters)".
 std::string clip_text(std::string_view s, size_t max = 60);
+// A JSON value quoted in an error ("(got ...)"): its text, at most 40 characters, then "…".
+std::string describe_json(const nlohmann::json& v);
 
 // A message for any exception that reaches a boundary (the JS API, the CLI): nlohmann's codes rewritten as
 // words, and at most kMaxMessageChars characters.

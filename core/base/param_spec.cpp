@@ -102,11 +102,6 @@ std::string fmt(double v) {
   return b;
 }
 
-std::string describe(const json& v) {
-  std::string s = v.dump();
-  return s.size() > 40 ? s.substr(0, 40) + "…" : s;
-}
-
 // "spec.optimizer." + "lr" → "spec.optimizer.lr"; "integrated_gradients" + "steps" → "integrated_gradients: steps".
 std::string field(const std::string& where, const std::string& name) {
   if (where.empty()) return name;
@@ -125,9 +120,9 @@ double check_number(const ParamSpec& s, const json& v, const std::string& where)
   if (s.kind == ParamSpec::Boolean) {
     if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
     if (v.is_number() && (v.get<double>() == 0 || v.get<double>() == 1)) return v.get<double>();
-    throw std::invalid_argument(f + " must be true or false (got " + describe(v) + ")");
+    throw std::invalid_argument(f + " must be true or false (got " + describe_json(v) + ")");
   }
-  if (!v.is_number()) throw std::invalid_argument(f + " must be " + range_text(s) + " (got " + describe(v) + ")");
+  if (!v.is_number()) throw std::invalid_argument(f + " must be " + range_text(s) + " (got " + describe_json(v) + ")");
   const double d = v.get<double>();
   if (!std::isfinite(d) || d < s.min || d > s.max) throw std::invalid_argument(f + " must be " + range_text(s) + " (got " + fmt(d) + ")");
   if (s.kind == ParamSpec::Integer && d != std::floor(d)) throw std::invalid_argument(f + " must be an integer (got " + fmt(d) + ")");
@@ -152,7 +147,8 @@ ParamValues parse_values(const std::vector<ParamSpec>& schema, const json& obj, 
     return p;
   }
   if (!obj.is_object())
-    throw std::invalid_argument((where.empty() ? std::string("the parameters") : where) + " must be an object (got " + describe(obj) + ")");
+    throw std::invalid_argument((where.empty() ? std::string("the parameters") : where) + " must be an object (got " + describe_json(obj) +
+                                ")");
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     const ParamSpec* s = nullptr;
     for (const auto& c : schema)
@@ -171,15 +167,16 @@ ParamValues parse_values(const std::vector<ParamSpec>& schema, const json& obj, 
     if (s->kind == ParamSpec::Choice) {
       if (!v.is_string() || std::find(s->choices.begin(), s->choices.end(), v.get<std::string>()) == s->choices.end())
         throw std::invalid_argument(f + " must be one of " + join_names(s->choices, [](const std::string& c) { return c; }) + " (got " +
-                                    describe(v) + ")");
+                                    describe_json(v) + ")");
       p.str[s->name] = v.get<std::string>();
     } else if (s->kind == ParamSpec::Array) {
       if (!v.is_array() || (double)v.size() < s->min || (double)v.size() > s->max)
-        throw std::invalid_argument(f + " must be a list of " + fmt(s->min) + " to " + fmt(s->max) + " names (got " + describe(v) + ")");
+        throw std::invalid_argument(f + " must be a list of " + fmt(s->min) + " to " + fmt(s->max) + " names (got " + describe_json(v) +
+                                    ")");
       std::vector<std::string> items;
       for (size_t i = 0; i < v.size(); ++i) {
         const std::string fi = f + "[" + std::to_string(i) + "]";
-        if (!v[i].is_string()) throw std::invalid_argument(fi + " must be a name (got " + describe(v[i]) + ")");
+        if (!v[i].is_string()) throw std::invalid_argument(fi + " must be a name (got " + describe_json(v[i]) + ")");
         const std::string name = v[i].get<std::string>();
         if (!s->choices.empty() && std::find(s->choices.begin(), s->choices.end(), name) == s->choices.end())
           throw std::invalid_argument(fi + " '" + name +

@@ -19,11 +19,6 @@ using json = nlohmann::json;
 
 [[noreturn]] void bad(const std::string& path, const std::string& what) { throw std::invalid_argument("spec." + path + " " + what); }
 
-std::string describe(const json& v) {
-  std::string s = v.dump();
-  return s.size() > 40 ? s.substr(0, 40) + "…" : s;
-}
-
 // A numeric field of the spec itself (version, seed, batch_size, regularization, stop), checked by the one
 // validator every registry uses (base/param_spec.h), with its default when absent.
 double number(const json& obj, const std::string& key, const std::string& path, double def, double lo, double hi, bool integer) {
@@ -34,13 +29,13 @@ double number(const json& obj, const std::string& key, const std::string& path, 
 
 std::string text(const json& obj, const std::string& key, const std::string& path, const std::string& def) {
   if (!obj.contains(key)) return def;
-  if (!obj[key].is_string()) bad(path, "must be a string (got " + describe(obj[key]) + ")");
+  if (!obj[key].is_string()) bad(path, "must be a string (got " + describe_json(obj[key]) + ")");
   return obj[key].get<std::string>();
 }
 
 const json& object(const json& obj, const std::string& key, const std::string& path, const json& empty) {
   if (!obj.contains(key)) return empty;
-  if (!obj[key].is_object()) bad(path, "must be an object (got " + describe(obj[key]) + ")");
+  if (!obj[key].is_object()) bad(path, "must be an object (got " + describe_json(obj[key]) + ")");
   return obj[key];
 }
 
@@ -103,7 +98,7 @@ Spec parse_spec(const std::string& text_in) {
                                join_names(input_feature_names(), [](const std::string& x) { return x; }) + ")");
     for (size_t i = 0; i < f.size(); ++i) {
       const std::string path = "data.features[" + std::to_string(i) + "]";
-      if (!f[i].is_string()) bad(path, "must be a feature name (got " + describe(f[i]) + ")");
+      if (!f[i].is_string()) bad(path, "must be a feature name (got " + describe_json(f[i]) + ")");
       const std::string name = f[i].get<std::string>();
       bool ok = false;
       for (const auto& k : input_feature_names()) ok |= k == name;
@@ -170,7 +165,7 @@ Spec parse_spec(const std::string& text_in) {
       else if (it.value().is_string())
         ls.str[it.key()] = it.value().get<std::string>();
       else
-        bad(path + "." + it.key(), "must be a number or a string (got " + describe(it.value()) + ")");
+        bad(path + "." + it.key(), "must be a number or a string (got " + describe_json(it.value()) + ")");
     }
     s.layers.push_back(std::move(ls));
   }
