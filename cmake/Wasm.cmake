@@ -39,6 +39,9 @@ set_target_properties(lab_app PROPERTIES OUTPUT_NAME ${_out} RUNTIME_OUTPUT_DIRE
 target_link_options(lab_app PRIVATE -lembind -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
   -sENVIRONMENT=web,worker -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB -sMODULARIZE=1
   -sEXPORT_NAME=createNeuronLab -sEXIT_RUNTIME=0 -sEXPORTED_RUNTIME_METHODS=[] -Wno-pthreads-mem-growth
+  # DYNAMIC_EXECUTION=0: Embind builds its invokers as closures, not with new Function(), so the page's
+  # Content-Security-Policy needs no 'unsafe-eval' (public/index.html; docs/security.md).
+  -sDYNAMIC_EXECUTION=0
   "--preload-file=${LAB_FONT}@/fonts/ui.ttf" ${_thr})
 
 # The core with its bindings, for Node (the JS API module and its tests). No UI.

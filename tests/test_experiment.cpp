@@ -149,3 +149,65 @@ TEST_CASE("Lab: load, train as a job, metrics, predict; a bad import keeps the m
   CHECK_THROWS(lab.load("{\"model\": 1}"));
   CHECK(lab.digest() == d1);
 }
+
+TEST_CASE("an evaluation a batch at a time gives evaluate()'s metrics bit for bit", "[experiment]") {
+  for (const char* spec : {kSpiral, kCnn}) {
+    Experiment a(parse_spec(spec)), b(parse_spec(spec));
+    a.train(30, Exec{nullptr, false}, nullptr);
+    b.train(30, Exec{nullptr, false}, nullptr);
+    const Metrics whole = a.evaluate(Exec{nullptr, false});
+    Evaluation ev = b.start_evaluation();
+    int batches = 1;
+    CHECK(ev.progress() == 0.0);
+    while (!b.evaluate_batch(ev, Exec{nullptr, false})) {
+      ++batches;
+      CHECK(ev.progress() > 0.0);
+      CHECK(ev.progress() < 1.0);
+    }
+    CHECK(ev.progress() == 1.0);
+    CHECK(batches == (int)((b.dataset().n_train() + 255) / 256 + (b.dataset().n_test() + 255) / 256));
+    const Metrics sliced = b.metrics();
+    CHECK(std::memcmp(&whole.train_loss, &sliced.train_loss, sizeof(float)) == 0);
+    CHECK(std::memcmp(&whole.test_loss, &sliced.test_loss, sizeof(float)) == 0);
+    CHECK(whole.train_accuracy == sliced.train_accuracy);
+    CHECK(whole.test_accuracy == sliced.test_accuracy);
+    CHECK(whole.confusion == sliced.confusion);
+  }
+}
+
+TEST_CASE("Lab::load, reset and import_model return before evaluating; the evaluation is a job", "[lab][experiment]") {
+  Lab lab(2);
+  CHECK(lab.evaluation() == nullptr);
+  lab.load(kCnn);
+  auto ev = lab.evaluation();
+  REQUIRE(ev != nullptr);
+  CHECK(ev->name() == "evaluate");
+  // A job submitted now runs after the evaluation: its metrics come from the trained weights.
+  auto train = lab.train_async(5);
+  while (!train->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(ev->finished());
+  CHECK(ev->state() == Job::State::Done);
+  CHECK(lab.metrics_json().find("\"evaluating\":false") != std::string::npos);
+  // The evaluation's numbers are Experiment::evaluate's at step 0.
+  lab.reset();
+  auto ev2 = lab.evaluation();
+  CHECK(ev2 != ev);
+  while (!ev2->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  Experiment ref(parse_spec(kCnn));
+  const Metrics m0 = ref.evaluate(Exec{nullptr, false});
+  const Metrics got = lab.experiment()->metrics();
+  CHECK(got.step == 0);
+  CHECK(got.test_loss == m0.test_loss);
+  CHECK(got.train_accuracy == m0.train_accuracy);
+  // A new load supersedes a pending evaluation: the older one ends cancelled (or done, if it was quick).
+  const std::vector<uint8_t> file = lab.export_model_binary();
+  lab.load(kSpiral);
+  auto ev3 = lab.evaluation();
+  lab.import_model(file);
+  auto ev4 = lab.evaluation();
+  while (!ev4->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (!ev3->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK((ev3->state() == Job::State::Cancelled || ev3->state() == Job::State::Done));
+  CHECK(ev4->state() == Job::State::Done);
+  CHECK(lab.experiment()->metrics().test_loss == m0.test_loss);
+}

@@ -94,6 +94,15 @@ val lab_metrics(lab::Lab& lab) {
 val lab_digest(lab::Lab& lab) {
   return value_or_error([&] { return val(lab.digest()); });
 }
+val lab_evaluation(lab::Lab& lab) {
+  auto j = lab.evaluation();
+  return j ? val(j) : val::null();
+}
+bool lab_evaluating(lab::Lab& lab) {
+  auto j = lab.evaluation();
+  return j && !j->finished();
+}
+int lab_pump(lab::Lab& lab, double ms) { return lab.jobs().pump(ms); }
 val lab_has_experiment(lab::Lab& lab) { return val(lab.has_experiment()); }
 val lab_train(lab::Lab& lab, double steps, bool evaluate) {
   return job_or_error([&] { return lab.train_async((long long)steps, evaluate); });
@@ -260,6 +269,9 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("hasExperiment", &lab_has_experiment)
       .function("train", &lab_train)
       .function("metrics", &lab_metrics)
+      .function("evaluation", &lab_evaluation)
+      .function("evaluating", &lab_evaluating)
+      .function("pump", &lab_pump)
       .function("digest", &lab_digest)
       .function("predict", &lab_predict)
       .function("exportModelJson", &lab_export_json)

@@ -13,7 +13,7 @@ function showMessage(title, body) {
   $('stage').hidden = true;
   const m = $('message');
   m.hidden = false;
-  m.innerHTML = '';
+  m.replaceChildren();
   const box = document.createElement('div');
   box.className = 'message';
   const h = document.createElement('h1');
@@ -62,6 +62,8 @@ window.addEventListener('error', onBootError);
 window.addEventListener('unhandledrejection', onBootError);
 
 async function boot() {
+  // The canvas has its own context menu actions (no inline handler: the page's CSP allows none).
+  $('canvas').addEventListener('contextmenu', (e) => e.preventDefault());
   if (typeof WebAssembly !== 'object') {
     return showMessage('This browser cannot run NeuronLab', [
       'NeuronLab needs WebAssembly, which this browser does not offer (or has switched off).',

@@ -186,7 +186,9 @@ export function makeApi(M, core, opts = {}) {
     /**
      * Loads an experiment spec (JSON text or an object; the same text a shared URL holds) and makes it
      * the current experiment. Throws a NeuronLabError naming the bad field; the current experiment is
-     * then untouched. Returns {warnings}: fields that were ignored.
+     * then untouched. Returns {warnings}: fields that were ignored. Returns as soon as the dataset and the
+     * model are built: the evaluation at step 0 is a job on the core's threads (metrics().evaluating; await
+     * evaluated() for its metrics). Jobs started later (train, …) run after it.
      */
     load(spec) {
       live();
@@ -245,7 +247,9 @@ export function makeApi(M, core, opts = {}) {
     /**
      * Trains `steps` mini-batch steps on the core's threads; resolves to metrics() when done. Rejects
      * with the reason if the run diverges (the weights stay those before the failing step).
-     * options.evaluate (default true): evaluate on the train and test sets afterwards.
+     * options.evaluate (default true): evaluate on the train and test sets afterwards; options.onProgress(p)
+     * and options.signal (an AbortSignal): progress and cancellation — a cancelled run keeps the steps it
+     * took (rejecting with "The job was cancelled.").
      */
     async train(steps = 1, options = {}) {
       live();
@@ -253,10 +257,41 @@ export function makeApi(M, core, opts = {}) {
       const evaluate = options?.evaluate ?? true;
       if (typeof evaluate !== 'boolean') fail(`train(steps, options): options.evaluate must be true or false (got ${describe(evaluate)})`);
       const job = unwrap(core.train(steps, evaluate));
-      return finish(job, () => api.metrics());
+      return watch(job, options ?? {}, () => api.metrics());
     },
-    /** {step, epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, regLoss, batchLoss, lr, trainRmse, testRmse, trainR2, testR2, confusion, perClassAccuracy, diverged, divergedReason}. */
+    /**
+     * {step, epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, regLoss, batchLoss, lr, trainRmse, testRmse,
+     * trainR2, testR2, confusion, perClassAccuracy, diverged, divergedReason, stopped, stopReason, evaluating}.
+     * evaluating: the evaluation started by load(), reset() or importModel() is still running (the losses are
+     * null until it is done, right after a load: await evaluated()).
+     */
     metrics() { live(); return JSON.parse(unwrap(core.metrics())); },
+    /**
+     * Resolves to metrics() once the current experiment's evaluation (started by load(), reset() or
+     * importModel(), a job on the core's threads) is done; at once when none is running.
+     * options: {onProgress(p), signal} — an aborted signal cancels the evaluation (the metrics then keep
+     * null losses; train() evaluates again).
+     */
+    async evaluated(options = {}) {
+      live();
+      if (options === null || typeof options !== 'object') fail('evaluated(options): options must be an object {onProgress?, signal?}');
+      for (;;) {
+        const job = core.hasExperiment() ? core.evaluation() : null;
+        if (job === null) return core.hasExperiment() ? api.metrics() : fail('no experiment is loaded: call load(spec) first');
+        if (job.state() === 'cancelled') {  // the newest evaluation, cancelled with nothing after it
+          job.delete();
+          if (options.signal?.aborted) fail('The job was cancelled.');
+          return api.metrics();
+        }
+        try {
+          await watch(job, options, () => null);
+          return api.metrics();
+        } catch (e) {
+          // Superseded by a newer evaluation (a reset, a load, the page's own refresh): look again.
+          if (options.signal?.aborted || !/cancelled/.test(e.message)) throw e;
+        }
+      }
+    },
     /** Hex digest of every parameter: equal digests = the same weights, bit for bit. */
     digest() { live(); return unwrap(core.digest()); },
     /** n rows of inputs (n × input size, row-major) → n rows of outputs, as a new Float32Array. */
@@ -275,6 +310,9 @@ export function makeApi(M, core, opts = {}) {
     /**
      * Replaces the current experiment with a saved model (Uint8Array / ArrayBuffer of either format, or
      * the JSON text). A malformed or truncated file throws and leaves the current model untouched.
+     * Returns a Promise that resolves when the model is in place: at once (the import is done when the call
+     * returns) unless the model's dataset has a data file not downloaded yet, which is fetched first. Its
+     * evaluation is a job, like load()'s: await evaluated() for the metrics.
      */
     importModel(bytes) {
       live();
@@ -284,15 +322,20 @@ export function makeApi(M, core, opts = {}) {
       else if (ArrayBuffer.isView(bytes)) u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       else if (typeof bytes === 'string') u8 = new TextEncoder().encode(bytes);
       else fail(`importModel(bytes): bytes must be a Uint8Array, an ArrayBuffer or the JSON text (got ${describe(bytes)})`);
-      // A model of a file-backed dataset (digits, mnist, …): hand the core its data first, as load() does.
+      // A model of a file-backed dataset (digits, mnist, …): hand the core its data first, as load() does;
+      // when it is not here yet, fetch it (the page) and import then.
       const name = datasetOfModelFile(u8);
       const asset = typeof name === 'string' && name !== 'csv' && assetOf(name);
       if (asset && !core.hasAsset(name)) {
         const b = opts.readAssetSync ? opts.readAssetSync(asset) : null;
         if (b) unwrap(core.setAsset(name, b));
-        else fail(`this model was trained on '${name}', whose data file ${asset} has not been downloaded yet: await lab.loadDataset('${name}') first, then import it again`);
+        else if (opts.fetchAsset) {
+          const copy = new Uint8Array(u8);  // the caller may reuse its buffer meanwhile
+          return api.loadDataset(name).then(() => { live(); unwrap(core.importModel(copy)); });
+        } else fail(`this model was trained on '${name}', whose data file ${asset} is not available: await lab.loadDataset('${name}') first, then import it again`);
       }
       unwrap(core.importModel(u8));
+      return Promise.resolve();
     },
     // ---- the run's history, editing, looking inside ------------------------------------------------
     /**
@@ -305,7 +348,7 @@ export function makeApi(M, core, opts = {}) {
       const evaluate = options?.evaluate ?? true;
       if (typeof evaluate !== 'boolean') fail(`trainUntil(steps, options): options.evaluate must be true or false (got ${describe(evaluate)})`);
       const job = unwrap(core.trainUntil(steps, evaluate));
-      return finish(job, () => api.metrics());
+      return watch(job, options ?? {}, () => api.metrics());
     },
     /** {spec, events, step, reproducible}: the spec as loaded, every change since (with its step), the step now. */
     history() { live(); return JSON.parse(unwrap(core.history())); },
@@ -338,7 +381,10 @@ export function makeApi(M, core, opts = {}) {
       }
       return finish(job, () => api.metrics());
     },
-    /** Re-initialises the weights from the seed (the spec as it stands now), back to step 0. Logged in history(). */
+    /**
+     * Re-initialises the weights from the seed (the spec as it stands now), back to step 0. Logged in history().
+     * Returns at once; the evaluation at step 0 is a job (await evaluated()).
+     */
     reset() { live(); unwrap(core.reset()); },
     /**
      * Sets one value: element `index` of parameter `param` (any name info().layers[i].params lists:

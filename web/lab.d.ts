@@ -158,6 +158,8 @@ export interface Metrics {
   /** A stop condition of the spec was met (trainUntil). */
   stopped: boolean;
   stopReason: string;
+  /** The evaluation started by load() / reset() / importModel() is still running (losses null until then). */
+  evaluating: boolean;
 }
 
 /** A widget drawn in the last frame (page only). Coordinates: CSS px from the canvas' top-left corner. */
@@ -220,8 +222,10 @@ export interface Lab {
   /** Hands in your own CSV table as the dataset 'csv'. */
   loadCsv(text: string): void;
   /** Trains `steps` mini-batch steps; resolves to the metrics, rejects with the cause if the run diverges. */
-  train(steps?: number, options?: { evaluate?: boolean }): Promise<Metrics>;
+  train(steps?: number, options?: { evaluate?: boolean; onProgress?: (fraction: number) => void; signal?: AbortSignal }): Promise<Metrics>;
   metrics(): Metrics;
+  /** Resolves to metrics() once the evaluation started by load() / reset() / importModel() is done. */
+  evaluated(options?: { onProgress?: (fraction: number) => void; signal?: AbortSignal }): Promise<Metrics>;
   /** 16 hex digits over every parameter: equal digests, equal weights. */
   digest(): string;
   /** n rows of inputs → n rows of outputs. */
@@ -229,9 +233,9 @@ export interface Lab {
   exportModel(format?: 'binary'): Uint8Array;
   exportModel(format: 'json'): string;
   /** Makes a saved model current; a bad file throws and changes nothing. */
-  importModel(bytes: Uint8Array | ArrayBuffer | string): void;
+  importModel(bytes: Uint8Array | ArrayBuffer | string): Promise<void>;
   /** train() that obeys the spec's stop conditions (checked at epoch ends). */
-  trainUntil(steps?: number, options?: { evaluate?: boolean }): Promise<Metrics>;
+  trainUntil(steps?: number, options?: { evaluate?: boolean; onProgress?: (fraction: number) => void; signal?: AbortSignal }): Promise<Metrics>;
   /** The spec as loaded, every change since (with its step), and the step now. */
   history(): History;
   /** Rebuilds a history bit for bit (loads, applies its events at their steps, trains to `step`). */

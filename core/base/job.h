@@ -10,8 +10,17 @@
 //   auto job = runner.submit("sum", [&](lab::Job& j) { for (int i = 0; i < 100; ++i) { j.check_cancel(); j.set_progress(i / 100.0); } });
 //   while (!job->finished()) { /* draw a frame */ }
 //
-// In a single-threaded build (LAB_SINGLE_THREADED) submit() runs the job to completion before it
-// returns; the polling code stays the same.
+// A job that can run in time slices is submitted as a slice function: each call does a bounded piece of
+// work (one evaluation batch, one training step) and returns true when the job is complete.
+//
+//   auto ev = runner.submit_sliced("evaluate", [state](lab::Job& j) { return state->next_batch(j); });
+//
+// A threaded runner calls the slices one after another on its thread. An inline runner (the
+// single-threaded build's, or JobRunner(JobRunner::Inline)) has no thread: pump(ms) runs queued jobs,
+// slice by slice, for about that many milliseconds — the page calls it once per frame, so no job
+// freezes the page longer than one slice and cancel() takes effect at the next slice. On an inline
+// runner, submit() of a plain job runs it at once when nothing is queued (the polling code stays the
+// same); otherwise it waits its turn, in submission order.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -74,29 +83,48 @@ const char* job_state_name(Job::State s);
 
 class JobRunner {
  public:
+  enum Mode { Threaded, Inline };
+  // The build's default: Threaded, or Inline in a single-threaded build (LAB_SINGLE_THREADED), which
+  // has no threads to run one.
   JobRunner();
+  explicit JobRunner(Mode mode);
   ~JobRunner();  // cancels queued and running jobs, then joins
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
 
   using Fn = std::function<void(Job&)>;
+  // One slice of a sliced job: returns true when the job is complete.
+  using SliceFn = std::function<bool(Job&)>;
   std::shared_ptr<Job> submit(std::string name, Fn fn);
+  std::shared_ptr<Job> submit_sliced(std::string name, SliceFn slice);
+
+  Mode mode() const { return mode_; }
+  // Inline runners: runs queued jobs for about `ms` milliseconds (at least one slice when any is
+  // queued); returns the jobs still pending. Threaded runners: returns pending() at once.
+  int pump(double ms);
 
   // Jobs submitted and not yet finished.
   int pending() const;
 
  private:
-  static void run_one(Job& job, const Fn& fn);
+  struct Entry {
+    std::shared_ptr<Job> job;
+    SliceFn slice;
+  };
+  // Runs one slice of e; returns true when the job has finished (done, failed or cancelled).
+  static bool run_slice(Entry& e);
+  std::shared_ptr<Job> enqueue(std::string name, SliceFn slice, bool plain);
+  int pump(double ms, bool first_only);
   void loop();
 
+  Mode mode_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::pair<std::shared_ptr<Job>, Fn>> queue_;
+  std::deque<Entry> queue_;
   std::shared_ptr<Job> running_;
-#if !defined(LAB_SINGLE_THREADED)
+  bool pumping_ = false;  // inline: inside pump() (a job submitting a job queues it)
   bool stop_ = false;
   std::thread thread_;
-#endif
 };
 
 }  // namespace lab

@@ -175,6 +175,16 @@ Metrics Experiment::evaluate(const Exec& exec) {
   return trainer_->metrics();
 }
 
+Evaluation Experiment::start_evaluation() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return trainer_->start_evaluation();
+}
+
+bool Experiment::evaluate_batch(Evaluation& ev, const Exec& exec) {
+  std::lock_guard<std::mutex> l(mu_);
+  return trainer_->next_batch(ev, exec);
+}
+
 // [SECTION] prediction and parameters ------------------------------------------------------------------
 
 // Runs the model in inference mode over n inputs in batches of kEvalBatch; after each forward,

@@ -54,6 +54,11 @@ class Experiment {
   long long steps_to_epoch_end() const;
   // Evaluates on the whole train and test sets and stores the result as metrics().
   Metrics evaluate(const Exec& exec);
+  // The same a batch at a time (a sliced job's slices): evaluate_batch() evaluates the next batch of an
+  // Evaluation made by start_evaluation() and returns true after the last one, metrics() then holding the
+  // result. Progress: Evaluation::progress().
+  Evaluation start_evaluation() const;
+  bool evaluate_batch(Evaluation& ev, const Exec& exec);
   Metrics metrics() const;
   long long step() const;
 

@@ -59,10 +59,17 @@ class Lab {
   // `name` reads no data file or the bytes are not a valid one. Replaces an earlier file of that name.
   void set_asset(const std::string& name, std::vector<uint8_t> bytes);
   bool has_asset(const std::string& name) const;
-  // Builds the experiment a spec describes (JSON text) and makes it current. Throws
-  // std::invalid_argument with a readable message; on error the current experiment is untouched.
-  // Returns the spec's warnings (ignored fields).
+  // Builds the experiment a spec describes (JSON text) and makes it current, and starts its evaluation at
+  // step 0 as a job (evaluation()): it returns without evaluating anything, so it takes about as long as
+  // building the dataset and the model. Throws std::invalid_argument with a readable message; on error
+  // the current experiment is untouched. Returns the spec's warnings (ignored fields).
   std::vector<std::string> load(const std::string& spec_json);
+  // The current experiment's evaluation on both splits at its current step as a sliced job (one batch a
+  // slice: progress, cancellation, time slices in a single-threaded build); metrics() hold the result
+  // when it is done. Jobs submitted later run after it. load(), reset() and import_model() start one;
+  // evaluation() is the last one started (null before any).
+  std::shared_ptr<Job> evaluate_async();
+  std::shared_ptr<Job> evaluation() const;
   bool has_experiment() const;
   // The current experiment (throws std::invalid_argument "no experiment loaded" when there is none).
   std::shared_ptr<Experiment> experiment() const;
@@ -75,14 +82,17 @@ class Lab {
   // and test sets; job->result_json = metrics_json(). A diverging run fails the job with the reason;
   // the weights stay those before the failing step.
   std::shared_ptr<Job> train_async(long long steps, bool evaluate = true);
-  // {step, epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, regLoss, batchLoss, lr, ...}; NaN → null.
+  // {step, epoch, trainLoss, testLoss, trainAccuracy, testAccuracy, regLoss, batchLoss, lr, ..., evaluating};
+  // NaN → null; evaluating: the evaluation() job has not finished (the losses are then those of the last
+  // finished one, null right after load()).
   std::string metrics_json() const;
   std::string digest() const;
   // n rows of inputs (n × input size) → n rows of outputs, on the calling thread.
   std::vector<float> predict(const std::vector<float>& inputs, int n) const;
   std::string export_model_json() const;
   std::vector<uint8_t> export_model_binary() const;
-  // Replaces the current experiment with the file's (spec + weights); throws, leaving it untouched, on a bad file.
+  // Replaces the current experiment with the file's (spec + weights) and starts its evaluation (like
+  // load()); throws, leaving it untouched, on a bad file.
   void import_model(const std::vector<uint8_t>& bytes);
 
   // What a dataset looks like before an experiment is built on it (data_json: a spec's "data" object):
@@ -163,7 +173,7 @@ class Lab {
     return set_weight(std::to_string(layer), param, index, value);
   }
   // Rebuilds the current experiment from its spec as it stands now (hyper-parameter changes kept): the same
-  // seed gives the same initial weights, step 0. Logged.
+  // seed gives the same initial weights, step 0. Logged. Starts its evaluation (like load()).
   void reset();
   // Trains with the spec's stop conditions (Experiment::train_until); otherwise like train_async. The
   // job's result_json is the metrics; metrics.stopped says whether a condition was met.
@@ -185,6 +195,8 @@ class Lab {
   std::string base_spec_;
   std::vector<std::string> events_;  // each one JSON object
   bool reproducible_ = true;
+  std::shared_ptr<Job> eval_job_;  // guarded by exp_mu_
+  std::shared_ptr<Job> start_evaluation(const std::shared_ptr<Experiment>& e);
   std::shared_ptr<Job> submit_training(long long steps, bool evaluate, bool until);
   JobRunner jobs_;  // declared last: destroyed first, so no job outlives the pool it uses
 };

@@ -14,8 +14,9 @@ namespace {
 using json = nlohmann::json;
 json num(float v) { return std::isfinite(v) ? json(short_float(v)) : json(nullptr); }
 
-std::string metrics_to_json(const Metrics& m) {
+std::string metrics_to_json(const Metrics& m, bool evaluating = false) {
   json j;
+  j["evaluating"] = evaluating;
   j["step"] = m.step;
   j["epoch"] = m.epoch;
   j["trainLoss"] = num(m.train_loss);
@@ -59,13 +60,35 @@ std::vector<std::string> Lab::load(const std::string& spec_json) {
     std::lock_guard<std::mutex> a(assets_mu_);
     e = std::make_shared<Experiment>(spec, &assets_);
   }
-  e->evaluate(Exec{nullptr, force_reference_});  // metrics at step 0
-  std::lock_guard<std::mutex> l(exp_mu_);
-  exp_ = e;
-  base_spec_ = e->spec_json();
-  events_.clear();
-  reproducible_ = true;
+  {
+    std::lock_guard<std::mutex> l(exp_mu_);
+    exp_ = e;
+    base_spec_ = e->spec_json();
+    events_.clear();
+    reproducible_ = true;
+  }
+  start_evaluation(e);  // the metrics at step 0, as a job
   return spec.warnings;
+}
+
+std::shared_ptr<Job> Lab::start_evaluation(const std::shared_ptr<Experiment>& e) {
+  auto ev = std::make_shared<Evaluation>(e->start_evaluation());
+  auto job = jobs_.submit_sliced("evaluate", [this, e, ev](Job& j) {
+    const bool done = e->evaluate_batch(*ev, exec());
+    j.set_progress(ev->progress());
+    return done;
+  });
+  std::lock_guard<std::mutex> l(exp_mu_);
+  if (eval_job_) eval_job_->cancel();  // superseded: its experiment was replaced, or this one is newer
+  eval_job_ = job;
+  return job;
+}
+
+std::shared_ptr<Job> Lab::evaluate_async() { return start_evaluation(experiment()); }
+
+std::shared_ptr<Job> Lab::evaluation() const {
+  std::lock_guard<std::mutex> l(exp_mu_);
+  return eval_job_;
 }
 
 bool Lab::has_experiment() const {
@@ -90,7 +113,11 @@ std::string Lab::set_hyperparameters(const std::string& patch_json) {
   if (e == exp_) events_.push_back(ev.dump());
   return e->spec_json();
 }
-std::string Lab::metrics_json() const { return metrics_to_json(experiment()->metrics()); }
+std::string Lab::metrics_json() const {
+  auto e = experiment();
+  const auto ev = evaluation();
+  return metrics_to_json(e->metrics(), ev && !ev->finished());
+}
 std::string Lab::digest() const { return experiment()->digest(); }
 
 std::shared_ptr<Job> Lab::train_async(long long steps, bool evaluate) { return submit_training(steps, evaluate, false); }
@@ -137,12 +164,14 @@ void Lab::import_model(const std::vector<uint8_t>& bytes) {
     e = lab::import_model(bytes.data(), bytes.size(), &assets_);
   }
   std::shared_ptr<Experiment> fresh(std::move(e));
-  fresh->evaluate(Exec{nullptr, force_reference_});
-  std::lock_guard<std::mutex> l(exp_mu_);
-  exp_ = fresh;
-  base_spec_ = fresh->spec_json();
-  events_.clear();
-  reproducible_ = false;
+  {
+    std::lock_guard<std::mutex> l(exp_mu_);
+    exp_ = fresh;
+    base_spec_ = fresh->spec_json();
+    events_.clear();
+    reproducible_ = false;
+  }
+  start_evaluation(fresh);
 }
 
 std::string Lab::describe_dataset(const std::string& data_json) const {
@@ -322,11 +351,13 @@ void Lab::reset() {
     std::lock_guard<std::mutex> a(assets_mu_);
     fresh = std::make_shared<Experiment>(e->spec(), &assets_);
   }
-  fresh->evaluate(Exec{nullptr, force_reference_});
-  std::lock_guard<std::mutex> l(exp_mu_);
-  if (e != exp_) return;  // another load won the race; nothing to reset
-  exp_ = fresh;
-  events_.push_back(json({{"at", at}, {"reset", true}}).dump());
+  {
+    std::lock_guard<std::mutex> l(exp_mu_);
+    if (e != exp_) return;  // another load won the race; nothing to reset
+    exp_ = fresh;
+    events_.push_back(json({{"at", at}, {"reset", true}}).dump());
+  }
+  start_evaluation(fresh);
 }
 
 namespace {
@@ -437,7 +468,8 @@ std::shared_ptr<Job> Lab::replay_async(const std::string& history_text, long lon
       throw std::invalid_argument("history: step " + std::to_string(h.step) + " is before the last event (at step " +
                                   std::to_string(e->step()) + ")");
     advance(h.step);
-    e->evaluate(exec());
+    Evaluation ev = e->start_evaluation();
+    while (!e->evaluate_batch(ev, exec())) job.check_cancel();
     std::lock_guard<std::mutex> l(exp_mu_);
     exp_ = e;
     base_spec_ = spec_to_json(spec);

@@ -9,6 +9,7 @@
 
 #include "base/exec.h"
 #include "data/dataset.h"
+#include "nn/loss.h"
 #include "nn/network.h"
 
 namespace lab {
@@ -35,5 +36,30 @@ struct Metrics {
 // confusion matrix and per-class accuracy (classification); RMSE and R² (regression). An empty split
 // leaves m as it is.
 void evaluate_split(Network& model, const Dataset& data, const std::string& loss_name, const Exec& exec, bool test, Metrics& m);
+
+// The same evaluation a batch at a time, for jobs that report progress, can be cancelled between batches
+// or run in time slices: step() evaluates the next batch (the train split first, then the test split)
+// and writes a split's fields of m when its last batch is done; it returns true when every split is.
+// The result is bit for bit evaluate_split's. `data` must outlive the Evaluation.
+class Evaluation {
+ public:
+  Evaluation(const Dataset& data, std::string loss_name, bool train = true, bool test = true);
+  bool step(Network& model, const Exec& exec, Metrics& m);
+  bool done() const { return split_ >= splits_.size(); }
+  double progress() const { return total_batches_ ? (double)batches_done_ / total_batches_ : 1.0; }
+
+ private:
+  void begin_split();
+  const Dataset& data_;
+  std::string loss_name_;
+  const LossInfo* loss_;
+  std::vector<bool> splits_;  // test? for each split to evaluate, in order
+  size_t split_ = 0, b0_ = 0, batches_done_ = 0, total_batches_ = 0;
+  double loss_sum_ = 0, sq_ = 0, ss_tot_ = 0;
+  size_t correct_ = 0;
+  std::vector<int> conf_;
+  std::vector<double> mean_;
+  Tensor xb_;
+};
 
 }  // namespace lab

@@ -77,6 +77,10 @@ class Trainer {
   bool check_stop(const Exec& exec);
   // Evaluates on the whole train and test sets into metrics().
   void evaluate(const Exec& exec);
+  // The same a batch at a time: next_batch() evaluates the next batch of an Evaluation made by
+  // start_evaluation() into metrics() and returns true after the last one.
+  Evaluation start_evaluation() const { return Evaluation(data_, cfg_.loss); }
+  bool next_batch(Evaluation& ev, const Exec& exec) { return ev.step(model_, exec, metrics_); }
 
   // New hyper-parameters from the next step on: a new optimizer name starts a fresh optimizer state,
   // the same name keeps it; changed stop conditions clear a stop. Throws std::invalid_argument on a bad

@@ -28,8 +28,14 @@ test('load → train → metrics; spec() round-trips with the seed', async () =>
   const spec = lab.spec();
   assert.equal(spec.seed, 11);
   assert.equal(spec.optimizer.lr, 0.02);
-  const m0 = lab.metrics();
+  // load() returns before evaluating: the metrics at step 0 arrive as a job.
+  const pending = lab.metrics();
+  assert.equal(pending.step, 0);
+  assert.equal(typeof pending.evaluating, 'boolean');
+  const m0 = await lab.evaluated();
   assert.equal(m0.step, 0);
+  assert.equal(m0.evaluating, false);
+  assert.ok(Number.isFinite(m0.trainLoss));
   const m = await lab.train(600);
   for (const k of ['step', 'epoch', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy']) assert.ok(k in m, k);
   assert.equal(m.step, 600);

@@ -230,7 +230,11 @@ void Controller::submit_chunk(long long steps, bool single) {
   auto prev = view_;
   Lab* lab = &lab_;
   job_steps_ = steps;
-  job_ = lab_.jobs().submit("train", [e, steps, eval, snap, sel, page, prev, lab](Job& job) {
+  // Threaded: the chunk evaluates on the job thread. Single-threaded: a full evaluation could take seconds
+  // inside one frame, so the chunk only trains; the evaluation follows as a sliced job (a batch per slice,
+  // a few per frame), then a last job puts its metrics into the chunk's snapshot.
+  const bool eval_inline = eval && kThreaded;
+  job_ = lab_.jobs().submit("train", [e, steps, eval_inline, snap, sel, page, prev, lab](Job& job) {
     bool stopped = false;
     const auto t0 = std::chrono::steady_clock::now();
     auto took = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
@@ -240,13 +244,23 @@ void Controller::submit_chunk(long long steps, bool single) {
       *snap = *compute_snapshot(*e, true, sel, page, prev);
       throw;
     } catch (const JobCancelled&) {
-      *snap = *compute_snapshot(*e, true, sel, page, prev);  // paused: show the state reached
+      *snap = *compute_snapshot(*e, kThreaded, sel, page, prev);  // paused: show the state reached
       throw;
     }
     const double ms = took();
-    *snap = *compute_snapshot(*e, eval || stopped, sel, page, prev);
+    *snap = *compute_snapshot(*e, eval_inline || stopped, sel, page, prev);
     snap->train_ms = ms;
   });
+  if (eval && !kThreaded) {
+    auto chunk = job_;
+    lab_.evaluate_async();
+    job_ = lab_.jobs().submit("metrics", [chunk, snap, e](Job&) {
+      if (chunk->state() == Job::State::Failed) throw std::runtime_error(chunk->error());
+      if (chunk->state() == Job::State::Cancelled) throw JobCancelled();
+      snap->metrics = e->metrics();
+      snap->evaluated = true;
+    });
+  }
   job_kind_ = "train";
   job_started_ms_ = now_ms_;
 }
@@ -258,7 +272,13 @@ void Controller::refresh() {
   job_snapshot_ = snap;
   const int sel = selected_, page = page_first_;
   auto prev = view_;
-  job_ = lab_.jobs().submit("snapshot", [e, snap, sel, page, prev](Job&) { *snap = *compute_snapshot(*e, true, sel, page, prev); });
+  // The evaluation is a sliced job of its own (in slices between frames in the single-threaded build);
+  // the snapshot runs after it and takes its metrics.
+  lab_.evaluate_async();
+  job_ = lab_.jobs().submit("snapshot", [e, snap, sel, page, prev](Job&) {
+    *snap = *compute_snapshot(*e, false, sel, page, prev);
+    snap->evaluated = true;
+  });
   job_kind_ = "snapshot";
   job_started_ms_ = now_ms_;
 }
