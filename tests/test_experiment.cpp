@@ -211,3 +211,49 @@ TEST_CASE("Lab::load, reset and import_model return before evaluating; the evalu
   CHECK(ev4->state() == Job::State::Done);
   CHECK(lab.experiment()->metrics().test_loss == m0.test_loss);
 }
+
+TEST_CASE("single-threaded page: load, evaluation and replay advance a slice per pump, to the threaded result", "[lab][experiment]") {
+  Lab threaded(2);
+  threaded.load(kCnn);
+  auto t = threaded.train_async(30);
+  while (!t->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  threaded.set_weight(0, "bias", 0, 0.5f);
+  const std::string history = threaded.history_json();
+  auto rt = threaded.replay_async(history);
+  while (!rt->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(rt->state() == Job::State::Done);
+
+  Lab inline_lab(2, JobRunner::Inline);
+  inline_lab.load(kCnn);
+  auto ev = inline_lab.evaluation();
+  REQUIRE(ev != nullptr);
+  CHECK(ev->state() == Job::State::Queued);  // nothing ran inside load()
+  CHECK(inline_lab.metrics_json().find("\"evaluating\":true") != std::string::npos);
+  int pumps = 0;
+  do ++pumps;
+  while (inline_lab.jobs().pump(0) > 0);
+  CHECK(ev->state() == Job::State::Done);
+  CHECK(pumps >= 2);  // a batch a slice: block_patterns has a train and a test split
+  auto r = inline_lab.replay_async(history);
+  int slices = 0;
+  double last = 0;
+  while (!r->finished()) {
+    inline_lab.jobs().pump(0);
+    CHECK(r->progress() >= last);
+    last = r->progress();
+    ++slices;
+  }
+  REQUIRE(r->state() == Job::State::Done);
+  CHECK(slices > 3);
+  CHECK(inline_lab.digest() == threaded.digest());
+  CHECK(inline_lab.metrics_json() == threaded.metrics_json());
+  // Cancelled between slices: the experiment before the replay stays.
+  const std::string d = inline_lab.digest();
+  auto r2 = inline_lab.replay_async(R"({"spec": )" + inline_lab.spec_json() + R"(, "events": [], "step": 500})");
+  inline_lab.jobs().pump(0);
+  inline_lab.jobs().pump(0);
+  r2->cancel();
+  inline_lab.jobs().pump(0);
+  CHECK(r2->state() == Job::State::Cancelled);
+  CHECK(inline_lab.digest() == d);
+}

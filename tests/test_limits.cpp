@@ -4,6 +4,9 @@
 // Run alone with: core_tests "[limits]"
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include <string>
 
 #include "base/json_input.h"
@@ -49,6 +52,20 @@ TEST_CASE("an experiment whose batch would not fit is refused up front, saying w
   lab.load(small);
   CHECK_THROWS_WITH(lab.set_hyperparameters(R"({"batch_size": 65536})"), Catch::Contains("a batch_size of at most"));
   CHECK(lab.spec_json().find("\"batch_size\":16") != std::string::npos);
+}
+
+TEST_CASE("an attribution whose expanded inputs would not fit is refused before it runs, saying what fits", "[limits]") {
+  Lab lab(1);
+  lab.load(R"({"data": {"name": "spiral"}, "model": {"layers": [{"type": "dense", "units": 4, "activation": "tanh"}, {"type": "dense", "units": 2}]}})");
+  const std::vector<float> x(2 * 20000, 0.5f);
+  // 20,000 inputs × 4,096 steps of 2 values, with baselines and gradients: ~2 GB.
+  CHECK_THROWS_WITH(lab.attribute_async("integrated_gradients", x, 20000, R"({"steps": 4096})"),
+                    Catch::Contains("integrated_gradients: 20000 inputs of 2 values with steps 4096 would need about 1.97 GB") &&
+                        Catch::Contains("the lab has 1.07 GB for an attribution: attribute at most 10920 inputs at a time"));
+  // What fits runs.
+  auto job = lab.attribute_async("integrated_gradients", std::vector<float>(x.begin(), x.begin() + 4), 2, R"({"steps": 64})");
+  while (!job->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(job->state() == Job::State::Done);
 }
 
 TEST_CASE("JSON input: bounded depth, numbers in range, readable errors, clipped echoes", "[limits]") {

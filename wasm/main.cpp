@@ -104,7 +104,7 @@ void frame() {
   ImGui::Render();
 
   glViewport(0, 0, lab::web::framebuffer_width(), lab::web::framebuffer_height());
-  const ImVec4 bg = h.app->dark_theme() ? ImVec4(0.10f, 0.12f, 0.16f, 1) : ImVec4(0.94f, 0.94f, 0.94f, 1);
+  const ImVec4 bg = h.app->page_clear_color();
   glClearColor(bg.x, bg.y, bg.z, bg.w);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
@@ -136,6 +136,7 @@ val ui_items() {
 }
 
 std::string app_state() { return g_host ? g_host->app->state_json() : "{}"; }
+std::string ui_describe() { return g_host ? g_host->app->describe() : ""; }
 
 // The page's answers to the UI's requests, and what it hands the UI at start (a link's state).
 void ui_deliver_file(const std::string& what, const std::string& name, const val& bytes) {
@@ -171,6 +172,7 @@ lab::Lab* app_lab() { return g_host ? g_host->lab.get() : nullptr; }
 EMSCRIPTEN_BINDINGS(neuronlab_app) {
   emscripten::function("uiItems", &ui_items);
   emscripten::function("appState", &app_state);
+  emscripten::function("uiDescribe", &ui_describe);
   emscripten::function("appLab", &app_lab, emscripten::allow_raw_pointers());
   emscripten::function("uiDeliverFile", &ui_deliver_file);
   emscripten::function("uiReplay", &ui_replay);

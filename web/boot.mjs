@@ -51,8 +51,25 @@ function loadScript(src) {
 }
 
 let started = false;
+let savedStep = null;  // the step of the last state saved in this browser (autosave)
+
+// After the start: the engine itself failed (a worker crashed, a wasm trap, an abort). The page cannot go on,
+// but the experiment is safe in the autosave: say so, and how to get it back.
+function engineStopped(reason) {
+  showMessage('NeuronLab stopped', [
+    `The engine stopped: ${reason}.`,
+    savedStep !== null ? `Your experiment is saved in this browser at step ${savedStep}: reload the page to continue from there.`
+      : 'Reload the page to start again.']);
+}
+const ENGINE_FAULT = /RuntimeError|worker sent an error|Aborted\(|unreachable|memory access out of bounds|neuronlab(_st)?\.(js|wasm)|neuronlab\.worker\.js/;
+
 function onBootError(e) {
-  if (started) return;
+  if (started) {
+    const what = (e && (e.message || e.reason?.message || e.reason || e.error?.message)) || String(e);
+    const where = (e && e.filename) || '';
+    if (ENGINE_FAULT.test(`${what} ${where}`) && !window.labError) engineStopped(String(what).slice(0, 300));
+    return;
+  }
   const reason = (e && (e.message || e.reason || e.error)) || String(e);
   showMessage('NeuronLab could not start', [
     `Loading the lab failed: ${reason instanceof Error ? reason.message : reason}.`,
@@ -94,7 +111,7 @@ async function boot() {
       onLabReady: resolve,
       onLabRequest: (...args) => handleRequest(...args),
       onLabFatal: (msg) => { fatal = msg; reject(new Error(msg)); },
-      onAbort: (what) => reject(new Error(`the engine stopped (${what})`)),
+      onAbort: (what) => { if (started) engineStopped(`it aborted (${what})`); else reject(new Error(`the engine stopped (${what})`)); },
     }).then((M) => { window.__neuronlabModule = M; }, reject);
   });
   try {
@@ -123,6 +140,8 @@ async function boot() {
       items: () => M.uiItems(),
       /** The app's state (frame count, frame time, threads, theme, diagnostics …). */
       state: () => JSON.parse(M.appState()),
+      /** "Describe this view": the numbers behind the plots on screen, as sentences (what the D key reads out). */
+      describe: () => M.uiDescribe(),
     },
   });
   await openStartState(M);
@@ -181,6 +200,7 @@ function handleRequest(kind, name, mime, text, bytes) {
       const state = JSON.parse(text);
       history.replaceState(null, '', encodeState(state));
       saveLocally(text);
+      if (Number.isInteger(state.step)) savedStep = state.step;
       return;
     }
     if (kind === 'copy_link') {
@@ -245,13 +265,15 @@ async function openStartStateInner(M) {
   if (!saved) return;
   try {
     const state = JSON.parse(saved);
+    if (Number.isInteger(state?.step)) savedStep = state.step;
     const name = state?.spec?.data?.name;
     if (typeof name === 'string' && fileBacked(name)) await lab.loadDataset(name);
     if (state.classroom) M.uiSetClassroom(JSON.stringify(state.classroom));
     M.uiReplay(saved, 'Restoring your last experiment…');
   } catch (e) {
-    M.uiNotify(`Your last experiment could not be restored (${e.message}); starting fresh.`);
-    try { localStorage.removeItem(AUTOSAVE_KEY); } catch { /* ignore */ }
+    // Kept: a later reload (the network back, the data file downloaded) may restore it; the next change
+    // in this page replaces it.
+    M.uiNotify(`Your last experiment could not be restored (${e.message}); starting with the default lab.`);
   }
 }
 

@@ -277,7 +277,7 @@ export interface Lab {
   /** Releases the lab's threads (Node; lets the process exit). Later calls throw. */
   close(): void;
   /** Page only: what is on screen, for tests and automation. */
-  ui?: { items(): UiItem[]; state(): UiState };
+  ui?: { items(): UiItem[]; state(): UiState; /** "Describe this view": the numbers behind the plots, as sentences. */ describe(): string };
 }
 
 export interface AttributionParam {

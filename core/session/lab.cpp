@@ -14,6 +14,7 @@
 namespace lab {
 
 Lab::Lab(int max_threads) : pool_(std::max(1, max_threads)) {}
+Lab::Lab(int max_threads, JobRunner::Mode jobs) : pool_(std::max(1, max_threads)), jobs_(jobs) {}
 
 int Lab::set_threads(int n) {
   pool_.set_active_threads(n);

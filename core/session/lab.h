@@ -29,6 +29,9 @@ class Lab {
  public:
   // max_threads: threads kernels may use (the job thread included), clamped to >= 1.
   explicit Lab(int max_threads);
+  // jobs: JobRunner::Inline runs jobs only when jobs().pump() is called, as the single-threaded build's
+  // page does between frames (tests use it to check that path natively).
+  Lab(int max_threads, JobRunner::Mode jobs);
 
   int max_threads() const { return pool_.max_threads(); }
   int threads() const { return pool_.active_threads(); }

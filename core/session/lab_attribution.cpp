@@ -1,6 +1,7 @@
 // Lab: attributions and the arena as jobs, on a snapshot of the current model (lab.h).
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -24,6 +25,33 @@ Tensor background_of(const Dataset& d) {
   std::memcpy(t.data(), d.train_x.data(), t.size() * sizeof(float));
   return t;
 }
+
+// The methods expand each input into rows — integration steps, baselines, samples, perturbations —
+// that they hold at once with their baselines and gradients (the model's activations are chunked by
+// Context::max_batch_floats). Refused before anything is built when that would not fit, saying what would.
+constexpr double kAttributionBudgetBytes = 1024.0 * 1024 * 1024;
+void check_attribution_memory(const attr::Params& p, int n, size_t input_size) {
+  double per_input = 1;
+  std::string why;
+  for (const char* k : {"steps", "baselines", "samples"})  // (a noise tunnel runs its copies one after another)
+    if (p.has(k) && p.get(k) > 1) {
+      per_input *= p.get(k);
+      why += std::string(why.empty() ? "" : " × ") + k + " " + std::to_string(p.geti(k));
+    }
+  const double bytes = 4.0 * 3.0 * (double)input_size * (per_input * n + n);  // rows, baselines, gradients
+  if (bytes <= kAttributionBudgetBytes) return;
+  const double fit = kAttributionBudgetBytes / (4.0 * 3.0 * (double)input_size * (per_input + 1));
+  char msg[512];
+  std::snprintf(msg, sizeof msg,
+                "%s: %d inputs of %zu values%s%s would need about %.2f GB at once; the lab has %.2f GB for an attribution: "
+                "%s",
+                p.method.c_str(), n, input_size, why.empty() ? "" : " with ", why.c_str(), bytes / 1e9, kAttributionBudgetBytes / 1e9,
+                fit >= 1 ? ("attribute at most " + std::to_string((long long)fit) + " inputs at a time").c_str()
+                         : ("use fewer " + (why.empty() ? std::string("inputs") : why.substr(0, why.find(' '))) + " (one input fits " +
+                            std::to_string((long long)(kAttributionBudgetBytes / (4.0 * 3.0 * (double)input_size) - 1)) + " rows)")
+                               .c_str());
+  throw std::invalid_argument(msg);
+}
 }  // namespace
 
 std::string Lab::attribution_methods_json() { return attr::methods_json(); }
@@ -42,6 +70,7 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
   const attr::Params p = attr::parse_params(method, options);
   const size_t in = e->dataset().input_size();
   if (n < 1 || n > 100000) throw std::invalid_argument("attribute: n must be between 1 and 100000 (got " + std::to_string(n) + ")");
+  check_attribution_memory(p, n, in);
   if (inputs.size() != (size_t)n * in)
     throw std::invalid_argument("attribute: " + std::to_string(n) + " inputs of " + std::to_string(in) + " values need " +
                                 std::to_string((size_t)n * in) + " numbers, got " + std::to_string(inputs.size()));

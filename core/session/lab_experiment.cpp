@@ -1,5 +1,6 @@
 // The Lab's experiment API: load a spec, train as a job, read metrics, predict, export/import.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -413,41 +414,56 @@ std::shared_ptr<Job> Lab::replay_async(const std::string& history_text, long lon
   if (step >= 0) h.step = step;
   if (h.step > 100000000) throw std::invalid_argument("replay: step must be at most 100000000");
   const Spec spec = parse_spec(h.spec);
-  return jobs_.submit("replay", [this, h, spec](Job& job) {
+  // A sliced job: each slice builds the experiment, trains for a few milliseconds, applies one event, or
+  // evaluates one batch — so a single-threaded page replays a link between frames. The steps and the
+  // events are the same whatever the slicing, so the weights are too.
+  struct State {
     std::shared_ptr<Experiment> e;
-    {
-      std::lock_guard<std::mutex> a(assets_mu_);
-      e = std::make_shared<Experiment>(spec, &assets_);
-    }
-    // Total steps to train, for the progress bar.
-    long long total = 0, at = 0;
-    for (const json& ev : h.events) {
-      const long long a = ev["at"].get<long long>();
-      if (ev.contains("reset")) {
-        total += std::max(0LL, a - at);
-        at = 0;
-      } else {
-        total += std::max(0LL, a - at);
-        at = std::max(at, a);
-      }
-    }
-    total += std::max(0LL, h.step - at);
-    long long done = 0;
-    auto advance = [&](long long to) {
-      const long long n = to - e->step();
-      if (n <= 0) return;
-      for (long long i = 0; i < n; ++i) {
-        job.check_cancel();
-        if (total > 0) job.set_progress((double)(done + i) / (double)total);
-        e->train(1, exec(), nullptr);
-      }
-      done += n;
-    };
+    long long total = 0, done = 0;
+    size_t next = 0;  // the next event to apply
     std::vector<std::string> events;
-    for (size_t i = 0; i < h.events.size(); ++i) {
-      const json& ev = h.events[i];
-      advance(ev["at"].get<long long>());
-      const std::string where = "history.events[" + std::to_string(i) + "]";
+    std::unique_ptr<Evaluation> ev;
+  };
+  auto st = std::make_shared<State>();
+  return jobs_.submit_sliced("replay", [this, h, spec, st](Job& job) {
+    State& r = *st;
+    if (!r.e) {
+      std::lock_guard<std::mutex> a(assets_mu_);
+      r.e = std::make_shared<Experiment>(spec, &assets_);
+      // Total steps to train, for the progress bar.
+      long long at = 0;
+      for (const json& ev : h.events) {
+        const long long a2 = ev["at"].get<long long>();
+        r.total += std::max(0LL, a2 - at);
+        at = ev.contains("reset") ? 0 : std::max(at, a2);
+      }
+      r.total += std::max(0LL, h.step - at);
+      return false;
+    }
+    std::shared_ptr<Experiment>& e = r.e;
+    if (r.ev) {  // evaluating the replayed run, a batch a slice
+      if (!e->evaluate_batch(*r.ev, exec())) return false;
+      std::lock_guard<std::mutex> l(exp_mu_);
+      exp_ = e;
+      base_spec_ = spec_to_json(spec);
+      events_ = std::move(r.events);
+      reproducible_ = true;
+      job.result_json = metrics_to_json(e->metrics());
+      return true;
+    }
+    const long long target = r.next < h.events.size() ? h.events[r.next]["at"].get<long long>() : h.step;
+    if (e->step() < target) {  // train toward the next event (or the end) for about 5 ms
+      const auto t0 = std::chrono::steady_clock::now();
+      do {
+        if (r.total > 0) job.set_progress((double)r.done / (double)r.total);
+        e->train(1, exec(), nullptr);
+        ++r.done;
+      } while (e->step() < target && std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(5));
+      return false;
+    }
+    if (r.next < h.events.size()) {  // apply the event due now
+      const json& ev = h.events[r.next];
+      const std::string where = "history.events[" + std::to_string(r.next) + "]";
       try {
         if (ev.contains("set")) {
           e->set_hyperparameters(patch_spec(e->spec(), ev["set"].dump()));
@@ -462,20 +478,15 @@ std::shared_ptr<Job> Lab::replay_async(const std::string& history_text, long lon
       } catch (const std::invalid_argument& x) {
         throw std::invalid_argument(where + ": " + x.what());
       }
-      events.push_back(ev.dump());
+      r.events.push_back(ev.dump());
+      ++r.next;
+      return false;
     }
     if (e->step() > h.step)
       throw std::invalid_argument("history: step " + std::to_string(h.step) + " is before the last event (at step " +
                                   std::to_string(e->step()) + ")");
-    advance(h.step);
-    Evaluation ev = e->start_evaluation();
-    while (!e->evaluate_batch(ev, exec())) job.check_cancel();
-    std::lock_guard<std::mutex> l(exp_mu_);
-    exp_ = e;
-    base_spec_ = spec_to_json(spec);
-    events_ = std::move(events);
-    reproducible_ = true;
-    job.result_json = metrics_to_json(e->metrics());
+    r.ev = std::make_unique<Evaluation>(e->start_evaluation());
+    return false;
   });
 }
 

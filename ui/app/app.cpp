@@ -3,6 +3,9 @@
 // [SECTION] state for tests
 #include "app/app.h"
 
+#include "app/describe.h"
+#include "imgui_internal.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -62,6 +65,23 @@ const std::pair<const char*, const char*> kHideable[] = {{"data", "dataset choic
                                                          {"csv", "CSV upload"}};
 }  // namespace
 
+// The keys, as Help → Keyboard shortcuts lists them (docs/accessibility.md too).
+constexpr std::pair<const char*, const char*> kKeys[] = {
+    {"Space or P", "play / pause (Space activates the focused control while you move with the keyboard)"},
+    {"S", "one training step (a mini-batch)"},
+    {"E", "train to the end of the epoch"},
+    {"R", "reset the weights (same seed)"},
+    {"L", "copy the link"},
+    {"D", "describe this view: its numbers, read out by your screen reader"},
+    {"?", "this list"},
+    {"Tab / Shift+Tab", "next / previous control in the panel"},
+    {"Arrow keys", "move between controls; in a slider or field, change its value"},
+    {"Space / Enter", "press the focused button; Enter edits a number field"},
+    {"Ctrl+Tab", "next panel (Data, Network, Training, Views)"},
+    {"Alt", "the menu bar (then arrows and Enter)"},
+    {"Escape", "close a menu or a window, leave a field"},
+};
+
 App::App(Lab& lab, Textures& textures) : lab_(lab), textures_(textures), controller_(lab) {}
 
 // [SECTION] theme -------------------------------------------------------------------------------
@@ -69,10 +89,27 @@ App::App(Lab& lab, Textures& textures) : lab_(lab), textures_(textures), control
 void App::apply_theme() {
   ImGuiStyle& st = ImGui::GetStyle();
   st = ImGuiStyle();
-  if (dark_)
+  ImVec4* c = st.Colors;
+  // ImGui's themes, adjusted where they miss WCAG AA (tests/e2e/accessibility.test.mjs checks every pair):
+  // text 4.5:1 on every surface it is drawn on (hint text — TextDisabled — included), focus and state
+  // indicators (nav highlight, check marks, slider grabs) 3:1 against what surrounds them.
+  if (dark_) {
     ImGui::StyleColorsDark(&st);
-  else
+    c[ImGuiCol_TextDisabled] = ImVec4(0.62f, 0.62f, 0.62f, 1.00f);
+    const ImVec4 strong(0.16f, 0.40f, 0.72f, 1.00f);  // white text stays above 4.5:1 on it
+    c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = c[ImGuiCol_TabHovered] = strong;
+    c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = ImVec4(0.11f, 0.33f, 0.62f, 1.00f);
+    c[ImGuiCol_TabActive] = ImVec4(0.14f, 0.34f, 0.62f, 1.00f);
+    c[ImGuiCol_NavHighlight] = ImVec4(0.45f, 0.72f, 1.00f, 1.00f);
+  } else {
     ImGui::StyleColorsLight(&st);
+    c[ImGuiCol_TextDisabled] = ImVec4(0.36f, 0.36f, 0.36f, 1.00f);
+    const ImVec4 mark(0.00f, 0.36f, 0.75f, 1.00f);
+    c[ImGuiCol_CheckMark] = c[ImGuiCol_SliderGrab] = c[ImGuiCol_NavHighlight] = mark;
+    c[ImGuiCol_SliderGrabActive] = ImVec4(0.00f, 0.28f, 0.60f, 1.00f);
+  }
+  const ImVec4 page = page_clear_color();
+  set_page_background(ImGui::ColorConvertFloat4ToU32(page));
   st.WindowRounding = 4.0f;
   st.FrameRounding = 3.0f;
   st.WindowBorderSize = 1.0f;
@@ -100,6 +137,7 @@ void App::frame(const AppInfo& info, double frame_ms) {
   window_neuron(controller_, textures_);
   overlays();
   classroom_dialog();
+  description_window();
   if (show_about_) {
     ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f), ImGuiCond_Appearing,
                             ImVec2(0.5f, 0.5f));
@@ -136,6 +174,8 @@ void App::menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Describe this view", "D")) describe_view();
+    ImGui::Separator();
     ImGui::MenuItem("Diagnostics", nullptr, &show_diagnostics_);
     ImGui::Separator();
     if (ImGui::MenuItem("Dark theme", nullptr, dark_)) {
@@ -158,7 +198,7 @@ void App::menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
-    if (ImGui::MenuItem("Keyboard shortcuts")) show_shortcuts_ = true;
+    if (ImGui::MenuItem("Keyboard shortcuts", "?")) show_shortcuts_ = true;
     if (ImGui::MenuItem("About NeuronLab")) show_about_ = true;
     ImGui::EndMenu();
   }
@@ -258,7 +298,7 @@ void App::banners() {
   if (ImGui::Begin("##banners", nullptr, f)) {
     for (size_t i = 0; i < lines.size(); ++i) {
       ImGui::PushID((int)i);
-      ImGui::PushStyleColor(ImGuiCol_Text, lines[i].col);
+      ImGui::PushStyleColor(ImGuiCol_Text, text_tone(lines[i].col));
       ImGui::TextUnformatted(lines[i].kind == 0 ? "Exercise:" : lines[i].kind == 1 ? "Note:" : "Error:");
       ImGui::PopStyleColor();
       ImGui::SameLine();
@@ -317,15 +357,42 @@ void App::overlays() {
   }
   if (show_shortcuts_) {
     if (ImGui::Begin("Keyboard shortcuts", &show_shortcuts_, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) {
-      ImGui::TextUnformatted("Space   play / pause");
-      ImGui::TextUnformatted("S       one training step (a mini-batch)");
-      ImGui::TextUnformatted("E       train to the end of the epoch");
-      ImGui::TextUnformatted("R       reset the weights (same seed)");
-      ImGui::TextUnformatted("L       copy the link");
-      ImGui::TextUnformatted("Tab / arrows / Enter   move between and use controls");
+      if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_SizingFixedFit)) {
+        for (const auto& [key, what] : kKeys) {
+          ImGui::TableNextRow();
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(key);
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(what);
+        }
+        ImGui::EndTable();
+      }
     }
     ImGui::End();
   }
+}
+
+// [SECTION] describe this view ----------------------------------------------------------------------
+
+std::string App::describe() const { return describe_views(controller_, image_view_.tab, attributions_.state()); }
+
+void App::describe_view() {
+  description_ = describe();
+  show_description_ = true;
+  controller_.say(description_);
+}
+
+void App::description_window() {
+  if (!show_description_) return;
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 34, 0), ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.4f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (ImGui::Begin("Description", &show_description_, ImGuiWindowFlags_NoSavedSettings)) {
+    ImGui::TextWrapped("%s", description_.c_str());
+    if (ImGui::Button("Describe again")) describe_view();
+    ImGui::SameLine();
+    if (ImGui::Button("Close")) show_description_ = false;
+  }
+  ImGui::End();
 }
 
 // [SECTION] keyboard ------------------------------------------------------------------------------
@@ -335,7 +402,12 @@ void App::shortcuts() {
   if (io.WantTextInput || ImGui::IsAnyItemActive() || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
   Controller& c = controller_;
   const Classroom& cl = c.classroom;
-  if (ImGui::IsKeyPressed(ImGuiKey_Space, false) && !cl.hidden("play")) c.toggle_play();
+  // While the user moves through the controls with the keyboard, Space presses the focused one.
+  const bool navigating = io.NavVisible && ImGui::GetCurrentContext()->NavId != 0;
+  if (((ImGui::IsKeyPressed(ImGuiKey_Space, false) && !navigating) || ImGui::IsKeyPressed(ImGuiKey_P, false)) && !cl.hidden("play"))
+    c.toggle_play();
+  if (ImGui::IsKeyPressed(ImGuiKey_D, false)) describe_view();
+  if (ImGui::IsKeyPressed(ImGuiKey_Slash, false) && io.KeyShift) show_shortcuts_ = true;
   if (ImGui::IsKeyPressed(ImGuiKey_S, false) && !cl.hidden("step")) c.step_batch();
   if (ImGui::IsKeyPressed(ImGuiKey_E, false) && !cl.hidden("step")) c.step_epoch();
   if (ImGui::IsKeyPressed(ImGuiKey_R, false) && !cl.hidden("reset")) c.reset();
@@ -384,14 +456,17 @@ void App::panel_views() {
   }
   if (!ImGui::BeginTabBar("plane_views")) return;
   if (ImGui::BeginTabItem("Surface")) {
+    image_view_.tab = "Surface";
     view_plane(c, textures_);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Attributions")) {
+    image_view_.tab = "Attributions";
     attributions_.tab_attributions(c, textures_);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Arena")) {
+    image_view_.tab = "Arena";
     attributions_.tab_arena(c, textures_);
     ImGui::EndTabItem();
   }
@@ -441,12 +516,12 @@ void App::panel_diagnostics() {
                 (int)json_number(r, "n"), json_number(r, "gflops_1"), json_number(r, "gflops_n"), (int)json_number(r, "threads"),
                 json_number(r, "speedup"));
     const bool same = json_true(r, "bit_identical");
-    ImGui::PushStyleColor(ImGuiCol_Text, same ? kGreen : kVermillion);
+    ImGui::PushStyleColor(ImGuiCol_Text, text_tone(same ? kGreen : kVermillion));
     ImGui::TextUnformatted(same ? "1 thread and N threads: bit-identical" : "1 thread and N threads DIFFER");
     ImGui::PopStyleColor();
   }
   if (!bench_error_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kVermillion);
+    ImGui::PushStyleColor(ImGuiCol_Text, text_tone(kVermillion));
     ImGui::TextWrapped("Benchmark failed: %s", bench_error_.c_str());
     ImGui::PopStyleColor();
   }
@@ -461,17 +536,18 @@ void App::status_bar(float height) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ImGui::GetStyle().FramePadding.x, ImGui::GetStyle().FramePadding.y));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
   const ImGuiWindowFlags f = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                             ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+                             ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                             ImGuiWindowFlags_NoNavFocus;  // no controls: Ctrl+Tab skips it
   if (ImGui::Begin("##status", nullptr, f)) {
     const BuildInfo b = build_info();
-    ImGui::PushStyleColor(ImGuiCol_Text, b.simd ? kGreen : kOrange);
+    ImGui::PushStyleColor(ImGuiCol_Text, text_tone(b.simd ? kGreen : kOrange));
     ImGui::Text("SIMD %s", b.simd ? "on" : "off");
     ImGui::PopStyleColor();
     ImGui::SameLine(0, ImGui::GetFontSize());
     if (b.threads_enabled) {
       ImGui::Text("threads %d of %d in the pool", lab_.threads(), lab_.max_threads());
     } else {
-      ImGui::PushStyleColor(ImGuiCol_Text, kOrange);
+      ImGui::PushStyleColor(ImGuiCol_Text, text_tone(kOrange));
       ImGui::TextUnformatted("single-threaded fallback");
       ImGui::PopStyleColor();
     }
@@ -485,7 +561,7 @@ void App::status_bar(float height) {
         ImGui::SetTooltip("The weights digest: two people who see the same digest have the same weights, bit for bit.");
     }
     ImGui::SameLine(0, ImGui::GetFontSize());
-    ImGui::PushStyleColor(ImGuiCol_Text, kBlue);
+    ImGui::PushStyleColor(ImGuiCol_Text, text_tone(kBlue));
     ImGui::Text("NeuronLab %s", version());
     ImGui::PopStyleColor();
   }
@@ -510,8 +586,34 @@ std::string App::state_json() const {
                 bench_state_.c_str(), bench_n_);
   std::string s = buf;
   s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c +
-       ",\"attributions\":" + attributions_.state().dump() + "}";
+       ",\"attributions\":" + attributions_.state().dump() + ",\"a11y\":" + a11y_json() + "}";
   return s;
+}
+
+// The colours the accessibility test checks (tests/e2e/accessibility.test.mjs computes the contrasts and the
+// simulated colour-blindness itself), and where keyboard focus is.
+std::string App::a11y_json() const {
+  using nlohmann::json;
+  auto rgba = [](const ImVec4& c) { return json::array({c.x, c.y, c.z, c.w}); };
+  auto u32 = [&](ImU32 c) { return rgba(ImGui::ColorConvertU32ToFloat4(c)); };
+  const ImGuiStyle& st = ImGui::GetStyle();
+  json colors = json::object();
+  for (int i = 0; i < ImGuiCol_COUNT; ++i) colors[ImGui::GetStyleColorName(i)] = rgba(st.Colors[i]);
+  json tones = json::object();
+  const std::pair<const char*, ImU32> kTones[] = {{"error", IM_COL32(213, 94, 0, 255)},
+                                                  {"warning", IM_COL32(230, 159, 0, 255)},
+                                                  {"success", IM_COL32(0, 158, 115, 255)},
+                                                  {"info", IM_COL32(0, 114, 178, 255)}};
+  for (const auto& [name, col] : kTones) tones[name] = u32(text_tone(col));
+  json palette = json::array(), diverging = json::array(), sequential = json::array();
+  for (int k = 0; k < 24; ++k) palette.push_back(u32(class_color(k)));
+  for (float v : {-1.0f, -0.5f, 0.0f, 0.5f, 1.0f}) diverging.push_back(u32(diverging_color(v)));
+  for (float t : {0.0f, 0.25f, 0.5f, 0.75f, 1.0f}) sequential.push_back(u32(sequential_color(t)));
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  json nav = {{"visible", ImGui::GetIO().NavVisible}, {"id", g.NavId}, {"window", g.NavWindow ? g.NavWindow->Name : ""}};
+  return json({{"page", rgba(page_clear_color())}, {"colors", colors}, {"tones", tones}, {"palette", palette},
+               {"diverging", diverging}, {"sequential", sequential}, {"nav", nav}, {"description", description_}})
+      .dump();
 }
 
 }  // namespace lab::ui

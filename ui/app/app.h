@@ -14,6 +14,7 @@
 #include "session/lab.h"
 #include "state/controller.h"
 #include "views/attributions.h"
+#include "widgets/plots.h"
 
 namespace lab::ui {
 
@@ -32,8 +33,13 @@ class App {
 
   // The app's state as a JSON object (for tests and the JS API's lab.ui.state()).
   std::string state_json() const;
+  // "Describe this view" (describe.h): the text, and the action (window + live region).
+  std::string describe() const;
+  void describe_view();
 
   bool dark_theme() const { return dark_; }
+  // The page's colour behind the windows (the GL clear colour), per theme.
+  ImVec4 page_clear_color() const { return dark_ ? ImVec4(0.10f, 0.12f, 0.16f, 1) : ImVec4(0.94f, 0.94f, 0.94f, 1); }
   float ui_scale() const { return ui_scale_; }
 
  private:
@@ -48,6 +54,8 @@ class App {
   void status_bar(float height);
   void apply_theme();
   void poll_jobs();
+  void description_window();
+  std::string a11y_json() const;
 
   Lab& lab_;
   TextureCache textures_;  // over the platform's textures; every panel and view draws through it
@@ -57,7 +65,8 @@ class App {
   std::string link_buf_;           // the share window's read-only text field
   AttributionViews attributions_;  // the Attributions and Arena views (their methods, results, jobs)
   AppInfo info_;
-  bool show_classroom_ = false, show_link_ = false, show_shortcuts_ = false;
+  bool show_classroom_ = false, show_link_ = false, show_shortcuts_ = false, show_description_ = false;
+  std::string description_;
   float banners_height_ = 0;  // height of the banner strip under the menu (last frame)
   // The classroom dialog's choices (what the teacher's link will hide and lock).
   std::vector<std::string> cls_hide_, cls_lock_;

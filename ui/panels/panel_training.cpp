@@ -39,7 +39,7 @@ bool number_combo(const char* label, double current, const char* const* items, i
 }
 
 void text_colored(ImU32 col, const char* fmt, const std::string& s) {
-  ImGui::PushStyleColor(ImGuiCol_Text, col);
+  ImGui::PushStyleColor(ImGuiCol_Text, text_tone(col));
   ImGui::TextWrapped(fmt, s.c_str());
   ImGui::PopStyleColor();
 }
@@ -56,7 +56,8 @@ void panel_training(Controller& c) {
 
   // [SECTION] run controls -------------------------------------------------------------------------
   if (!cl.hidden("play")) {
-    if (ImGui::Button(c.playing() ? "Pause" : "Play", ImVec2(fs * 4.5f, 0))) c.toggle_play();
+    // One id for both labels ("###play"), so keyboard focus stays on the button when it toggles.
+    if (ImGui::Button(c.playing() ? "Pause###play" : "Play###play", ImVec2(fs * 4.5f, 0))) c.toggle_play();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
     ImGui::SameLine();
   }

@@ -30,6 +30,7 @@ void view_plane(Controller& c, TextureCache& tex);  // views_plane.cpp: decision
 struct ImageViewMemory {
   int page_size = 0;                   // the largest page the controller has shown
   int cell_true = -1, cell_pred = -1;  // the clicked confusion cell
+  std::string tab;                     // the Views panel's open tab, as its label says (describe.h)
 };
 // views_image.cpp: predictions, confusion, most confused, activations, filters; with `attr`, also the
 // Attributions and Arena tabs (attributions.h).

@@ -227,6 +227,7 @@ class Controller {
   int regularization_shown = 0;  // the Training panel keeps "L1"/"L2" selected while its rate is still 0
 
   json state() const;                   // for tests (lab.ui.state().controller)
+  void say(const std::string& text) { live(text); }  // into the screen reader's live region
   std::string status_sentence() const;  // "Training: step 1200, epoch 48, test accuracy 96.4%."
 
  private:

@@ -233,7 +233,7 @@ void ArenaTab::table() {
     for (int col = 1; col < kNumColumns; ++col) {
       if (!ImGui::TableSetColumnIndex(col)) continue;
       if (!err.empty() && col == 1) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kAttrErrorColor);
+        ImGui::PushStyleColor(ImGuiCol_Text, text_tone(kAttrErrorColor));
         ImGui::TextUnformatted("failed");
         ImGui::PopStyleColor();
         ImGui::SetItemTooltip("%s", err.c_str());
@@ -253,7 +253,7 @@ void ArenaTab::table() {
   for (int i : order_) {  // errors in words, under the table
     const std::string err = ms[i].value("error", std::string());
     if (err.empty()) continue;
-    ImGui::PushStyleColor(ImGuiCol_Text, kAttrErrorColor);
+    ImGui::PushStyleColor(ImGuiCol_Text, text_tone(kAttrErrorColor));
     ImGui::TextWrapped("%s: %s", label_of(ms[i]).c_str(), err.c_str());
     ImGui::PopStyleColor();
   }
@@ -408,7 +408,7 @@ void ArenaTab::draw(Controller& c, TextureCache& tex) {
     ImGui::SetItemTooltip("Stop the arena (training resumes)");
   }
   if (!error_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kAttrErrorColor);
+    ImGui::PushStyleColor(ImGuiCol_Text, text_tone(kAttrErrorColor));
     ImGui::TextWrapped("%s", error_.c_str());
     ImGui::PopStyleColor();
   }

@@ -114,7 +114,7 @@ void mark_point(const PlaneHit& h, float x, float y, float x0, float x1, float y
 void result_caption(const Snapshot& v, const AttrResult& r, size_t row, float wrap_w) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
   if (!r.error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kAttrErrorColor);
+    ImGui::PushStyleColor(ImGuiCol_Text, text_tone(kAttrErrorColor));
     ImGui::TextWrapped("%s", r.error.c_str());
     ImGui::PopStyleColor();
   } else if (r.map.empty()) {
@@ -308,6 +308,8 @@ void AttributionTab::harvest() {
   if (pending_.empty()) {
     ++runs_done_;
     last_state_ = cancelled ? "cancelled" : "done";
+    run_ms_ = 0;
+    for (const AttrResult& r : results_) run_ms_ += r.ms;
   }
 }
 
@@ -330,7 +332,10 @@ void AttributionTab::maybe_run(Controller& c) {
   if (!v.plane && v.selected != run_sample_) dirty_ = true;
   if (c.lab().has_experiment() && c.lab().experiment() != run_exp_.lock()) dirty_ = true;  // loaded, rebuilt or reset
   if (in_flight() || methods_.items.empty()) return;
-  const bool live_due = live_ && !held_ && v.version != run_version_ && now_ms_ - last_start_ms_ >= kLiveIntervalMs;
+  // Single-threaded build: a job runs inside a frame, so live re-runs are for maps that take less than
+  // about two frames (Run still computes any method on request).
+  live_too_slow_ = !kJobsOnThread && run_ms_ > kInlineLiveMs;
+  const bool live_due = live_ && !held_ && !live_too_slow_ && v.version != run_version_ && now_ms_ - last_start_ms_ >= kLiveIntervalMs;
   if (dirty_ || live_due || run_shape_.empty()) start_run(c);
 }
 
@@ -362,6 +367,8 @@ void AttributionTab::toolbar(Controller& c) {
     ImGui::SetItemTooltip("Stop the methods still running (their previous maps stay)");
   } else if (last_state_ == "cancelled") {
     ImGui::TextDisabled("cancelled: Run computes again");
+  } else if (live_ && live_too_slow_) {
+    ImGui::TextDisabled("live paused: these maps take %.0f ms, too long for a frame without threads; Run updates them", run_ms_);
   } else if (run_step_ >= 0) {
     ImGui::TextDisabled("for step %lld", run_step_);
   }
@@ -649,6 +656,7 @@ json AttributionTab::state() const {
   json s = {{"visible", visible_frame_ >= 0 && visible_frame_ == frame_seen_},
             {"methods", methods_.to_json()},
             {"live", live_},
+            {"livePaused", live_too_slow_},
             {"state", last_state_},
             {"inFlight", pending_.size()},
             {"progress", progress()},

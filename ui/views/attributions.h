@@ -50,6 +50,12 @@ namespace lab::ui {
 using json = nlohmann::json;
 
 inline constexpr double kLiveIntervalMs = 400;                       // live re-runs start at least this far apart
+inline constexpr double kInlineLiveMs = 30;  // single-threaded: live re-runs only for maps faster than this
+#if defined(LAB_SINGLE_THREADED)
+inline constexpr bool kJobsOnThread = false;
+#else
+inline constexpr bool kJobsOnThread = true;
+#endif
 inline constexpr int kPlaneAttrGrid = 24;                            // 2-D data: the plane is attributed on G×G points
 inline constexpr ImU32 kAttrErrorColor = IM_COL32(213, 94, 0, 255);  // Okabe–Ito vermillion: a method's error
 
@@ -139,6 +145,8 @@ class AttributionTab {
   // What the last run was for: the displayed results belong to it.
   long long run_version_ = -1, run_step_ = -1;
   int run_sample_ = -1, runs_done_ = 0, runs_started_ = 0, run_jobs_ = 0;
+  double run_ms_ = 0;           // the last whole run's compute time (its maps' ms)
+  bool live_too_slow_ = false;  // single-threaded: too slow for live re-runs
   std::weak_ptr<Experiment> run_exp_;                        // the experiment attributed (a new one — load, edit, reset — re-runs)
   std::vector<float> run_x_;                                 // images/tables: the sample attributed
   std::vector<int> run_shape_;                               // its input shape

@@ -409,6 +409,7 @@ void view_images(Controller& c, TextureCache& tex, ImageViewMemory& st, Attribut
   if (st.cell_true >= v.num_classes || st.cell_pred >= v.num_classes) st.cell_true = st.cell_pred = -1;
   if (!ImGui::BeginTabBar("image_views")) return;
   if (ImGui::BeginTabItem("Predictions")) {
+    st.tab = "Predictions";
     if (image)
       tab_predictions(c, tex, st);
     else
@@ -416,10 +417,12 @@ void view_images(Controller& c, TextureCache& tex, ImageViewMemory& st, Attribut
     ImGui::EndTabItem();
   }
   if (v.task == "classification" && ImGui::BeginTabItem("Confusion")) {
+    st.tab = "Confusion";
     tab_confusion(c, tex, st);
     ImGui::EndTabItem();
   }
   if (v.task == "classification" && ImGui::BeginTabItem("Most confused")) {
+    st.tab = "Most confused";
     if (image)
       tab_most_confused(c, tex);
     else
@@ -427,18 +430,22 @@ void view_images(Controller& c, TextureCache& tex, ImageViewMemory& st, Attribut
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Activations")) {
+    st.tab = "Activations";
     tab_activations(c, tex);
     ImGui::EndTabItem();
   }
   if (image && ImGui::BeginTabItem("Filters")) {
+    st.tab = "Filters";
     tab_filters(c, tex);
     ImGui::EndTabItem();
   }
   if (attr && ImGui::BeginTabItem("Attributions")) {
+    st.tab = "Attributions";
     attr->tab_attributions(c, tex);
     ImGui::EndTabItem();
   }
   if (attr && ImGui::BeginTabItem("Arena")) {
+    st.tab = "Arena";
     attr->tab_arena(c, tex);
     ImGui::EndTabItem();
   }

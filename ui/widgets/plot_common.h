@@ -12,7 +12,8 @@
 #include "widgets/plots.h"
 
 namespace lab::ui::plot_detail {
-// Okabe & Ito (2008), "Color Universal Design"; the 8th colour is grey rather than black (dark themes).
+// Okabe & Ito (2008), "Color Universal Design"; the 8th colour is a light grey rather than black (dark
+// themes), light enough to stay apart from reddish purple under deuteranopia (tests/e2e/accessibility).
 inline constexpr ImU32 kOkabeIto[8] = {
     IM_COL32(0, 114, 178, 255),    // blue
     IM_COL32(230, 159, 0, 255),    // orange
@@ -21,7 +22,7 @@ inline constexpr ImU32 kOkabeIto[8] = {
     IM_COL32(86, 180, 233, 255),   // sky blue
     IM_COL32(204, 121, 167, 255),  // reddish purple
     IM_COL32(240, 228, 66, 255),   // yellow
-    IM_COL32(153, 153, 153, 255),  // grey
+    IM_COL32(200, 200, 200, 255),  // light grey
 };
 inline constexpr ImU32 kWhite = IM_COL32(255, 255, 255, 255), kBlack = IM_COL32(0, 0, 0, 255);
 inline constexpr ImU32 kDivNegative = IM_COL32(230, 159, 0, 255), kDivNeutral = IM_COL32(224, 224, 224, 255),

@@ -3,6 +3,9 @@
 // plot_common.h.
 #include "widgets/plot_common.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace lab::ui {
 
 using namespace plot_detail;
@@ -15,9 +18,9 @@ ImU32 class_color(int k, float alpha) {
     c = kOkabeIto[k % 8];
     const int cycle = (k / 8) % 3;
     if (cycle == 1)
-      c = mix(c, kWhite, 0.45f);
+      c = mix(c, kBlack, 0.5f);  // classes 8, 9 (the digits): darker, apart from all 8 under every simulated CVD
     else if (cycle == 2)
-      c = mix(c, kBlack, 0.35f);
+      c = mix(c, kWhite, 0.45f);
   }
   return with_alpha(c, alpha);
 }
@@ -33,6 +36,40 @@ ImU32 sequential_color(float t, float alpha) {
   const int i = std::min(int(x), 7);
   return with_alpha(mix(kViridis[i], kViridis[i + 1], x - float(i)), alpha);
 }
+
+// The opaque colour behind the windows (the page's clear colour), set with the theme.
+namespace {
+ImU32 g_page_background = IM_COL32(26, 31, 41, 255);
+float channel_luminance(float v) { return v <= 0.04045f ? v / 12.92f : std::pow((v + 0.055f) / 1.055f, 2.4f); }
+float relative_luminance(ImU32 c) {
+  const ImVec4 f = ImGui::ColorConvertU32ToFloat4(c);
+  return 0.2126f * channel_luminance(f.x) + 0.7152f * channel_luminance(f.y) + 0.0722f * channel_luminance(f.z);
+}
+}  // namespace
+
+void set_page_background(ImU32 bg) { g_page_background = bg | IM_COL32_A_MASK; }
+ImU32 page_background() { return g_page_background; }
+
+ImU32 composite(ImU32 fg, ImU32 bg) {
+  const ImVec4 f = ImGui::ColorConvertU32ToFloat4(fg), b = ImGui::ColorConvertU32ToFloat4(bg);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(f.x * f.w + b.x * (1 - f.w), f.y * f.w + b.y * (1 - f.w), f.z * f.w + b.z * (1 - f.w), 1.0f));
+}
+
+ImU32 window_background() { return composite(ImGui::GetColorU32(ImGuiCol_WindowBg), g_page_background); }
+
+float contrast_ratio(ImU32 a, ImU32 b) {
+  const float la = relative_luminance(a), lb = relative_luminance(b);
+  return (std::max(la, lb) + 0.05f) / (std::min(la, lb) + 0.05f);
+}
+
+ImU32 readable_on(ImU32 col, ImU32 bg, float ratio) {
+  const ImU32 towards = relative_luminance(bg) > 0.18f ? kBlack : kWhite;
+  ImU32 c = col | IM_COL32_A_MASK;
+  for (int i = 1; i <= 20 && contrast_ratio(c, bg) < ratio; ++i) c = mix(col | IM_COL32_A_MASK, towards, i * 0.05f);
+  return c;
+}
+
+ImU32 text_tone(ImU32 col) { return readable_on(col, window_background(), 4.6f); }
 
 // [SECTION] pixels for textures -----------------------------------------------------------------
 

@@ -40,9 +40,10 @@ namespace lab::ui {
 // [SECTION] colours ---------------------------------------------------------------------------------
 
 // Class colour k (k ≥ 0) from the Okabe–Ito palette: blue, orange, bluish green, vermillion, sky blue,
-// reddish purple, yellow, grey (grey instead of black so it shows on dark themes). Past 8 classes it
-// wraps with a lighter (k = 8..15) then darker (16..23) variant of the same hues, then repeats; k < 0
-// gives a neutral grey. alpha in [0, 1].
+// reddish purple, yellow, light grey (instead of black so it shows on dark themes). Past 8 classes it
+// wraps with a darker (k = 8..15) then lighter (16..23) variant of the same hues, then repeats; k < 0
+// gives a neutral grey. alpha in [0, 1]. The first 10 stay at least 15 ΔE*ab apart under normal vision
+// and simulated protanopia, deuteranopia and tritanopia (tests/e2e/accessibility.test.mjs).
 ImU32 class_color(int k, float alpha = 1.0f);
 
 // Diverging map for signed values: v in [-1, 1] (clamped; NaN → 0): orange (−1) → light grey (0) →
@@ -52,6 +53,19 @@ ImU32 diverging_color(float v, float alpha = 1.0f);
 // Sequential map: t in [0, 1] (clamped; NaN → 0) → viridis (dark purple → teal → yellow), perceptually
 // uniform and colour-blind safe. Used for confusion-matrix cells and other magnitudes.
 ImU32 sequential_color(float t, float alpha = 1.0f);
+
+// Contrast (WCAG 2): the theme sets the page's opaque background behind the windows; window_background()
+// is the theme's WindowBg over it. contrast_ratio() is WCAG's (1 … 21). readable_on() moves col toward
+// black (light backgrounds) or white (dark ones), keeping its hue, until its contrast with bg is at least
+// `ratio` (4.5: WCAG AA for text). text_tone(col): col made readable on the window background — every
+// coloured text (errors, notes, status) goes through it.
+void set_page_background(ImU32 bg);
+ImU32 page_background();
+ImU32 composite(ImU32 fg, ImU32 bg);  // fg (its alpha) over an opaque bg
+ImU32 window_background();
+float contrast_ratio(ImU32 a, ImU32 b);
+ImU32 readable_on(ImU32 col, ImU32 bg, float ratio = 4.5f);
+ImU32 text_tone(ImU32 col);
 
 // [SECTION] line chart ------------------------------------------------------------------------------
 
