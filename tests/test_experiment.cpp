@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "base/thread_pool.h"
@@ -256,4 +257,37 @@ TEST_CASE("single-threaded page: load, evaluation and replay advance a slice per
   inline_lab.jobs().pump(0);
   CHECK(r2->state() == Job::State::Cancelled);
   CHECK(inline_lab.digest() == d);
+}
+
+TEST_CASE("the arena as a sliced job: a single-threaded page's report is the threaded one's", "[lab][attribution]") {
+  const std::string config =
+      R"({"methods": ["saliency", "integrated_gradients", "gradient_shap", {"method": "layer_activation", "options": {"layer": 0}}],
+          "count": 5, "labelRandomisation": true, "seed": 3})";
+  auto strip = [](const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    for (auto& m : j["methods"]) m.erase("ms");
+    return j.dump();
+  };
+  Lab threaded(2);
+  threaded.load(kCnn);
+  auto t = threaded.train_async(20);
+  while (!t->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto a = threaded.arena_async(config);
+  while (!a->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(a->state() == Job::State::Done);
+
+  Lab inline_lab(2, JobRunner::Inline);
+  inline_lab.load(kCnn);
+  auto t2 = inline_lab.train_async(20);
+  while (!t2->finished()) inline_lab.jobs().pump(0);
+  auto b = inline_lab.arena_async(config);
+  int slices = 0;
+  while (!b->finished()) {
+    inline_lab.jobs().pump(0);
+    ++slices;
+  }
+  REQUIRE(b->state() == Job::State::Done);
+  CHECK(slices > 20);  // the shuffled-label training in ~5 ms pieces, then a method, a sample, a layer at a time
+  CHECK(strip(b->result_json) == strip(a->result_json));
+  CHECK(b->result_json.find("labelRandomisation") != std::string::npos);
 }

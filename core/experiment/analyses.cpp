@@ -41,36 +41,69 @@ Surface decision_surface(Experiment& e, int grid, float extent) {
 }
 
 Confusions most_confused(Experiment& e, int scan, int max) {
-  Confusions c;
+  ConfusedScan c(e, scan, max);
+  while (!c.step()) {
+  }
+  return c.result();
+}
+
+namespace {
+constexpr int kScanChunk = 256;  // = the experiment's inference batch: chunks predict what one call would
+}
+
+ConfusedScan::ConfusedScan(Experiment& e, int scan, int max) : e_(e), max_(max) {
   const Dataset& d = e.dataset();  // fixed after construction
-  const int outs = d.output_dim, n = std::min<int>(std::max(scan, 0), (int)d.n_test());
-  if (d.task != TaskKind::Classification || outs < 2 || n == 0) return c;
-  const std::vector<float> out = e.predict(d.test_x.data(), n);  // (n, outs)
+  outs_ = d.output_dim;
+  n_ = std::min<int>(std::max(scan, 0), (int)d.n_test());
+  if (d.task != TaskKind::Classification || outs_ < 2) n_ = 0;
+  out_.reserve((size_t)n_ * outs_);
+}
+
+bool ConfusedScan::step() {
+  if (finished_) return true;
+  const Dataset& d = e_.dataset();
+  if (done_ < n_) {
+    const int B = std::min(kScanChunk, n_ - done_);
+    const std::vector<float> o = e_.predict(d.test_x.data() + (size_t)done_ * d.input_size(), B);  // (B, outs)
+    out_.insert(out_.end(), o.begin(), o.end());
+    done_ += B;
+    if (done_ < n_) return false;
+  }
   std::vector<std::pair<float, int>> wrong;
-  for (int i = 0; i < n; ++i) {
-    const float* o = out.data() + (size_t)i * outs;
-    const int pred = (int)(std::max_element(o, o + outs) - o);
-    if (pred != d.test_label[i]) wrong.push_back({softmax_row(o, outs)[pred], i});
+  for (int i = 0; i < n_; ++i) {
+    const float* o = out_.data() + (size_t)i * outs_;
+    const int pred = (int)(std::max_element(o, o + outs_) - o);
+    if (pred != d.test_label[i]) wrong.push_back({softmax_row(o, outs_)[pred], i});
   }
   std::sort(wrong.begin(), wrong.end(), [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-  if (wrong.size() > (size_t)std::max(max, 0)) wrong.resize(std::max(max, 0));
+  if (wrong.size() > (size_t)std::max(max_, 0)) wrong.resize(std::max(max_, 0));
   for (auto& [p, i] : wrong) {
-    const float* o = out.data() + (size_t)i * outs;
-    c.index.push_back(i);
-    c.p.push_back(p);
-    c.label.push_back(d.test_label[i]);
-    c.predicted.push_back((int)(std::max_element(o, o + outs) - o));
+    const float* o = out_.data() + (size_t)i * outs_;
+    c_.index.push_back(i);
+    c_.p.push_back(p);
+    c_.label.push_back(d.test_label[i]);
+    c_.predicted.push_back((int)(std::max_element(o, o + outs_) - o));
   }
-  return c;
+  finished_ = true;
+  return true;
 }
 
 NeuronProfile neuron_profile(Experiment& e, int layer, int unit, int max_samples, Job* job) {
-  NeuronProfile rep;
-  rep.layer = layer;
-  rep.unit = unit;
+  NeuronScan scan(e, layer, unit, max_samples);
+  for (;;) {
+    if (job) {
+      job->check_cancel();
+      job->set_progress(scan.progress());
+    }
+    if (scan.step()) return scan.result();
+  }
+}
+
+NeuronScan::NeuronScan(Experiment& e, int layer, int unit, int max_samples) : e_(e) {
+  rep_.layer = layer;
+  rep_.unit = unit;
   const Dataset& d = e.dataset();
-  const size_t in = d.input_size();
-  const int n = std::min<int>(std::max(max_samples, 0), (int)d.n_test());
+  n_ = std::min<int>(std::max(max_samples, 0), (int)d.n_test());
   Shape shp;
   {
     std::lock_guard<std::mutex> l(e.mutex());
@@ -80,27 +113,41 @@ NeuronProfile neuron_profile(Experiment& e, int layer, int unit, int max_samples
                                   std::to_string((int)m.num_layers() - 1) + ")");
     shp = m.layer_output_shape(layer);
   }
-  const int units = shp.empty() ? 1 : shp[0];
-  if (unit < 0 || unit >= units)
-    throw std::invalid_argument("neuron: layer " + std::to_string(layer) + " has units 0 to " + std::to_string(units - 1) + " (got " +
+  units_ = shp.empty() ? 1 : shp[0];
+  if (unit < 0 || unit >= units_)
+    throw std::invalid_argument("neuron: layer " + std::to_string(layer) + " has units 0 to " + std::to_string(units_ - 1) + " (got " +
                                 std::to_string(unit) + ")");
-  const size_t per = shape_size(shp), plane = per / (size_t)units;  // conv: the channel's H×W
-  rep.values.resize(n);
-  const int kChunk = 256;
-  for (int b0 = 0; b0 < n; b0 += kChunk) {
-    if (job) {
-      job->check_cancel();
-      job->set_progress((double)b0 / n);
-    }
-    const int B = std::min(kChunk, n - b0);
-    const std::vector<Tensor> acts = e.probe(d.test_x.data() + (size_t)b0 * in, B);
-    const float* a = acts[layer].data();
-    for (int i = 0; i < B; ++i) {  // conv channels: the channel's mean activation
-      double s = 0;
-      for (size_t k = 0; k < plane; ++k) s += a[(size_t)i * per + (size_t)unit * plane + k];
-      rep.values[b0 + i] = (float)(s / plane);
-    }
+  shp_ = shp;
+  per_ = shape_size(shp);
+  plane_ = per_ / (size_t)units_;  // conv: the channel's H×W
+  rep_.values.resize(n_);
+}
+
+bool NeuronScan::step() {
+  if (b0_ >= n_) {
+    if (!finished_) finish();
+    return true;
   }
+  const Dataset& d = e_.dataset();
+  const int B = std::min(kScanChunk, n_ - b0_);
+  const std::vector<Tensor> acts = e_.probe(d.test_x.data() + (size_t)b0_ * d.input_size(), B);
+  const float* a = acts[rep_.layer].data();
+  for (int i = 0; i < B; ++i) {  // conv channels: the channel's mean activation
+    double s = 0;
+    for (size_t k = 0; k < plane_; ++k) s += a[(size_t)i * per_ + (size_t)rep_.unit * plane_ + k];
+    rep_.values[b0_ + i] = (float)(s / plane_);
+  }
+  b0_ += B;
+  return false;
+}
+
+void NeuronScan::finish() {
+  finished_ = true;
+  const int n = n_;
+  const int layer = rep_.layer, unit = rep_.unit;
+  NeuronProfile& rep = rep_;
+  Experiment& e = e_;
+  const Shape& shp = shp_;
   std::vector<int> idx(n);
   for (int i = 0; i < n; ++i) idx[i] = i;
   const int top = std::min(12, n);
@@ -143,7 +190,6 @@ NeuronProfile neuron_profile(Experiment& e, int layer, int unit, int max_samples
     break;
   }
   rep.title = title + "), " + (shp.size() == 3 ? "channel " : "neuron ") + std::to_string(unit);
-  return rep;
 }
 
 }  // namespace lab

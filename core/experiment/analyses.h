@@ -37,6 +37,22 @@ struct Confusions {
 // Scans the first `scan` test samples; keeps at most `max`. Classification with ≥ 2 outputs only
 // (otherwise empty).
 Confusions most_confused(Experiment& e, int scan, int max);
+// The same scan a chunk of 256 samples at a time (a sliced job's slices): step() returns true when done,
+// result() then holds most_confused's answer, bit for bit. The experiment must outlive the scan.
+class ConfusedScan {
+ public:
+  ConfusedScan(Experiment& e, int scan, int max);
+  bool step();
+  double progress() const { return n_ ? (double)done_ / n_ : 1.0; }
+  const Confusions& result() const { return c_; }
+
+ private:
+  Experiment& e_;
+  int n_ = 0, done_ = 0, max_ = 0, outs_ = 0;
+  bool finished_ = false;
+  std::vector<float> out_;  // (n, outs)
+  Confusions c_;
+};
 
 // One neuron (a flat layer's unit, or a conv layer's channel: its mean activation) over the test set.
 struct NeuronProfile {
@@ -52,6 +68,25 @@ struct NeuronProfile {
 // job (may be null): progress and cancellation. Throws std::invalid_argument for a layer or unit that
 // does not exist.
 NeuronProfile neuron_profile(Experiment& e, int layer, int unit, int max_samples, Job* job = nullptr);
+// The same profile a chunk of 256 samples at a time (a sliced job's slices): the constructor checks the
+// layer and unit (std::invalid_argument); step() returns true when result() is ready (neuron_profile's,
+// bit for bit). The experiment must outlive the scan.
+class NeuronScan {
+ public:
+  NeuronScan(Experiment& e, int layer, int unit, int max_samples);
+  bool step();
+  double progress() const { return n_ ? (double)b0_ / n_ : 1.0; }
+  const NeuronProfile& result() const { return rep_; }
+
+ private:
+  void finish();
+  Experiment& e_;
+  NeuronProfile rep_;
+  int n_ = 0, b0_ = 0, units_ = 1;
+  size_t per_ = 0, plane_ = 0;
+  Shape shp_;
+  bool finished_ = false;
+};
 
 // Softmax of one row of k logits (max subtracted first).
 std::vector<float> softmax_row(const float* logits, int k);

@@ -102,26 +102,54 @@ std::shared_ptr<Job> Lab::arena_async(const std::string& config_json) {
   attr::ArenaConfig cfg = attr::parse_arena_config(config_json, &label_rand);
   auto e = experiment();
   if (e->dataset().n_test() == 0) throw std::invalid_argument("arena: this experiment has no test split to evaluate on");
-  return jobs_.submit("arena", [this, e, cfg, label_rand](Job& job) mutable {
-    auto model = e->snapshot_model();
+  // A sliced job: a snapshot of the model, then (with label randomisation) a copy trained on shuffled labels
+  // about 5 ms a slice, then the arena a piece a slice (attr::ArenaRun).
+  struct State {
+    std::unique_ptr<Model> model;
     std::unique_ptr<Experiment> shuffled;
-    if (label_rand) {
-      cfg.label_randomised = [&]() -> Model* {
+    long long shuffled_steps = 0;
+    bool label_model = false;  // the shuffled run trained without diverging
+    std::unique_ptr<attr::ArenaRun> run;
+  };
+  auto st = std::make_shared<State>();
+  return jobs_.submit_sliced("arena", [this, e, cfg, label_rand, st](Job& job) mutable {
+    State& S = *st;
+    if (!S.model) {
+      S.model = e->snapshot_model();
+      if (label_rand) {
         {
           std::lock_guard<std::mutex> a(assets_mu_);
-          shuffled = std::make_unique<Experiment>(e->spec(), &assets_);
+          S.shuffled = std::make_unique<Experiment>(e->spec(), &assets_);
         }
-        shuffled->shuffle_train_labels(cfg.seed + 1);
-        const long long steps = std::clamp<long long>(e->step(), 100, 5000);
-        try {
-          shuffled->train(steps, exec(), &job);
-        } catch (const TrainingDiverged&) {
-          return nullptr;  // the shuffled run blew up: no comparison (the report has no labelRandomisation)
-        }
-        return &shuffled->model();
-      };
+        S.shuffled->shuffle_train_labels(cfg.seed + 1);
+        S.shuffled_steps = std::clamp<long long>(e->step(), 100, 5000);
+        S.label_model = true;
+      }
+      return false;
     }
-    job.result_json = attr::run_arena(*model, e->dataset(), cfg, exec(), &job);
+    if (S.shuffled && S.label_model && S.shuffled->step() < S.shuffled_steps) {
+      const auto t0 = std::chrono::steady_clock::now();
+      try {
+        do S.shuffled->train(1, exec(), nullptr);
+        while (S.shuffled->step() < S.shuffled_steps && std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(5));
+      } catch (const TrainingDiverged&) {
+        S.label_model = false;  // the shuffled run blew up: no comparison (the report has no labelRandomisation)
+      }
+      job.set_progress(0.2 * (double)S.shuffled->step() / (double)S.shuffled_steps);
+      return false;
+    }
+    if (!S.run) {
+      attr::ArenaConfig c = cfg;
+      if (label_rand) {
+        Model* m = S.label_model ? &S.shuffled->model() : nullptr;
+        c.label_randomised = [m]() { return m; };
+      }
+      S.run = std::make_unique<attr::ArenaRun>(*S.model, e->dataset(), std::move(c), exec());
+      return false;
+    }
+    if (!S.run->step(&job)) return false;
+    job.result_json = S.run->report();
+    return true;
   });
 }
 

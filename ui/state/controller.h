@@ -239,8 +239,12 @@ class Controller {
   void state_changed();  // the URL hash / autosave is due
   void emit_state();
   void live(const std::string& text);  // the screen reader's live region
+  // confused: the most confused samples, scanned by a job before (null: scanned here when evaluating).
   static std::shared_ptr<Snapshot> compute_snapshot(Experiment& e, bool evaluate, int selected, int page_first,
-                                                    std::shared_ptr<const Snapshot> prev);
+                                                    std::shared_ptr<const Snapshot> prev, const Confusions* confused = nullptr);
+  static void set_confused(Snapshot& s, const Confusions& c, const Dataset& d);
+  // The most confused samples as a sliced job (after the evaluation it follows); null for 2-D data.
+  std::shared_ptr<ConfusedScan> scan_confused(const std::shared_ptr<Experiment>& e);
   bool load_spec(const json& s);
 
   Lab& lab_;

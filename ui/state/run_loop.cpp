@@ -254,11 +254,14 @@ void Controller::submit_chunk(long long steps, bool single) {
   if (eval && !kThreaded) {
     auto chunk = job_;
     lab_.evaluate_async();
-    job_ = lab_.jobs().submit("metrics", [chunk, snap, e](Job&) {
+    auto confused = scan_confused(e);
+    job_ = lab_.jobs().submit("metrics", [chunk, snap, e, confused](Job&) {
       if (chunk->state() == Job::State::Failed) throw std::runtime_error(chunk->error());
       if (chunk->state() == Job::State::Cancelled) throw JobCancelled();
       snap->metrics = e->metrics();
       snap->evaluated = true;
+      if (confused && !snap->plane && snap->task == "classification" && snap->output_dim > 1)
+        set_confused(*snap, confused->result(), e->dataset());
     });
   }
   job_kind_ = "train";
@@ -275,12 +278,24 @@ void Controller::refresh() {
   // The evaluation is a sliced job of its own (in slices between frames in the single-threaded build);
   // the snapshot runs after it and takes its metrics.
   lab_.evaluate_async();
-  job_ = lab_.jobs().submit("snapshot", [e, snap, sel, page, prev](Job&) {
-    *snap = *compute_snapshot(*e, false, sel, page, prev);
+  auto confused = scan_confused(e);
+  job_ = lab_.jobs().submit("snapshot", [e, snap, sel, page, prev, confused](Job&) {
+    *snap = *compute_snapshot(*e, false, sel, page, prev, confused ? &confused->result() : nullptr);
     snap->evaluated = true;
   });
   job_kind_ = "snapshot";
   job_started_ms_ = now_ms_;
+}
+
+std::shared_ptr<ConfusedScan> Controller::scan_confused(const std::shared_ptr<Experiment>& e) {
+  if (!e->raw_train_x().empty()) return nullptr;  // 2-D data: the plane instead
+  auto sc = std::make_shared<ConfusedScan>(*e, kConfusedScan, kMaxConfused);
+  lab_.jobs().submit_sliced("confused", [e, sc](Job& j) {
+    const bool done = sc->step();
+    j.set_progress(sc->progress());
+    return done;
+  });
+  return sc;
 }
 
 void Controller::on_job_done() {

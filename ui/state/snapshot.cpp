@@ -14,8 +14,18 @@ using namespace tuning;
 
 // [SECTION] snapshots -------------------------------------------------------------------------------
 
+void Controller::set_confused(Snapshot& s, const Confusions& c, const Dataset& d) {
+  const size_t in = d.input_size();
+  s.confused = c.index;
+  s.confused_p = c.p;
+  s.confused_label = c.label;
+  s.confused_pred = c.predicted;
+  s.confused_x.clear();
+  for (int i : c.index) s.confused_x.insert(s.confused_x.end(), d.test_x.begin() + (size_t)i * in, d.test_x.begin() + (size_t)(i + 1) * in);
+}
+
 std::shared_ptr<Snapshot> Controller::compute_snapshot(Experiment& e, bool evaluate, int selected, int page_first,
-                                                       std::shared_ptr<const Snapshot> prev) {
+                                                       std::shared_ptr<const Snapshot> prev, const Confusions* confused) {
   auto s = std::make_shared<Snapshot>();
   if (evaluate) e.evaluate(Exec{nullptr, false});
   s->evaluated = evaluate;
@@ -95,14 +105,10 @@ std::shared_ptr<Snapshot> Controller::compute_snapshot(Experiment& e, bool evalu
   s->selected_x.assign(d.test_x.begin() + (size_t)s->selected * in, d.test_x.begin() + (size_t)(s->selected + 1) * in);
   for (const Tensor& t : e.probe(s->selected_x.data(), 1)) s->selected_act.emplace_back(t.data(), t.data() + t.size());
   if (d.task == TaskKind::Classification && outs > 1) {
-    if (evaluate || !prev) {
-      const Confusions c = most_confused(e, kConfusedScan, kMaxConfused);  // as lab.mostConfused()
-      s->confused = c.index;
-      s->confused_p = c.p;
-      s->confused_label = c.label;
-      s->confused_pred = c.predicted;
-      for (int i : c.index)
-        s->confused_x.insert(s->confused_x.end(), d.test_x.begin() + (size_t)i * in, d.test_x.begin() + (size_t)(i + 1) * in);
+    if (confused) {
+      set_confused(*s, *confused, d);
+    } else if (evaluate || !prev) {
+      set_confused(*s, most_confused(e, kConfusedScan, kMaxConfused), d);  // as lab.mostConfused()
     } else {
       s->confused = prev->confused;
       s->confused_p = prev->confused_p;
@@ -129,8 +135,17 @@ void Controller::inspect_neuron(int layer, int unit) {
   rep->unit = unit;
   job_neuron_ = rep;
   auto submit = [this, e, rep, layer, unit] {
-    job_ = lab_.jobs().submit("neuron", [e, rep, layer, unit](Job& job) {
-      const NeuronProfile p = neuron_profile(*e, layer, unit, kNeuronSamples, &job);  // as lab.neuron()
+    // A sliced job (256 samples a slice: between frames in the single-threaded build), as lab.neuron().
+    job_ = lab_.jobs().submit_sliced("neuron", [e, rep, layer, unit, scan = std::shared_ptr<NeuronScan>()](Job& job) mutable {
+      if (!scan) {
+        scan = std::make_shared<NeuronScan>(*e, layer, unit, kNeuronSamples);
+        return false;
+      }
+      if (!scan->step()) {
+        job.set_progress(scan->progress());
+        return false;
+      }
+      const NeuronProfile& p = scan->result();
       const Dataset& d = e->dataset();
       const size_t in = d.input_size();
       rep->values = p.values;
@@ -142,6 +157,7 @@ void Controller::inspect_neuron(int layer, int unit) {
       rep->bias = p.bias;
       rep->title = p.title;
       rep->ready = true;
+      return true;
     });
     job_kind_ = "neuron";
   };

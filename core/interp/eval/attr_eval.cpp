@@ -202,215 +202,332 @@ float cell_share(const float* a, int C, int H2, int W2, int y0, int x0, int h, i
 // ------------------------------------------------------------------------------------------------------
 // [SECTION] run_arena
 // ------------------------------------------------------------------------------------------------------
-std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& cfg, const Exec& exec, Job* job) {
-  if (cfg.methods.empty()) throw std::invalid_argument("arena: no methods chosen");
-  const int n = (int)std::min<size_t>((size_t)cfg.count, data.n_test());
-  if (n < 1) throw std::invalid_argument("arena: the test split is empty");
-  const Net net = net_of(model, exec);
-  const size_t d = net.in_size();
-  const bool classification = data.task == TaskKind::Classification;
-  const bool image = net.input.size() == 3;
-  Tensor X = batch(net.input, n);
-  std::memcpy(X.data(), data.test_x.data(), (size_t)n * d * sizeof(float));
-  const int nbg = (int)std::min<size_t>(256, data.n_train());
-  Tensor bg = batch(net.input, nbg);
-  std::memcpy(bg.data(), data.train_x.data(), (size_t)nbg * d * sizeof(float));
-  const bool has_mask = cfg.ground_truth && data.test_mask.size() >= (size_t)n * d;
-  // Targets: the model's predicted class (the decision being explained), fixed for every method.
-  std::vector<int> targets(n, 0);
-  {
-    const Tensor y = forward(net, X);
-    const size_t od = net.out_size();
-    for (int b = 0; b < n; ++b)
-      if (classification) targets[b] = (int)(std::max_element(y.data() + b * od, y.data() + (b + 1) * od) - (y.data() + b * od));
-  }
-  const Tensor zero_base = batch(net.input, 1);  // removal baseline of the faithfulness metrics: zeros
+// The arena is run a piece at a time (ArenaRun::step): one method's attributions, one sample's metrics,
+// one layer of the sanity cascade, the label-randomisation and DiFull comparisons, then the agreement. The
+// pieces run in the order the whole run would, with the same random streams, so the report is the same
+// however it is sliced.
+struct ArenaRun::State {
+  enum class Phase { Attribute, Samples, Sanity, Labels, Difull, Agreement, Done };
+  Model& model;
+  const Dataset& data;
+  ArenaConfig cfg;
+  Exec exec;
+  Net net;
+  size_t d = 0;
+  int n = 0, nbg = 0, M = 0;
+  bool classification = false, image = false, has_mask = false;
+  Tensor X, bg;
+  std::vector<int> targets;
   std::vector<int> param_layers;
-  for (int i = (int)net.layers.size() - 1; i >= 0; --i)
-    if (detail::is_param_layer(*net.layers[i])) param_layers.push_back(i);
   Model* randomised_labels = nullptr;
-  if (cfg.label_randomised) randomised_labels = cfg.label_randomised();
-
-  const int M = (int)cfg.methods.size();
-  std::vector<Tensor> maps(M);
-  std::vector<bool> usable(M, false);
+  std::vector<Tensor> maps;
+  std::vector<bool> usable;
   json methods = json::array();
-  auto progress = [&](int m, double f) {
+  std::string report;
+  // The method being scored.
+  Phase phase = Phase::Attribute;
+  int m = 0;
+  json out, mt;
+  Result r;
+  int b = 0;  // the next sample to score
+  std::vector<float> mass, rank, point, del, ins, pf, fc, infd, sens, gini, ent, frac;
+  std::vector<double> del_curve, ins_curve;
+  std::unique_ptr<Rng> rng;
+  std::unique_ptr<Model> rm;  // the sanity cascade's copy
+  Net rn;
+  json sanity_steps;
+  size_t s = 0;  // the next cascade step
+
+  State(Model& mo, const Dataset& da, ArenaConfig c, const Exec& ex) : model(mo), data(da), cfg(std::move(c)), exec(ex) {}
+
+  void progress(Job* job, double f) const {
     if (!job) return;
     job->check_cancel();
     job->set_progress(std::min(1.0, (m + f) / M));
-  };
-  for (int m = 0; m < M; ++m) {
-    const Params& p = cfg.methods[m];
-    const MethodInfo& info = method_info(p.method);
-    std::string label = m < (int)cfg.labels.size() && !cfg.labels[m].empty() ? cfg.labels[m] : info.title;
-    json out{{"name", p.method}, {"label", label}, {"params", json::parse(params_json(p))}};
-    json mt = json::object();
-    try {
-      Context ctx;
-      ctx.background = &bg;
-      ctx.job = job;
-      ctx.targets = &targets;
-      ctx.progress_lo = (double)m / M;
-      ctx.progress_hi = (m + 0.4) / M;
-      const auto t0 = std::chrono::steady_clock::now();
-      Result r = attribute(net, p, X, ctx);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      out["ms"] = ms / n;
-      if (!r.delta.empty()) {
-        std::vector<float> ad;
-        for (float v : r.delta) ad.push_back(std::fabs(v));
-        mt["completeness"] = mean_of(ad);
-      }
-      if (info.layer_output) {
-        out["note"] = "a layer method: its map is not input-shaped, so the input metrics do not apply";
-        out["metrics"] = mt;
-        methods.push_back(out);
-        continue;
-      }
-      maps[m] = r.map;
-      usable[m] = true;
-      std::vector<float> mass, rank, point, del, ins, pf, fc, infd, sens, gini, ent;
-      std::vector<double> del_curve(cfg.curve_steps + 1, 0.0), ins_curve(cfg.curve_steps + 1, 0.0);
-      std::vector<float> frac;
-      Rng rng(cfg.seed, 0xa7e4a + (uint64_t)m);
-      for (int b = 0; b < n; ++b) {
-        const float* x = X.data() + (size_t)b * d;
-        const float* a = r.map.data() + (size_t)b * d;
-        if (has_mask) {
-          const auto loc = metrics::localisation(a, data.test_mask.data() + (size_t)b * d, d);
-          mass.push_back(loc.mass);
-          rank.push_back(loc.rank);
-          point.push_back(loc.pointing);
-        }
-        const auto prob = scorer(net, targets[b], true), logit = scorer(net, targets[b], false);
-        std::vector<float> base(d, 0.0f);
-        const auto dc = metrics::deletion_curve(x, a, base.data(), d, cfg.curve_steps, prob);
-        const auto ic = metrics::insertion_curve(x, a, base.data(), d, cfg.curve_steps, prob);
-        del.push_back(dc.auc);
-        ins.push_back(ic.auc);
-        frac = dc.frac;
-        for (size_t k = 0; k < dc.score.size() && k < del_curve.size(); ++k) del_curve[k] += dc.score[k] / n;
-        for (size_t k = 0; k < ic.score.size() && k < ins_curve.size(); ++k) ins_curve[k] += ic.score[k] / n;
-        const int step = std::max<int>(1, (int)(d / (size_t)cfg.curve_steps));
-        pf.push_back(metrics::pixel_flipping(x, a, base.data(), d, step, logit).auc);
-        const int subset = std::max<int>(1, (int)(d / 5));
-        fc.push_back(metrics::faithfulness_correlation(x, a, base.data(), d, cfg.faithfulness_runs, subset, logit, rng));
-        infd.push_back(
-            metrics::infidelity(x, a, d, cfg.faithfulness_runs, metrics::baseline_perturbation(base.data(), d, 0.8f), logit, rng, true));
-        gini.push_back(metrics::gini(a, d));
-        ent.push_back(metrics::entropy(a, d));
-        if (cfg.sensitivity_samples > 0) {
-          const std::vector<int> one_target{targets[b]};
-          metrics::Explain explain = [&](const float* xp, float* ap) {
-            Tensor xt = batch(net.input, 1);
-            std::memcpy(xt.data(), xp, d * sizeof(float));
-            Context c1;
-            c1.background = &bg;
-            c1.targets = &one_target;
-            const Result r1 = attribute(net, p, xt, c1);
-            std::memcpy(ap, r1.map.data(), d * sizeof(float));
-          };
-          sens.push_back(metrics::sensitivity(x, a, d, 0.02f, cfg.sensitivity_samples, explain, rng).max);
-        }
-        progress(m, 0.4 + 0.3 * (b + 1) / n);
-      }
-      if (has_mask) {
-        mt["mass"] = mean_of(mass);
-        mt["rank"] = mean_of(rank);
-        mt["pointing"] = mean_of(point);
-      }
-      mt["deletionAuc"] = mean_of(del);
-      mt["insertionAuc"] = mean_of(ins);
-      mt["pixelFlippingAuc"] = mean_of(pf);
-      mt["faithfulnessCorrelation"] = mean_of(fc);
-      mt["infidelity"] = mean_of(infd);
-      if (!sens.empty()) mt["maxSensitivity"] = mean_of(sens);
-      mt["gini"] = mean_of(gini);
-      mt["entropy"] = mean_of(ent);
-      out["curves"] = {{"frac", frac}, {"deletion", del_curve}, {"insertion", ins_curve}};
-
-      // Sanity: cascading randomisation, top layer first; Spearman(|a|, |a_randomised|) after each step.
-      if (cfg.sanity && !param_layers.empty()) {
-        auto rm = model.clone();
-        Net rn = net_of(*rm, exec);
-        json steps = json::array();
-        for (size_t s = 0; s < param_layers.size(); ++s) {
-          randomise(*rn.layers[param_layers[s]], cfg.seed + 1 + s);
-          Context c2;
-          c2.background = &bg;
-          c2.job = job;
-          c2.targets = &targets;
-          const Result rr = attribute(rn, p, X, c2);
-          std::vector<float> rho;
-          for (int b = 0; b < n; ++b) {
-            const auto a0 = absv(r.map.data() + (size_t)b * d, d), a1 = absv(rr.map.data() + (size_t)b * d, d);
-            rho.push_back(metrics::spearman(a0.data(), a1.data(), d));
-          }
-          steps.push_back(mean_of(rho));
-          progress(m, 0.7 + 0.2 * (s + 1) / param_layers.size());
-        }
-        out["sanity"] = steps;
-        mt["sanity"] = steps.back();
-      }
-      if (randomised_labels) {
-        const Net ln = net_of(*randomised_labels, exec);
-        Context c3;
-        c3.background = &bg;
-        c3.targets = &targets;
-        const Result rl = attribute(ln, p, X, c3);
-        std::vector<float> rho;
-        for (int b = 0; b < n; ++b) {
-          const auto a0 = absv(r.map.data() + (size_t)b * d, d), a1 = absv(rl.map.data() + (size_t)b * d, d);
-          rho.push_back(metrics::spearman(a0.data(), a1.data(), d));
-        }
-        mt["labelRandomisation"] = mean_of(rho);
-      }
-      // DiFull: grids of four test images; heads 0 (top left) and 3 (bottom right) see only their cell.
-      if (cfg.difull && image && classification) {
-        const int C = net.input[0], H = net.input[1], W = net.input[2], G = std::min(n, 8);
-        Rng grng(cfg.seed, 0xd1f);
-        const Tensor grids = difull_grids(data, G, grng);
-        Rng brng(cfg.seed, 0xd1f + 1);
-        const Tensor gbg = difull_grids(data, std::min(32, std::max(4, nbg / 8)), brng);
-        std::vector<float> share;
-        for (int head : {0, 3}) {
-          const int y0 = (head / 2) * H, x0 = (head % 2) * W;
-          const Net hn = crop_net(model, exec, {C, 2 * H, 2 * W}, y0, x0);
-          const Tensor y = forward(hn, grids);
-          std::vector<int> ht(G);
-          const size_t od = hn.out_size();
-          for (int g = 0; g < G; ++g) ht[g] = (int)(std::max_element(y.data() + g * od, y.data() + (g + 1) * od) - (y.data() + g * od));
-          Context c4;
-          c4.background = &gbg;
-          c4.job = job;
-          c4.targets = &ht;
-          const Result rg = attribute(hn, p, grids, c4);
-          for (int g = 0; g < G; ++g) share.push_back(cell_share(rg.map.data() + (size_t)g * hn.in_size(), C, 2 * H, 2 * W, y0, x0, H, W));
-        }
-        mt["difull"] = mean_of(share);
-      }
-    } catch (const JobCancelled&) {
-      throw;
-    } catch (const std::exception& e) {
-      out["error"] = e.what();
-    }
+  }
+  // The method is done (or failed): its metrics go into the report.
+  void end_method(Job* job, bool report_progress = true) {
     out["metrics"] = mt;
     methods.push_back(out);
-    progress(m, 1.0);
+    if (report_progress) progress(job, 1.0);
+    r = Result();
+    rm.reset();
+    ++m;
+    phase = m < M ? Phase::Attribute : Phase::Agreement;
   }
-  // Agreement: Spearman of |maps| between input-shaped methods, mean over samples.
+  void attribute_method(Job* job);
+  void score_sample(Job* job);
+  void finish_samples();
+  void sanity_step(Job* job);
+  void labels();
+  void difull(Job* job);
+  void agreement();
+};
+
+ArenaRun::ArenaRun(Model& model, const Dataset& data, ArenaConfig cfg, const Exec& exec) {
+  if (cfg.methods.empty()) throw std::invalid_argument("arena: no methods chosen");
+  const int n = (int)std::min<size_t>((size_t)cfg.count, data.n_test());
+  if (n < 1) throw std::invalid_argument("arena: the test split is empty");
+  s_ = std::make_unique<State>(model, data, std::move(cfg), exec);
+  State& S = *s_;
+  S.n = n;
+  S.net = net_of(model, exec);
+  S.d = S.net.in_size();
+  S.classification = data.task == TaskKind::Classification;
+  S.image = S.net.input.size() == 3;
+  S.X = batch(S.net.input, n);
+  std::memcpy(S.X.data(), data.test_x.data(), (size_t)n * S.d * sizeof(float));
+  S.nbg = (int)std::min<size_t>(256, data.n_train());
+  S.bg = batch(S.net.input, S.nbg);
+  std::memcpy(S.bg.data(), data.train_x.data(), (size_t)S.nbg * S.d * sizeof(float));
+  S.has_mask = S.cfg.ground_truth && data.test_mask.size() >= (size_t)n * S.d;
+  // Targets: the model's predicted class (the decision being explained), fixed for every method.
+  S.targets.assign(n, 0);
+  {
+    const Tensor y = forward(S.net, S.X);
+    const size_t od = S.net.out_size();
+    for (int b = 0; b < n; ++b)
+      if (S.classification) S.targets[b] = (int)(std::max_element(y.data() + b * od, y.data() + (b + 1) * od) - (y.data() + b * od));
+  }
+  for (int i = (int)S.net.layers.size() - 1; i >= 0; --i)
+    if (detail::is_param_layer(*S.net.layers[i])) S.param_layers.push_back(i);
+  if (S.cfg.label_randomised) S.randomised_labels = S.cfg.label_randomised();
+  S.M = (int)S.cfg.methods.size();
+  S.maps.resize(S.M);
+  S.usable.assign(S.M, false);
+}
+
+ArenaRun::~ArenaRun() = default;
+
+double ArenaRun::progress() const { return s_->M ? std::min(1.0, (double)s_->m / s_->M) : 1.0; }
+const std::string& ArenaRun::report() const { return s_->report; }
+
+bool ArenaRun::step(Job* job) {
+  State& S = *s_;
+  using Phase = State::Phase;
+  if (S.phase == Phase::Done) return true;
+  if (S.phase == Phase::Agreement) {
+    S.agreement();
+    S.phase = Phase::Done;
+    return true;
+  }
+  try {
+    switch (S.phase) {
+      case Phase::Attribute:
+        S.attribute_method(job);
+        break;
+      case Phase::Samples:
+        S.score_sample(job);
+        break;
+      case Phase::Sanity:
+        S.sanity_step(job);
+        break;
+      case Phase::Labels:
+        S.labels();
+        break;
+      case Phase::Difull:
+        S.difull(job);
+        break;
+      default:
+        break;
+    }
+  } catch (const JobCancelled&) {
+    throw;
+  } catch (const std::exception& e) {  // the method fails; the others still run
+    S.out["error"] = e.what();
+    S.end_method(job);
+  }
+  return false;
+}
+
+void ArenaRun::State::attribute_method(Job* job) {
+  const Params& p = cfg.methods[m];
+  const MethodInfo& info = method_info(p.method);
+  std::string label = m < (int)cfg.labels.size() && !cfg.labels[m].empty() ? cfg.labels[m] : info.title;
+  out = json{{"name", p.method}, {"label", label}, {"params", json::parse(params_json(p))}};
+  mt = json::object();
+  Context ctx;
+  ctx.background = &bg;
+  ctx.job = job;
+  ctx.targets = &targets;
+  ctx.progress_lo = (double)m / M;
+  ctx.progress_hi = (m + 0.4) / M;
+  const auto t0 = std::chrono::steady_clock::now();
+  r = attribute(net, p, X, ctx);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  out["ms"] = ms / n;
+  if (!r.delta.empty()) {
+    std::vector<float> ad;
+    for (float v : r.delta) ad.push_back(std::fabs(v));
+    mt["completeness"] = mean_of(ad);
+  }
+  if (info.layer_output) {
+    out["note"] = "a layer method: its map is not input-shaped, so the input metrics do not apply";
+    end_method(job, false);
+    return;
+  }
+  maps[m] = r.map;
+  usable[m] = true;
+  for (auto* v : {&mass, &rank, &point, &del, &ins, &pf, &fc, &infd, &sens, &gini, &ent, &frac}) v->clear();
+  del_curve.assign(cfg.curve_steps + 1, 0.0);
+  ins_curve.assign(cfg.curve_steps + 1, 0.0);
+  rng = std::make_unique<Rng>(cfg.seed, 0xa7e4a + (uint64_t)m);
+  b = 0;
+  phase = Phase::Samples;
+}
+
+void ArenaRun::State::score_sample(Job* job) {
+  const Params& p = cfg.methods[m];
+  const float* x = X.data() + (size_t)b * d;
+  const float* a = r.map.data() + (size_t)b * d;
+  if (has_mask) {
+    const auto loc = metrics::localisation(a, data.test_mask.data() + (size_t)b * d, d);
+    mass.push_back(loc.mass);
+    rank.push_back(loc.rank);
+    point.push_back(loc.pointing);
+  }
+  const auto prob = scorer(net, targets[b], true), logit = scorer(net, targets[b], false);
+  std::vector<float> base(d, 0.0f);
+  const auto dc = metrics::deletion_curve(x, a, base.data(), d, cfg.curve_steps, prob);
+  const auto ic = metrics::insertion_curve(x, a, base.data(), d, cfg.curve_steps, prob);
+  del.push_back(dc.auc);
+  ins.push_back(ic.auc);
+  frac = dc.frac;
+  for (size_t k = 0; k < dc.score.size() && k < del_curve.size(); ++k) del_curve[k] += dc.score[k] / n;
+  for (size_t k = 0; k < ic.score.size() && k < ins_curve.size(); ++k) ins_curve[k] += ic.score[k] / n;
+  const int step = std::max<int>(1, (int)(d / (size_t)cfg.curve_steps));
+  pf.push_back(metrics::pixel_flipping(x, a, base.data(), d, step, logit).auc);
+  const int subset = std::max<int>(1, (int)(d / 5));
+  fc.push_back(metrics::faithfulness_correlation(x, a, base.data(), d, cfg.faithfulness_runs, subset, logit, *rng));
+  infd.push_back(metrics::infidelity(x, a, d, cfg.faithfulness_runs, metrics::baseline_perturbation(base.data(), d, 0.8f), logit, *rng, true));
+  gini.push_back(metrics::gini(a, d));
+  ent.push_back(metrics::entropy(a, d));
+  if (cfg.sensitivity_samples > 0) {
+    const std::vector<int> one_target{targets[b]};
+    metrics::Explain explain = [&](const float* xp, float* ap) {
+      Tensor xt = batch(net.input, 1);
+      std::memcpy(xt.data(), xp, d * sizeof(float));
+      Context c1;
+      c1.background = &bg;
+      c1.targets = &one_target;
+      const Result r1 = attribute(net, p, xt, c1);
+      std::memcpy(ap, r1.map.data(), d * sizeof(float));
+    };
+    sens.push_back(metrics::sensitivity(x, a, d, 0.02f, cfg.sensitivity_samples, explain, *rng).max);
+  }
+  progress(job, 0.4 + 0.3 * (b + 1) / n);
+  if (++b < n) return;
+  finish_samples();
+  if (cfg.sanity && !param_layers.empty()) {
+    // Sanity: cascading randomisation, top layer first; Spearman(|a|, |a_randomised|) after each step.
+    rm = model.clone();
+    rn = net_of(*rm, exec);
+    sanity_steps = json::array();
+    s = 0;
+    phase = Phase::Sanity;
+  } else {
+    phase = Phase::Labels;
+  }
+}
+
+void ArenaRun::State::finish_samples() {
+  if (has_mask) {
+    mt["mass"] = mean_of(mass);
+    mt["rank"] = mean_of(rank);
+    mt["pointing"] = mean_of(point);
+  }
+  mt["deletionAuc"] = mean_of(del);
+  mt["insertionAuc"] = mean_of(ins);
+  mt["pixelFlippingAuc"] = mean_of(pf);
+  mt["faithfulnessCorrelation"] = mean_of(fc);
+  mt["infidelity"] = mean_of(infd);
+  if (!sens.empty()) mt["maxSensitivity"] = mean_of(sens);
+  mt["gini"] = mean_of(gini);
+  mt["entropy"] = mean_of(ent);
+  out["curves"] = {{"frac", frac}, {"deletion", del_curve}, {"insertion", ins_curve}};
+}
+
+void ArenaRun::State::sanity_step(Job* job) {
+  const Params& p = cfg.methods[m];
+  randomise(*rn.layers[param_layers[s]], cfg.seed + 1 + s);
+  Context c2;
+  c2.background = &bg;
+  c2.job = job;
+  c2.targets = &targets;
+  const Result rr = attribute(rn, p, X, c2);
+  std::vector<float> rho;
+  for (int i = 0; i < n; ++i) {
+    const auto a0 = absv(r.map.data() + (size_t)i * d, d), a1 = absv(rr.map.data() + (size_t)i * d, d);
+    rho.push_back(metrics::spearman(a0.data(), a1.data(), d));
+  }
+  sanity_steps.push_back(mean_of(rho));
+  progress(job, 0.7 + 0.2 * (s + 1) / param_layers.size());
+  if (++s < param_layers.size()) return;
+  out["sanity"] = sanity_steps;
+  mt["sanity"] = sanity_steps.back();
+  phase = Phase::Labels;
+}
+
+void ArenaRun::State::labels() {
+  if (randomised_labels) {
+    const Params& p = cfg.methods[m];
+    const Net ln = net_of(*randomised_labels, exec);
+    Context c3;
+    c3.background = &bg;
+    c3.targets = &targets;
+    const Result rl = attribute(ln, p, X, c3);
+    std::vector<float> rho;
+    for (int i = 0; i < n; ++i) {
+      const auto a0 = absv(r.map.data() + (size_t)i * d, d), a1 = absv(rl.map.data() + (size_t)i * d, d);
+      rho.push_back(metrics::spearman(a0.data(), a1.data(), d));
+    }
+    mt["labelRandomisation"] = mean_of(rho);
+  }
+  phase = Phase::Difull;
+}
+
+// DiFull: grids of four test images; heads 0 (top left) and 3 (bottom right) see only their cell.
+void ArenaRun::State::difull(Job* job) {
+  if (cfg.difull && image && classification) {
+    const Params& p = cfg.methods[m];
+    const int C = net.input[0], H = net.input[1], W = net.input[2], G = std::min(n, 8);
+    Rng grng(cfg.seed, 0xd1f);
+    const Tensor grids = difull_grids(data, G, grng);
+    Rng brng(cfg.seed, 0xd1f + 1);
+    const Tensor gbg = difull_grids(data, std::min(32, std::max(4, nbg / 8)), brng);
+    std::vector<float> share;
+    for (int head : {0, 3}) {
+      const int y0 = (head / 2) * H, x0 = (head % 2) * W;
+      const Net hn = crop_net(model, exec, {C, 2 * H, 2 * W}, y0, x0);
+      const Tensor y = forward(hn, grids);
+      std::vector<int> ht(G);
+      const size_t od = hn.out_size();
+      for (int g = 0; g < G; ++g) ht[g] = (int)(std::max_element(y.data() + g * od, y.data() + (g + 1) * od) - (y.data() + g * od));
+      Context c4;
+      c4.background = &gbg;
+      c4.job = job;
+      c4.targets = &ht;
+      const Result rg = attribute(hn, p, grids, c4);
+      for (int g = 0; g < G; ++g) share.push_back(cell_share(rg.map.data() + (size_t)g * hn.in_size(), C, 2 * H, 2 * W, y0, x0, H, W));
+    }
+    mt["difull"] = mean_of(share);
+  }
+  end_method(job);
+}
+
+// Agreement: Spearman of |maps| between input-shaped methods, mean over samples; then the report.
+void ArenaRun::State::agreement() {
   json agree = json::array();
   for (int a = 0; a < M; ++a) {
     json row = json::array();
-    for (int b = 0; b < M; ++b) {
-      if (!usable[a] || !usable[b]) {
+    for (int c = 0; c < M; ++c) {
+      if (!usable[a] || !usable[c]) {
         row.push_back(nullptr);
         continue;
       }
       std::vector<float> rho;
-      for (int s = 0; s < n; ++s) {
-        const auto x0 = absv(maps[a].data() + (size_t)s * d, d), x1 = absv(maps[b].data() + (size_t)s * d, d);
+      for (int i = 0; i < n; ++i) {
+        const auto x0 = absv(maps[a].data() + (size_t)i * d, d), x1 = absv(maps[c].data() + (size_t)i * d, d);
         rho.push_back(metrics::spearman(x0.data(), x1.data(), d));
       }
       row.push_back(mean_of(rho));
@@ -421,7 +538,14 @@ std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& cfg,
   for (int i : param_layers) layers.push_back(net.layers[i]->type() + " " + std::to_string(i));
   json rep{{"samples", n},           {"hasMask", has_mask}, {"difull", cfg.difull && image && classification},
            {"sanityLayers", layers}, {"methods", methods},  {"agreement", agree}};
-  return rep.dump();
+  report = rep.dump();
+}
+
+std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& cfg, const Exec& exec, Job* job) {
+  ArenaRun run(model, data, cfg, exec);
+  while (!run.step(job)) {
+  }
+  return run.report();
 }
 
 }  // namespace lab::attr

@@ -23,6 +23,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,25 @@ struct ArenaConfig {
 // Throws std::invalid_argument on an empty method list or an empty test split; a method that fails
 // (e.g. a layer it cannot use) gets "error" and the others still run. Cancellation: JobCancelled.
 std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& config, const Exec& exec, Job* job);
+
+// The same run a piece at a time, for a sliced job (a single-threaded page runs one piece between frames):
+// step() does the next piece — one method's attributions, one sample's metrics, one step of the sanity
+// cascade, the label-randomisation or DiFull comparison, or the agreement — and returns true when report()
+// is ready. The report is run_arena's, bit for bit. Throws like run_arena (the constructor: bad config).
+class ArenaRun {
+ public:
+  ArenaRun(Model& model, const Dataset& data, ArenaConfig config, const Exec& exec);
+  ~ArenaRun();
+  ArenaRun(const ArenaRun&) = delete;
+  ArenaRun& operator=(const ArenaRun&) = delete;
+  bool step(Job* job);
+  double progress() const;  // methods done / methods
+  const std::string& report() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 // Parses the arena's JSON config: {"methods": [{"method": "saliency", "options": {...}, "label": "..."}
 // | "saliency", ...], "count", "curveSteps", "sensitivitySamples", "faithfulnessRuns", "groundTruth",
