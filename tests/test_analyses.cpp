@@ -85,3 +85,30 @@ TEST_CASE("a neuron's profile: its activations, top samples and weights; errors 
   CHECK_THROWS_WITH(lab.neuron_async(9, 0, 50), Catch::Contains("layer 9 does not exist"));
   CHECK_THROWS_WITH(lab.neuron_async(0, 5, 50), Catch::Contains("has units 0 to 4 (got 5)"));
 }
+
+TEST_CASE("the scans a few samples at a time (a single-threaded page's slices) give the whole scan's answer, bit for bit", "[analyses]") {
+  Lab lab(1);
+  lab.load(kImages);
+  auto t = lab.train_async(40);
+  wait_done(*t);
+  auto e = lab.experiment();
+  const Confusions whole = most_confused(*e, 200, 20);
+  const NeuronProfile prof = neuron_profile(*e, 0, 1, 150);
+  for (int rows : {1, 7, 64}) {
+    INFO("rows " << rows);
+    ConfusedScan c(*e, 200, 20);
+    int steps = 1;
+    while (!c.step(rows)) ++steps;
+    CHECK(steps >= (int)e->dataset().n_test() / rows);  // the test split: 100 samples
+    CHECK(c.result().index == whole.index);
+    CHECK(c.result().p == whole.p);
+    CHECK(c.result().predicted == whole.predicted);
+    NeuronScan n(*e, 0, 1, 150);
+    while (!n.step(rows)) {
+    }
+    CHECK(n.result().values == prof.values);
+    CHECK(n.result().top == prof.top);
+    CHECK(n.result().title == prof.title);
+  }
+  CHECK_THROWS_WITH(NeuronScan(*e, 0, 99, 10), Catch::Contains("has units 0 to"));
+}

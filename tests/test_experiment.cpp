@@ -173,6 +173,22 @@ TEST_CASE("an evaluation a batch at a time gives evaluate()'s metrics bit for bi
     CHECK(whole.train_accuracy == sliced.train_accuracy);
     CHECK(whole.test_accuracy == sliced.test_accuracy);
     CHECK(whole.confusion == sliced.confusion);
+    // A batch's rows in pieces of any size (a single-threaded page's slices): the same numbers, bit for bit.
+    for (int rows : {1, 7, 100}) {
+      Experiment c(parse_spec(spec));
+      c.train(30, Exec{nullptr, false}, nullptr);
+      Evaluation ev2 = c.start_evaluation();
+      int steps = 1;
+      while (!c.evaluate_batch(ev2, Exec{nullptr, false}, rows)) ++steps;
+      const Metrics pieces = c.metrics();
+      INFO("rows " << rows);
+      CHECK(steps >= batches);
+      CHECK(std::memcmp(&whole.train_loss, &pieces.train_loss, sizeof(float)) == 0);
+      CHECK(std::memcmp(&whole.test_loss, &pieces.test_loss, sizeof(float)) == 0);
+      CHECK(whole.train_accuracy == pieces.train_accuracy);
+      CHECK(whole.test_accuracy == pieces.test_accuracy);
+      CHECK(whole.confusion == pieces.confusion);
+    }
   }
 }
 
@@ -290,4 +306,41 @@ TEST_CASE("the arena as a sliced job: a single-threaded page's report is the thr
   CHECK(slices > 20);  // the shuffled-label training in ~5 ms pieces, then a method, a sample, a layer at a time
   CHECK(strip(b->result_json) == strip(a->result_json));
   CHECK(b->result_json.find("labelRandomisation") != std::string::npos);
+}
+
+TEST_CASE("single-threaded page: training runs a few steps a slice, then evaluates a few rows a slice, as the threaded lab", "[lab][experiment]") {
+  for (bool until : {false, true}) {
+    Lab threaded(2), inline_lab(2, JobRunner::Inline);
+    threaded.load(kCnn);
+    inline_lab.load(kCnn);
+    auto a = until ? threaded.train_until_async(40) : threaded.train_async(40);
+    while (!a->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto b = until ? inline_lab.train_until_async(40) : inline_lab.train_async(40);
+    int slices = 0;
+    while (!b->finished()) {
+      inline_lab.jobs().pump(0);
+      ++slices;
+    }
+    INFO("until " << until);
+    REQUIRE(b->state() == Job::State::Done);
+    CHECK(slices > 2);
+    CHECK(inline_lab.digest() == threaded.digest());
+    CHECK(b->result_json == a->result_json);
+  }
+  // A diverging run fails with the same message and keeps the same weights.
+  const std::string hot = R"({"seed": 7, "data": {"name": "spiral", "n": 400}, "model": {"layers": [{"type": "dense", "units": 16,
+    "activation": "relu"}, {"type": "dense", "units": 16, "activation": "relu"}, {"type": "dense", "units": 2}]},
+    "optimizer": {"name": "sgd", "lr": 90}})";
+  Lab threaded(1), inline_lab(1, JobRunner::Inline);
+  threaded.load(hot);
+  inline_lab.load(hot);
+  auto a = threaded.train_async(500);
+  while (!a->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto b = inline_lab.train_async(500);
+  while (!b->finished()) inline_lab.jobs().pump(0);
+  REQUIRE(a->state() == Job::State::Failed);
+  CHECK(b->state() == Job::State::Failed);
+  CHECK(b->error() == a->error());
+  CHECK(inline_lab.digest() == threaded.digest());
+  CHECK(inline_lab.metrics_json() == threaded.metrics_json());
 }

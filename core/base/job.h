@@ -23,6 +23,7 @@
 // same); otherwise it waits its turn, in submission order.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -80,6 +81,25 @@ class Job {
 };
 
 const char* job_state_name(Job::State s);
+
+// Sizes the pieces of a sliced job's slices — rows of a batch, samples of a scan — from how long the last
+// piece took, so that a slice takes about kTargetMs (an inline runner runs several a frame). Callers only
+// use it where the rows a piece takes change no result.
+//   SliceSizer z;  bool done = z.run([&](int rows) { return scan.step(rows); });
+struct SliceSizer {
+  static constexpr double kTargetMs = 6.0;
+  int rows = 8;
+  int max_rows = 256;
+  template <class F>
+  bool run(F&& f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool done = f(rows);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double next = rows * kTargetMs / (ms > 0.05 ? ms : 0.05);
+    rows = next < 1 ? 1 : next > max_rows ? max_rows : (int)next;
+    return done;
+  }
+};
 
 class JobRunner {
  public:

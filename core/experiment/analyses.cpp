@@ -48,7 +48,7 @@ Confusions most_confused(Experiment& e, int scan, int max) {
 }
 
 namespace {
-constexpr int kScanChunk = 256;  // = the experiment's inference batch: chunks predict what one call would
+constexpr int kScanChunk = 256;  // at most the experiment's inference batch (a row's output does not depend on the others)
 }
 
 ConfusedScan::ConfusedScan(Experiment& e, int scan, int max) : e_(e), max_(max) {
@@ -59,11 +59,11 @@ ConfusedScan::ConfusedScan(Experiment& e, int scan, int max) : e_(e), max_(max) 
   out_.reserve((size_t)n_ * outs_);
 }
 
-bool ConfusedScan::step() {
+bool ConfusedScan::step(int max_rows) {
   if (finished_) return true;
   const Dataset& d = e_.dataset();
   if (done_ < n_) {
-    const int B = std::min(kScanChunk, n_ - done_);
+    const int B = std::min({kScanChunk, std::max(1, max_rows), n_ - done_});
     const std::vector<float> o = e_.predict(d.test_x.data() + (size_t)done_ * d.input_size(), B);  // (B, outs)
     out_.insert(out_.end(), o.begin(), o.end());
     done_ += B;
@@ -123,13 +123,13 @@ NeuronScan::NeuronScan(Experiment& e, int layer, int unit, int max_samples) : e_
   rep_.values.resize(n_);
 }
 
-bool NeuronScan::step() {
+bool NeuronScan::step(int max_rows) {
   if (b0_ >= n_) {
     if (!finished_) finish();
     return true;
   }
   const Dataset& d = e_.dataset();
-  const int B = std::min(kScanChunk, n_ - b0_);
+  const int B = std::min({kScanChunk, std::max(1, max_rows), n_ - b0_});
   const std::vector<Tensor> acts = e_.probe(d.test_x.data() + (size_t)b0_ * d.input_size(), B);
   const float* a = acts[rep_.layer].data();
   for (int i = 0; i < B; ++i) {  // conv channels: the channel's mean activation

@@ -42,7 +42,7 @@ Confusions most_confused(Experiment& e, int scan, int max);
 class ConfusedScan {
  public:
   ConfusedScan(Experiment& e, int scan, int max);
-  bool step();
+  bool step(int max_rows = 256);  // at most max_rows samples this step (the result is the same)
   double progress() const { return n_ ? (double)done_ / n_ : 1.0; }
   const Confusions& result() const { return c_; }
 
@@ -74,7 +74,7 @@ NeuronProfile neuron_profile(Experiment& e, int layer, int unit, int max_samples
 class NeuronScan {
  public:
   NeuronScan(Experiment& e, int layer, int unit, int max_samples);
-  bool step();
+  bool step(int max_rows = 256);  // at most max_rows samples this step (the result is the same)
   double progress() const { return n_ ? (double)b0_ / n_ : 1.0; }
   const NeuronProfile& result() const { return rep_; }
 

@@ -180,9 +180,9 @@ Evaluation Experiment::start_evaluation() const {
   return trainer_->start_evaluation();
 }
 
-bool Experiment::evaluate_batch(Evaluation& ev, const Exec& exec) {
+bool Experiment::evaluate_batch(Evaluation& ev, const Exec& exec, int max_rows) {
   std::lock_guard<std::mutex> l(mu_);
-  return trainer_->next_batch(ev, exec);
+  return trainer_->next_batch(ev, exec, max_rows);
 }
 
 // [SECTION] prediction and parameters ------------------------------------------------------------------

@@ -58,7 +58,7 @@ class Experiment {
   // Evaluation made by start_evaluation() and returns true after the last one, metrics() then holding the
   // result. Progress: Evaluation::progress().
   Evaluation start_evaluation() const;
-  bool evaluate_batch(Evaluation& ev, const Exec& exec);
+  bool evaluate_batch(Evaluation& ev, const Exec& exec, int max_rows = 0);  // max_rows: Evaluation::step
   Metrics metrics() const;
   long long step() const;
 

@@ -23,8 +23,9 @@ std::shared_ptr<Job> Lab::confused_async(int scan, int max) {
     throw std::invalid_argument("mostConfused: max must be between 1 and 10000 (got " + std::to_string(max) + ")");
   auto e = experiment();
   auto sc = std::make_shared<ConfusedScan>(*e, scan, max);
-  return jobs_.submit_sliced("confused", [e, sc](Job& job) {  // a chunk of 256 samples a slice
-    if (!sc->step()) {
+  const bool inline_jobs = jobs_.mode() == JobRunner::Inline;
+  return jobs_.submit_sliced("confused", [e, sc, inline_jobs, z = SliceSizer()](Job& job) mutable {  // a chunk of samples a slice
+    if (!(inline_jobs ? z.run([&](int rows) { return sc->step(rows); }) : sc->step())) {
       job.set_progress(sc->progress());
       return false;
     }
@@ -42,8 +43,9 @@ std::shared_ptr<Job> Lab::neuron_async(int layer, int unit, int samples) {
     throw std::invalid_argument("neuron: samples must be between 1 and 1000000 (got " + std::to_string(samples) + ")");
   auto e = experiment();
   auto sc = std::make_shared<NeuronScan>(*e, layer, unit, samples);  // checks the layer and the unit
-  return jobs_.submit_sliced("neuron", [e, sc](Job& job) {  // a chunk of 256 samples a slice
-    if (!sc->step()) {
+  const bool inline_jobs = jobs_.mode() == JobRunner::Inline;
+  return jobs_.submit_sliced("neuron", [e, sc, inline_jobs, z = SliceSizer()](Job& job) mutable {  // a chunk of samples a slice
+    if (!(inline_jobs ? z.run([&](int rows) { return sc->step(rows); }) : sc->step())) {
       job.set_progress(sc->progress());
       return false;
     }

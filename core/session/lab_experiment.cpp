@@ -72,10 +72,13 @@ std::vector<std::string> Lab::load(const std::string& spec_json) {
   return spec.warnings;
 }
 
+// Inline runners (the single-threaded page) evaluate a few rows a slice (SliceSizer, base/job.h); threaded
+// ones whole batches. The rows a slice takes change nothing in the result (Evaluation::step).
 std::shared_ptr<Job> Lab::start_evaluation(const std::shared_ptr<Experiment>& e) {
   auto ev = std::make_shared<Evaluation>(e->start_evaluation());
-  auto job = jobs_.submit_sliced("evaluate", [this, e, ev](Job& j) {
-    const bool done = e->evaluate_batch(*ev, exec());
+  const bool inline_jobs = jobs_.mode() == JobRunner::Inline;
+  auto job = jobs_.submit_sliced("evaluate", [this, e, ev, inline_jobs, sizer = SliceSizer()](Job& j) mutable {
+    const bool done = inline_jobs ? sizer.run([&](int rows) { return e->evaluate_batch(*ev, exec(), rows); }) : e->evaluate_batch(*ev, exec());
     j.set_progress(ev->progress());
     return done;
   });
@@ -128,20 +131,63 @@ std::shared_ptr<Job> Lab::submit_training(long long steps, bool evaluate, bool u
   if (steps < 0 || steps > 100000000)
     throw std::invalid_argument("train: steps must be between 0 and 100000000 (got " + std::to_string(steps) + ")");
   auto e = experiment();
-  return jobs_.submit("train", [this, e, steps, evaluate, until](Job& job) {
-    bool stopped = false;
-    try {
-      if (until)
-        stopped = e->train_until(steps, exec(), &job);
-      else
-        e->train(steps, exec(), &job);
-    } catch (const TrainingDiverged&) {
-      e->evaluate(exec());  // keep the metrics of the weights we kept; the divergence flag stays set
-      throw;
+  if (jobs_.mode() == JobRunner::Threaded) {
+    return jobs_.submit("train", [this, e, steps, evaluate, until](Job& job) {
+      bool stopped = false;
+      try {
+        if (until)
+          stopped = e->train_until(steps, exec(), &job);
+        else
+          e->train(steps, exec(), &job);
+      } catch (const TrainingDiverged&) {
+        e->evaluate(exec());  // keep the metrics of the weights we kept; the divergence flag stays set
+        throw;
+      }
+      // A run stopped at a target has just been evaluated at that step.
+      if (evaluate && !(stopped && e->spec().stop.epochs == 0)) e->evaluate(exec());
+      job.result_json = metrics_to_json(e->metrics());
+    });
+  }
+  // Inline runner (the single-threaded page): steps for about 5 ms a slice, then the evaluation a few rows
+  // a slice. The same steps in any chunking give the same weights (and train_until stops at the same step).
+  struct State {
+    long long done = 0;
+    bool stopped = false, evaluating = false;
+    std::string diverged;  // the divergence's message, reported after the evaluation
+    std::unique_ptr<Evaluation> ev;
+    SliceSizer sizer;
+  };
+  auto st = std::make_shared<State>();
+  return jobs_.submit_sliced("train", [this, e, steps, evaluate, until, st](Job& job) {
+    State& S = *st;
+    if (!S.evaluating) {
+      const auto t0 = std::chrono::steady_clock::now();
+      try {
+        while (S.done < steps && !S.stopped && std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(5)) {
+          if (until)
+            S.stopped = e->train_until(1, exec(), nullptr);
+          else
+            e->train(1, exec(), nullptr);
+          ++S.done;
+        }
+      } catch (const TrainingDiverged& x) {
+        S.diverged = x.what();
+      }
+      job.set_progress(steps ? 0.9 * (double)S.done / (double)steps : 0.9);
+      if (S.diverged.empty() && S.done < steps && !S.stopped) return false;
+      S.evaluating = true;
+      // A run stopped at a target has just been evaluated at that step.
+      if (S.diverged.empty() && !(evaluate && !(S.stopped && e->spec().stop.epochs == 0))) {
+        job.result_json = metrics_to_json(e->metrics());
+        return true;
+      }
+      S.ev = std::make_unique<Evaluation>(e->start_evaluation());
+      return false;
     }
-    // A run stopped at a target has just been evaluated at that step.
-    if (evaluate && !(stopped && e->spec().stop.epochs == 0)) e->evaluate(exec());
+    if (!S.sizer.run([&](int rows) { return e->evaluate_batch(*S.ev, exec(), rows); })) return false;
+    if (!S.diverged.empty()) throw std::runtime_error(S.diverged);  // the metrics of the weights we kept are in
     job.result_json = metrics_to_json(e->metrics());
+    return true;
   });
 }
 
@@ -423,6 +469,7 @@ std::shared_ptr<Job> Lab::replay_async(const std::string& history_text, long lon
     size_t next = 0;  // the next event to apply
     std::vector<std::string> events;
     std::unique_ptr<Evaluation> ev;
+    SliceSizer sizer;
   };
   auto st = std::make_shared<State>();
   return jobs_.submit_sliced("replay", [this, h, spec, st](Job& job) {
@@ -442,7 +489,9 @@ std::shared_ptr<Job> Lab::replay_async(const std::string& history_text, long lon
     }
     std::shared_ptr<Experiment>& e = r.e;
     if (r.ev) {  // evaluating the replayed run, a batch a slice
-      if (!e->evaluate_batch(*r.ev, exec())) return false;
+      const bool done = jobs_.mode() == JobRunner::Inline ? r.sizer.run([&](int rows) { return e->evaluate_batch(*r.ev, exec(), rows); })
+                                                          : e->evaluate_batch(*r.ev, exec());
+      if (!done) return false;
       std::lock_guard<std::mutex> l(exp_mu_);
       exp_ = e;
       base_spec_ = spec_to_json(spec);

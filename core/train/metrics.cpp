@@ -16,6 +16,7 @@ Evaluation::Evaluation(const Dataset& data, std::string loss_name, bool train, b
   if (train && data.n_train() > 0) splits_.push_back(false);
   if (test && data.n_test() > 0) splits_.push_back(true);
   for (bool t : splits_) total_batches_ += ((t ? data.n_test() : data.n_train()) + kEvalBatch - 1) / kEvalBatch;
+  for (bool t : splits_) total_samples_ += t ? data.n_test() : data.n_train();
   if (!splits_.empty()) begin_split();
 }
 
@@ -36,7 +37,7 @@ void Evaluation::begin_split() {
   }
 }
 
-bool Evaluation::step(Network& model, const Exec& exec, Metrics& m) {
+bool Evaluation::step(Network& model, const Exec& exec, Metrics& m, int max_rows) {
   if (done()) return true;
   const bool test = splits_[split_];
   const std::vector<float>& X = test ? data_.test_x : data_.train_x;
@@ -45,12 +46,30 @@ bool Evaluation::step(Network& model, const Exec& exec, Metrics& m) {
   const int K = data_.num_classes, D = data_.output_dim;
   LayerCtx ctx{exec, false, nullptr};
   const int B = (int)std::min<size_t>(kEvalBatch, n - b0_);
+  // The batch's rows are run through the network `max_rows` at a time (inference: a row's output does not
+  // depend on the rows beside it), and scored as one batch once all are in.
+  const int r0 = rows_done_, R = max_rows > 0 ? std::min(max_rows, B - r0) : B - r0;
   Shape bs = data_.input_shape;
-  bs.insert(bs.begin(), B);
+  bs.insert(bs.begin(), R);
   xb_.resize(bs);
-  std::memcpy(xb_.data(), X.data() + b0_ * in, (size_t)B * in * sizeof(float));
+  std::memcpy(xb_.data(), X.data() + (b0_ + r0) * in, (size_t)R * in * sizeof(float));
   model.forward(xb_, ctx);
-  const Tensor& out = model.output();  // (B, outs)
+  const Tensor& part = model.output();  // (R, outs...)
+  if (r0 == 0 && R == B) {
+    out_ = part;
+  } else {
+    if (r0 == 0) {
+      Shape os = part.shape();
+      os[0] = B;
+      out_.resize(os);
+    }
+    std::memcpy(out_.data() + (size_t)r0 * part.row_size(), part.data(), part.size() * sizeof(float));
+  }
+  rows_done_ += R;
+  samples_done_ += R;
+  if (rows_done_ < B) return false;
+  rows_done_ = 0;
+  const Tensor& out = out_;  // (B, outs)
   const int outs = (int)out.row_size();
   Targets t;
   if (cls)

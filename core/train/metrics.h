@@ -44,9 +44,11 @@ void evaluate_split(Network& model, const Dataset& data, const std::string& loss
 class Evaluation {
  public:
   Evaluation(const Dataset& data, std::string loss_name, bool train = true, bool test = true);
-  bool step(Network& model, const Exec& exec, Metrics& m);
+  // max_rows > 0: run at most that many rows of the batch through the network this step (a batch is then
+  // scored when its last rows are in; the result is the same, bit for bit).
+  bool step(Network& model, const Exec& exec, Metrics& m, int max_rows = 0);
   bool done() const { return split_ >= splits_.size(); }
-  double progress() const { return total_batches_ ? (double)batches_done_ / total_batches_ : 1.0; }
+  double progress() const { return total_samples_ ? (double)samples_done_ / total_samples_ : 1.0; }
 
  private:
   void begin_split();
@@ -54,12 +56,13 @@ class Evaluation {
   std::string loss_name_;
   const LossInfo* loss_;
   std::vector<bool> splits_;  // test? for each split to evaluate, in order
-  size_t split_ = 0, b0_ = 0, batches_done_ = 0, total_batches_ = 0;
+  size_t split_ = 0, b0_ = 0, batches_done_ = 0, total_batches_ = 0, samples_done_ = 0, total_samples_ = 0;
+  int rows_done_ = 0;  // rows of the current batch already run
   double loss_sum_ = 0, sq_ = 0, ss_tot_ = 0;
   size_t correct_ = 0;
   std::vector<int> conf_;
   std::vector<double> mean_;
-  Tensor xb_;
+  Tensor xb_, out_;
 };
 
 }  // namespace lab

@@ -80,7 +80,7 @@ class Trainer {
   // The same a batch at a time: next_batch() evaluates the next batch of an Evaluation made by
   // start_evaluation() into metrics() and returns true after the last one.
   Evaluation start_evaluation() const { return Evaluation(data_, cfg_.loss); }
-  bool next_batch(Evaluation& ev, const Exec& exec) { return ev.step(model_, exec, metrics_); }
+  bool next_batch(Evaluation& ev, const Exec& exec, int max_rows = 0) { return ev.step(model_, exec, metrics_, max_rows); }
 
   // New hyper-parameters from the next step on: a new optimizer name starts a fresh optimizer state,
   // the same name keeps it; changed stop conditions clear a stop. Throws std::invalid_argument on a bad

@@ -290,8 +290,8 @@ void Controller::refresh() {
 std::shared_ptr<ConfusedScan> Controller::scan_confused(const std::shared_ptr<Experiment>& e) {
   if (!e->raw_train_x().empty()) return nullptr;  // 2-D data: the plane instead
   auto sc = std::make_shared<ConfusedScan>(*e, kConfusedScan, kMaxConfused);
-  lab_.jobs().submit_sliced("confused", [e, sc](Job& j) {
-    const bool done = sc->step();
+  lab_.jobs().submit_sliced("confused", [e, sc, z = SliceSizer()](Job& j) mutable {
+    const bool done = kThreaded ? sc->step() : z.run([&](int rows) { return sc->step(rows); });
     j.set_progress(sc->progress());
     return done;
   });

@@ -136,12 +136,12 @@ void Controller::inspect_neuron(int layer, int unit) {
   job_neuron_ = rep;
   auto submit = [this, e, rep, layer, unit] {
     // A sliced job (256 samples a slice: between frames in the single-threaded build), as lab.neuron().
-    job_ = lab_.jobs().submit_sliced("neuron", [e, rep, layer, unit, scan = std::shared_ptr<NeuronScan>()](Job& job) mutable {
+    job_ = lab_.jobs().submit_sliced("neuron", [e, rep, layer, unit, scan = std::shared_ptr<NeuronScan>(), z = SliceSizer()](Job& job) mutable {
       if (!scan) {
         scan = std::make_shared<NeuronScan>(*e, layer, unit, kNeuronSamples);
         return false;
       }
-      if (!scan->step()) {
+      if (!(kThreaded ? scan->step() : z.run([&](int rows) { return scan->step(rows); }))) {
         job.set_progress(scan->progress());
         return false;
       }
