@@ -2,27 +2,16 @@
 // visible), "Describe this view" reads out the numbers behind the plots, every theme's text and focus
 // colours meet WCAG AA contrast, and the data palettes stay distinguishable under simulated colour-blindness.
 // The colour arithmetic is tests/e2e/colour.mjs, written from the definitions, not from the app's code.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { DEFICIENCIES, contrast, deltaE, hex, lab, over, simulate } from './colour.mjs';
-import { click, hoverClick, launch, nextFrames, openPage, serve, waitFor, waitForLab } from './helpers.mjs';
+import { click, controller, hoverClick, idle, nextFrames, openPage, untilController, useBrowser, waitForLab } from './helpers.mjs';
 
 const VIEW = { width: 1280, height: 800 };
-let browser, srv;
-before(async () => {
-  srv = await serve(true);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const session = useBrowser();
 
 const state = (page) => page.evaluate(() => window.lab.ui.state());
-const ctl = async (page) => (await state(page)).controller;
-const idle = (c) => !c.busy && !c.progress;
-const until = (page, pred, what, timeout = 60000) => waitFor(page, ctl, pred, what, { timeout, show: (c) => JSON.stringify({ ...c, spec: undefined }) });
 
 // The label of the widget that has keyboard focus (ImGui's nav id → the item with that id), and its window.
 async function focused(page) {
@@ -73,9 +62,9 @@ async function focusOn(page, label, max = 120) {
 }
 
 test('every panel is reached and operated with the keyboard alone; the focus is visible', async () => {
-  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
+  const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
-  await until(page, (c) => idle(c) && c.snapshotVersion > 0, 'the first experiment');
+  await untilController(page, (c) => idle(c) && c.snapshotVersion > 0, 'the first experiment');
   const expect = { Data: ['spiral', 'circle'], Network: ['+ neuron'], Training: ['Play', 'Reset', 'Step epoch'], Views: ['Surface', 'Attributions'] };
   for (const [panel, labels] of Object.entries(expect)) {
     const seen = await tabThrough(page, panel, labels);
@@ -87,22 +76,22 @@ test('every panel is reached and operated with the keyboard alone; the focus is 
   await tabThrough(page, 'Data', ['Dataset']);
   await focusOn(page, 'spiral');
   await page.keyboard.press('Space');
-  await until(page, (c) => c.dataset === 'spiral' && idle(c), 'spiral chosen with the keyboard');
+  await untilController(page, (c) => c.dataset === 'spiral' && idle(c), 'spiral chosen with the keyboard');
   await tabThrough(page, 'Training', ['Play']);
   await focusOn(page, 'Play');
   assert.ok((await focused(page)).visible, 'the focused Play button is highlighted');
   await page.keyboard.press('Space');
-  await until(page, (c) => c.playing && c.step > 0, 'training started with the keyboard');
+  await untilController(page, (c) => c.playing && c.step > 0, 'training started with the keyboard');
   await focusOn(page, 'Pause');
   await page.keyboard.press('Space');
-  await until(page, (c) => !c.playing && idle(c), 'paused with the keyboard');
+  await untilController(page, (c) => !c.playing && idle(c), 'paused with the keyboard');
   // Shortcuts: Escape leaves the controls; then P plays and pauses, the key list opens with ?.
   await page.keyboard.press('Escape');
   await nextFrames(page, 2);
   await page.keyboard.press('p');
-  await until(page, (c) => c.playing, 'P plays');
+  await untilController(page, (c) => c.playing, 'P plays');
   await page.keyboard.press('p');
-  await until(page, (c) => !c.playing && idle(c), 'P pauses');
+  await untilController(page, (c) => !c.playing && idle(c), 'P pauses');
   await page.keyboard.press('Shift+Slash');
   await nextFrames(page, 3);
   const labels = await page.evaluate(() => window.lab.ui.items().map((i) => i.window));
@@ -113,12 +102,12 @@ test('every panel is reached and operated with the keyboard alone; the focus is 
 });
 
 test('"Describe this view" reads out the numbers behind the plots, in the live region too', async () => {
-  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
+  const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
   await click(page, 'xor');
-  await until(page, (c) => c.dataset === 'xor' && idle(c), 'xor');
+  await untilController(page, (c) => c.dataset === 'xor' && idle(c), 'xor');
   await click(page, 'Step epoch');
-  const c = await until(page, (x) => idle(x) && x.step > 0 && x.testAccuracy !== null, 'an epoch');
+  const c = await untilController(page, (x) => idle(x) && x.step > 0 && x.testAccuracy !== null, 'an epoch');
   await page.keyboard.press('d');
   await nextFrames(page, 3);
   const text = await page.evaluate(() => window.lab.ui.describe());
@@ -135,7 +124,7 @@ test('"Describe this view" reads out the numbers behind the plots, in the live r
   // An image dataset: the confusion matrix, described cell by cell.
   await click(page, 'Dataset');
   await click(page, 'MNIST digits');
-  await until(page, (x) => x.dataset === 'mnist' && idle(x) && x.snapshotVersion > 0 && x.confusionTotal > 0, 'MNIST', 90000);
+  await untilController(page, (x) => x.dataset === 'mnist' && idle(x) && x.snapshotVersion > 0 && x.confusionTotal > 0, 'MNIST', 90000);
   await hoverClick(page, 'Confusion');
   const t2 = await page.evaluate(() => window.lab.ui.describe());
   assert.match(t2, /View: Confusion\. Confusion matrix of the test set/);
@@ -168,7 +157,7 @@ function themeFailures(a) {
 }
 
 test('every theme meets WCAG AA contrast; the palettes survive simulated colour-blindness', async () => {
-  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
+  const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
   const dark = (await state(page)).a11y;
   assert.equal((await state(page)).theme, 'dark');

@@ -1,4 +1,5 @@
 // Shared helpers for the browser end-to-end tests: Debian's Chromium driven by playwright-core.
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 
@@ -117,3 +118,24 @@ export async function showDiagnostics(page) {
   await page.waitForFunction(() => window.lab.ui.state().show_diagnostics);
   await nextFrames(page, 2);
 }
+
+// One server (with the cross-origin isolation headers, or without) and one browser for a test file, closed
+// after it: const lab = useBrowser(); … openPage(lab.browser, lab.srv.url).
+export function useBrowser(coi = true) {
+  const s = {};
+  before(async () => {
+    s.srv = await serve(coi);
+    s.browser = await launch();
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.srv?.close();
+  });
+  return s;
+}
+
+// The UI controller's state (lab.ui.state().controller), and waiting on it.
+export const controller = (page) => page.evaluate(() => window.lab.ui.state().controller);
+export const idle = (c) => !c.busy && !c.progress;
+export const untilController = (page, pred, what, timeout = 60000) =>
+  waitFor(page, controller, pred, what, { timeout, show: (c) => JSON.stringify({ ...c, spec: undefined }) });

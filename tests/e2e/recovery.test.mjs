@@ -1,35 +1,24 @@
 // Recovery: a crashed engine worker never loses the experiment — the page says it stopped and that the run
 // is saved, the autosave survives, and a reload replays it to the same digest. A restore that fails keeps
 // the autosave for a later reload.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { click, launch, openPage, serve, waitFor, waitForLab } from './helpers.mjs';
+import { click, idle, openPage, untilController, useBrowser, waitForLab } from './helpers.mjs';
 
 const VIEW = { width: 1280, height: 800 };
-let browser, srv;
-before(async () => {
-  srv = await serve(true);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const session = useBrowser();
 
-const ctl = (page) => page.evaluate(() => window.lab.ui.state().controller);
-const idle = (c) => !c.busy && !c.progress;
-const until = (page, pred, what, timeout = 60000) => waitFor(page, ctl, pred, what, { timeout, show: (c) => JSON.stringify({ ...c, spec: undefined }) });
 const saved = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('neuronlab.autosave') || 'null'));
 
 test('a crashed worker: the page says the run is saved; the autosave survives and a reload replays it bit for bit', async () => {
-  const { page, context } = await openPage(browser, srv.url, { viewport: VIEW });
+  const { page, context } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
   await click(page, 'moons');
-  await until(page, (c) => c.dataset === 'moons' && idle(c), 'moons');
+  await untilController(page, (c) => c.dataset === 'moons' && idle(c), 'moons');
   await click(page, 'Step epoch');
   await click(page, 'Step epoch');
-  const before = await until(page, (c) => c.step > 0 && idle(c) && !c.playing, 'two epochs');
+  const before = await untilController(page, (c) => c.step > 0 && idle(c) && !c.playing, 'two epochs');
   await page.waitForFunction((s) => JSON.parse(localStorage.getItem('neuronlab.autosave') || '{}').step === s, before.step, { timeout: 10000 });
   // The engine's worker threads die as a crashing worker does: its error reaches the page, the workers are gone.
   await page.evaluate(() => {
@@ -46,29 +35,29 @@ test('a crashed worker: the page says the run is saved; the autosave survives an
   assert.equal(kept.step, before.step, 'the autosave is intact');
   assert.equal(kept.spec.data.name, 'moons');
   // A fresh page (the crashed one's link stripped) restores it from the autosave, to the same weights.
-  await page.goto(srv.url);
+  await page.goto(session.srv.url);
   await waitForLab(page, 3);
-  const back = await until(page, (c) => c.step === before.step && idle(c), 'the restored run');
+  const back = await untilController(page, (c) => c.step === before.step && idle(c), 'the restored run');
   assert.equal(back.digest, before.digest);
   await context.close();
 });
 
 test('an autosave that cannot be restored now is kept for a later reload', async () => {
-  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
+  const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
   // A saved MNIST run whose data file cannot be downloaded at the moment.
   const state = { spec: { seed: 1, data: { name: 'mnist', n: 400 }, model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }] } }, events: [], step: 3 };
   await page.evaluate((s) => localStorage.setItem('neuronlab.autosave', JSON.stringify(s)), state);
   await context.route('**/data/mnist.nlds', (r) => r.abort());
-  await page.goto(srv.url);
+  await page.goto(session.srv.url);
   await waitForLab(page, 3);
-  const c = await until(page, (x) => idle(x) && x.snapshotVersion > 0, 'the default lab');
+  const c = await untilController(page, (x) => idle(x) && x.snapshotVersion > 0, 'the default lab');
   assert.match(c.notice, /could not be restored/);
   assert.deepEqual((await saved(page)).spec.data, state.spec.data, 'still saved');
   await context.unroute('**/data/mnist.nlds');
   await page.reload();
   await waitForLab(page, 3);
-  const r = await until(page, (x) => x.dataset === 'mnist' && x.step === 3 && idle(x), 'restored once the file downloads', 90000);
+  const r = await untilController(page, (x) => x.dataset === 'mnist' && x.step === 3 && idle(x), 'restored once the file downloads', 90000);
   assert.equal(r.step, 3);
   assert.deepEqual(problems.filter((p) => !/mnist|Failed to load resource/.test(p)), []);
   await context.close();

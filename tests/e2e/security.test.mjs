@@ -1,23 +1,15 @@
 // Security: the page runs under its Content-Security-Policy with no violation (threaded and single-threaded
 // builds); once it has loaded, no request goes anywhere but the page's own origin, and only for its own data
 // files; links and files cannot make it fetch anything or inject HTML.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { DIST, click, launch, nextFrames, openPage, serve, waitFor, waitForLab } from './helpers.mjs';
+import { DIST, click, idle, nextFrames, openPage, serve, untilController, useBrowser, waitForLab } from './helpers.mjs';
 
 const VIEW = { width: 1280, height: 800 };
-let browser, srv;
-before(async () => {
-  srv = await serve(true);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const session = useBrowser();
 
 // Registered before any page script: every CSP violation the page reports.
 const WATCH_CSP = () => {
@@ -25,9 +17,6 @@ const WATCH_CSP = () => {
   document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
 };
 
-const ctl = (page) => page.evaluate(() => window.lab.ui.state().controller);
-const idle = (c) => !c.busy && !c.progress;
-const until = (page, pred, what, timeout = 60000) => waitFor(page, ctl, pred, what, { timeout, show: (c) => JSON.stringify({ ...c, spec: undefined }) });
 
 // Every request the page makes (main frame, workers and the service worker included).
 function recordRequests(context) {
@@ -58,7 +47,7 @@ test('dist/index.html ships a strict Content-Security-Policy: no inline code, no
 });
 
 test('a whole visit runs with no CSP violation and sends no request off the page or after it has loaded (threaded)', async () => {
-  const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW, init: WATCH_CSP });
+  const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: VIEW, init: WATCH_CSP });
   const requests = recordRequests(context);
   await waitForLab(page, 3);
   assert.equal(await page.evaluate(() => window.lab.build().mode), 'mt');
@@ -66,15 +55,15 @@ test('a whole visit runs with no CSP violation and sends no request off the page
   const loaded = Date.now();
   // Click through: data, training, a view of the insides, attributions, the file menu.
   await click(page, 'spiral');
-  await until(page, (c) => c.dataset === 'spiral' && idle(c), 'spiral');
+  await untilController(page, (c) => c.dataset === 'spiral' && idle(c), 'spiral');
   await click(page, 'Play');
-  await until(page, (c) => c.step > 50, 'training');
+  await untilController(page, (c) => c.step > 50, 'training');
   await click(page, 'Pause');
-  await until(page, (c) => !c.playing && idle(c), 'the pause');
+  await untilController(page, (c) => !c.playing && idle(c), 'the pause');
   await click(page, 'Step epoch');
   await click(page, 'Dataset');
   await click(page, 'MNIST digits');
-  await until(page, (c) => c.dataset === 'mnist' && idle(c) && c.snapshotVersion > 0, 'the MNIST CNN', 90000);
+  await untilController(page, (c) => c.dataset === 'mnist' && idle(c) && c.snapshotVersion > 0, 'the MNIST CNN', 90000);
   await click(page, 'Confusion');
   await click(page, 'File');
   await nextFrames(page, 3);
@@ -87,7 +76,7 @@ test('a whole visit runs with no CSP violation and sends no request off the page
     await window.lab.train(20);
     await window.lab.attribute('integrated_gradients', new Float32Array([0.1, 0.2]));
   });
-  const origin = new URL(srv.url).origin;
+  const origin = new URL(session.srv.url).origin;
   const away = requests.filter((r) => new URL(r.url).origin !== origin && !r.url.startsWith('data:') && !r.url.startsWith('blob:'));
   assert.deepEqual(away.map((r) => r.url), [], 'requests to another origin');
   // After loading, only the lab's own data files are fetched (in the background, or when a dataset needs one).
@@ -101,13 +90,13 @@ test('a whole visit runs with no CSP violation and sends no request off the page
 test('the single-threaded build runs under the same policy with no violation', async () => {
   const s = await serve(false);
   try {
-    const { page, context, problems } = await openPage(browser, s.url, { viewport: VIEW, init: WATCH_CSP, contextOptions: { serviceWorkers: 'block' } });
+    const { page, context, problems } = await openPage(session.browser, s.url, { viewport: VIEW, init: WATCH_CSP, contextOptions: { serviceWorkers: 'block' } });
     await waitForLab(page, 3);
     assert.equal(await page.evaluate(() => window.lab.build().mode), 'st');
     await click(page, 'Play');
-    await until(page, (c) => c.step > 20, 'training');
+    await untilController(page, (c) => c.step > 20, 'training');
     await click(page, 'Pause');
-    await until(page, (c) => !c.playing && idle(c), 'the pause');
+    await untilController(page, (c) => !c.playing && idle(c), 'the pause');
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
     assert.deepEqual(problems.filter((p) => !/Service Worker registration blocked/.test(p)), []);
     await context.close();
@@ -123,11 +112,11 @@ test('links cannot make the page fetch anything or inject HTML', async () => {
     `#v=1&data=${encodeURIComponent('<b>x</b>')}&layers=${encodeURIComponent('<svg onload=window.__pwned=3>')}`,
   ];
   for (const hash of evil) {
-    const { page, context } = await openPage(browser, `${srv.url}${hash}`, { viewport: VIEW, init: WATCH_CSP });
+    const { page, context } = await openPage(session.browser, `${session.srv.url}${hash}`, { viewport: VIEW, init: WATCH_CSP });
     const requests = recordRequests(context);
     await waitForLab(page, 3);
     await nextFrames(page, 10);
-    const origin = new URL(srv.url).origin;
+    const origin = new URL(session.srv.url).origin;
     assert.deepEqual(requests.filter((r) => new URL(r.url).origin !== origin && !/^(data|blob):/.test(r.url)).map((r) => r.url), [], hash);
     const dom = await page.evaluate(() => ({ pwned: window.__pwned, imgs: document.querySelectorAll('img, svg, iframe, object').length,
       scripts: document.querySelectorAll('script').length, csp: window.__csp }));
