@@ -7,6 +7,7 @@
 #include "tolerances.h"
 
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -472,6 +473,60 @@ TEST_CASE("attribution: DiFull — backprop maps stay inside the explained cell 
     }
   }
   CHECK_THROWS_AS(attr::crop_net(m, Exec{}, {1, 8, 8}, 5, 0), std::invalid_argument);
+}
+
+TEST_CASE("attribution in pieces: through a Resume that stops after every batch, every method gives the one-go result") {
+  Rng rng(5);
+  Model mlp({6}, {dense(8), act("relu"), dense(5), act("tanh"), dense(3)}, "glorot_uniform", rng);
+  Model cnn({1, 8, 8},
+            {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}},
+             act("relu"),
+             {"maxpool2d", {{"size", 2}, {"stride", 2}}, {}},
+             {"flatten", {}, {}},
+             dense(3)},
+            "glorot_uniform", rng);
+  for (Model* m : {&mlp, &cnn}) {
+    Shape xs{3}, bs{8};
+    xs.insert(xs.end(), m->input_shape().begin(), m->input_shape().end());
+    bs.insert(bs.end(), m->input_shape().begin(), m->input_shape().end());
+    Tensor x(xs), bg(bs);
+    for (size_t i = 0; i < x.size(); ++i) x.at(i) = rng.uniform(-1, 1);
+    for (size_t i = 0; i < bg.size(); ++i) bg.at(i) = rng.uniform(-1, 1);
+    const attr::Net net = attr::net_of(*m, Exec{});
+    std::vector<std::pair<std::string, std::string>> runs;
+    for (const auto& info : attr::method_registry()) runs.push_back({info.name, R"({"seed": 2})"});
+    runs.push_back({"integrated_gradients", R"({"noise": "smoothgrad", "nt_samples": 3, "steps": 9})"});
+    runs.push_back({"occlusion", R"({"noise": "vargrad", "nt_samples": 2})"});
+    runs.push_back({"layer_conductance", R"({"layer": 0, "steps": 7})"});
+    for (const auto& [method, options] : runs) {
+      INFO(method << " " << options << " on a " << (m == &mlp ? "MLP" : "CNN"));
+      const attr::Params p = attr::parse_params(method, options);
+      attr::Context c;
+      c.background = &bg;
+      const attr::Result whole = attr::attribute(net, p, x, c);
+      attr::Resume res(0);  // no time at all: one new batch a try
+      c.resume = &res;
+      attr::Result pieces;
+      int tries = 0;
+      for (;;) {
+        ++tries;
+        REQUIRE(tries < 100000);
+        res.begin();
+        try {
+          pieces = attr::attribute(net, p, x, c);
+          break;
+        } catch (const attr::Suspended&) {
+        }
+      }
+      CHECK(tries > 2);
+      CHECK(tries <= (int)res.recorded());  // a new batch a try (and the parts around them)
+      REQUIRE(pieces.map.size() == whole.map.size());
+      CHECK(std::memcmp(pieces.map.data(), whole.map.data(), whole.map.size() * sizeof(float)) == 0);
+      CHECK(pieces.delta == whole.delta);
+      CHECK(pieces.targets == whole.targets);
+      CHECK(pieces.f == whole.f);
+    }
+  }
 }
 
 TEST_CASE("attribution: every registered method runs on an MLP and a CNN; errors name the problem") {

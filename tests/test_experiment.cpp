@@ -6,9 +6,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/rng.h"
 #include "base/thread_pool.h"
 #include "experiment/experiment.h"
 #include "experiment/spec.h"
+#include "interp/eval/attr_eval.h"
 #include "io/model_io.h"
 #include "session/lab.h"
 
@@ -306,6 +308,87 @@ TEST_CASE("the arena as a sliced job: a single-threaded page's report is the thr
   CHECK(slices > 20);  // the shuffled-label training in ~5 ms pieces, then a method, a sample, a layer at a time
   CHECK(strip(b->result_json) == strip(a->result_json));
   CHECK(b->result_json.find("labelRandomisation") != std::string::npos);
+}
+
+TEST_CASE("the arena in tries: a Resume that stops after every batch gives the same report", "[lab][attribution]") {
+  Lab lab(1);
+  lab.load(kCnn);
+  auto t = lab.train_async(20);
+  while (!t->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto e = lab.experiment();
+  const std::string config = R"({"methods": ["saliency", {"method": "integrated_gradients", "options": {"steps": 6, "noise": "smoothgrad",
+      "nt_samples": 2}}, {"method": "occlusion", "options": {"window": 4}}, "deeplift",
+      {"method": "kernel_shap", "options": {"samples": 24}}, {"method": "layer_activation", "options": {"layer": 0}}],
+      "count": 2, "sensitivitySamples": 2, "faithfulnessRuns": 4,
+      "curveSteps": 5, "seed": 5})";
+  auto strip = [](const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    for (auto& m : j["methods"]) {
+      CHECK(!m.contains("error"));
+      m.erase("ms");
+    }
+    return j.dump();
+  };
+  auto shuffled = e->snapshot_model();
+  attr::ArenaConfig c = attr::parse_arena_config(config);
+  c.label_randomised = [&]() { return shuffled.get(); };
+  auto m1 = e->snapshot_model();
+  const std::string whole = attr::run_arena(*m1, e->dataset(), c, Exec{}, nullptr);
+  c.resume_ms = 0;
+  auto m2 = e->snapshot_model();
+  attr::ArenaRun run(*m2, e->dataset(), c, Exec{});
+  int steps = 0;
+  while (!run.step(nullptr)) ++steps;
+  CHECK(steps > 300);  // one batch a step
+  const std::string pieces = run.report();
+  CHECK(pieces.find("\"sanity\"") != std::string::npos);
+  CHECK(pieces.find("labelRandomisation") != std::string::npos);
+  CHECK(pieces.find("maxSensitivity") != std::string::npos);
+  CHECK(strip(pieces) == strip(whole));
+}
+
+TEST_CASE("single-threaded page: an attribution runs in pieces between frames, to the threaded result", "[lab][attribution]") {
+  Lab threaded(2), inline_lab(2, JobRunner::Inline);
+  threaded.load(kCnn);
+  inline_lab.load(kCnn);
+  while (inline_lab.jobs().pump(0) > 0) {
+  }
+  const size_t d = inline_lab.experiment()->dataset().input_size();
+  std::vector<float> x(4 * d);
+  Rng rng(9);
+  for (float& v : x) v = rng.uniform(0, 1);
+  const std::string options = R"({"steps": 512, "seed": 1})";
+  auto a = threaded.attribute_async("integrated_gradients", x, 4, options);
+  while (!a->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(a->state() == Job::State::Done);
+  auto b = inline_lab.attribute_async("integrated_gradients", x, 4, options);
+  int slices = 0;
+  double last = 0;
+  while (!b->finished()) {
+    inline_lab.jobs().pump(0);
+    CHECK(b->progress() >= last);
+    last = b->progress();
+    ++slices;
+  }
+  REQUIRE(b->state() == Job::State::Done);
+  CHECK(slices > 3);
+  CHECK(b->result == a->result);
+  auto strip = [](const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    j.erase("ms");
+    return j.dump();
+  };
+  CHECK(strip(b->result_json) == strip(a->result_json));
+  // Cancelled between pieces: the job ends Cancelled and the lab goes on.
+  auto c = inline_lab.attribute_async("integrated_gradients", x, 4, options);
+  inline_lab.jobs().pump(0);
+  inline_lab.jobs().pump(0);
+  c->cancel();
+  inline_lab.jobs().pump(0);
+  CHECK(c->state() == Job::State::Cancelled);
+  auto d2 = inline_lab.attribute_async("saliency", x, 4, "{}");
+  while (!d2->finished()) inline_lab.jobs().pump(0);
+  CHECK(d2->state() == Job::State::Done);
 }
 
 TEST_CASE("single-threaded page: training runs a few steps a slice, then evaluates a few rows a slice, as the threaded lab", "[lab][experiment]") {

@@ -74,26 +74,53 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
   if (inputs.size() != (size_t)n * in)
     throw std::invalid_argument("attribute: " + std::to_string(n) + " inputs of " + std::to_string(in) + " values need " +
                                 std::to_string((size_t)n * in) + " numbers, got " + std::to_string(inputs.size()));
-  return jobs_.submit("attribute", [this, e, p, inputs = std::move(inputs), n](Job& job) {
-    auto model = e->snapshot_model();
-    const attr::Net net = attr::net_of(*model, exec());
-    const Tensor bg = background_of(e->dataset());
-    Shape s{n};
-    s.insert(s.end(), net.input.begin(), net.input.end());
-    Tensor x(s);
-    std::memcpy(x.data(), inputs.data(), inputs.size() * sizeof(float));
+  // A sliced job: a snapshot of the model, then the method. Without threads (an inline runner) the method
+  // runs in pieces of about a slice each (attr::Resume); with them, in one slice.
+  struct State {
+    std::unique_ptr<Model> model;
+    attr::Net net;
+    Tensor bg, x;
+    std::unique_ptr<attr::Resume> resume;
+    double ms = 0;
+  };
+  auto st = std::make_shared<State>();
+  const bool pieces = jobs_.mode() == JobRunner::Inline;
+  return jobs_.submit_sliced("attribute", [this, e, p, inputs = std::move(inputs), n, st, pieces](Job& job) {
+    State& S = *st;
+    if (!S.model) {
+      S.model = e->snapshot_model();
+      S.net = attr::net_of(*S.model, exec());
+      S.bg = background_of(e->dataset());
+      Shape s{n};
+      s.insert(s.end(), S.net.input.begin(), S.net.input.end());
+      S.x = Tensor(s);
+      std::memcpy(S.x.data(), inputs.data(), inputs.size() * sizeof(float));
+      if (pieces) {
+        S.resume = std::make_unique<attr::Resume>(SliceSizer::kTargetMs);
+        return false;
+      }
+    }
     attr::Context ctx;
-    ctx.background = &bg;
+    ctx.background = &S.bg;
     ctx.job = &job;
+    ctx.resume = S.resume.get();
+    if (S.resume) S.resume->begin();
     const auto t0 = std::chrono::steady_clock::now();
-    attr::Result r = attr::attribute(net, p, x, ctx);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    attr::Result r;
+    try {
+      r = attr::attribute(S.net, p, S.x, ctx);
+    } catch (const attr::Suspended&) {
+      S.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      return false;
+    }
+    S.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     job.result.assign(r.map.data(), r.map.data() + r.map.size());
     nlohmann::json j{{"method", p.method}, {"params", nlohmann::json::parse(attr::params_json(p))},
                      {"shape", r.shape},   {"targets", r.targets},
-                     {"f", r.f},           {"ms", ms}};
+                     {"f", r.f},           {"ms", S.ms}};
     j["delta"] = r.delta.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.delta);
     job.result_json = j.dump();
+    return true;
   });
 }
 
@@ -144,6 +171,7 @@ std::shared_ptr<Job> Lab::arena_async(const std::string& config_json) {
         Model* m = S.label_model ? &S.shuffled->model() : nullptr;
         c.label_randomised = [m]() { return m; };
       }
+      if (jobs_.mode() == JobRunner::Inline) c.resume_ms = SliceSizer::kTargetMs;  // each method's work in pieces
       S.run = std::make_unique<attr::ArenaRun>(*S.model, e->dataset(), std::move(c), exec());
       return false;
     }

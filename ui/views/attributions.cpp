@@ -368,7 +368,7 @@ void AttributionTab::toolbar(Controller& c) {
   } else if (last_state_ == "cancelled") {
     ImGui::TextDisabled("cancelled: Run computes again");
   } else if (live_ && live_too_slow_) {
-    ImGui::TextDisabled("live paused: these maps take %.0f ms, too long for a frame without threads; Run updates them", run_ms_);
+    ImGui::TextDisabled("live paused: these maps take %.0f ms; without threads they would hold training back; Run updates them", run_ms_);
   } else if (run_step_ >= 0) {
     ImGui::TextDisabled("for step %lld", run_step_);
   }

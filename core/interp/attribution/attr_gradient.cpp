@@ -179,7 +179,7 @@ void layer_grad(Run& r, const Tensor& xs, const std::vector<int>& row_targets, i
     G = input_grads(r, xs, row_targets, Mode::Gradient);
     return;
   }
-  const int rows = xs.dim(0), chunk = r.chunk_rows();
+  const int rows = xs.dim(0);
   const size_t od = r.net.out_size(), n = shape_size(r.net.shapes[L + 1]);
   Shape s = r.net.shapes[L + 1];
   s.insert(s.begin(), rows);
@@ -190,16 +190,14 @@ void layer_grad(Run& r, const Tensor& xs, const std::vector<int>& row_targets, i
   const HookScope scope(m, hooks);
   Trace t;
   LayerCtx ctx = infer_ctx(r.net);
-  for (int r0 = 0; r0 < rows; r0 += chunk) {
-    const int r1 = std::min(rows, r0 + chunk);
+  chunked(r, rows, r.chunk_rows(), {{A.data(), n}, {G.data(), n}}, [&](int r0, int r1) {
     forward_trace(r.net, rows_of(xs, r0, r1), t);
     Tensor g(t.back().shape());
     for (int i = r0; i < r1; ++i) g.at((size_t)(i - r0) * od + row_targets[i]) = 1.0f;
     m.backward(g, ctx, false);
     std::memcpy(A.data() + (size_t)r0 * n, hooks[0].recorded.data(), (size_t)(r1 - r0) * n * sizeof(float));
     std::memcpy(G.data() + (size_t)r0 * n, hooks[0].recorded_grad.data(), (size_t)(r1 - r0) * n * sizeof(float));
-    r.done(r1 - r0);
-  }
+  });
 }
 
 // Grad-CAM at layer L, upsampled (nearest) to the model's input shape, then pasted into the net's input
@@ -276,12 +274,12 @@ constexpr float kDeepLiftEps = 1e-7f;  // |Δx| below this: the gradient instead
 
 // DeepLIFT multipliers for rows of x against rows of base (same count), target per row.
 Tensor deeplift_multipliers(Run& r, const Tensor& x, const Tensor& base, const std::vector<int>& row_targets) {
-  const int rows = x.dim(0), chunk = std::max(1, r.chunk_rows() / 2);
+  const int rows = x.dim(0);
   const size_t d = x.row_size(), od = r.net.out_size();
   Tensor out(x.shape());
   Trace t;
-  for (int r0 = 0; r0 < rows; r0 += chunk) {
-    const int r1 = std::min(rows, r0 + chunk), n = r1 - r0;
+  chunked(r, rows, r.chunk_rows() / 2, {{out.data(), d}}, [&](int r0, int r1) {
+    const int n = r1 - r0;
     Shape s = x.shape();
     s[0] = 2 * n;
     Tensor pair(s);
@@ -292,8 +290,7 @@ Tensor deeplift_multipliers(Run& r, const Tensor& x, const Tensor& base, const s
     for (int i = 0; i < n; ++i) g.at((size_t)i * od + row_targets[r0 + i]) = 1.0f;
     deeplift_backward(r.net, t, n, g, m, kDeepLiftEps);
     std::memcpy(out.data() + (size_t)r0 * d, m.data(), (size_t)n * d * sizeof(float));
-    r.done(n);
-  }
+  });
   return out;
 }
 
@@ -473,12 +470,10 @@ Result lrp(Run& r, const Tensor& x) {
   require_rules(r.net, "lrp", true);
   r.add_work(r.B);
   const auto rules = lrp_rules(r.net, r.p);
-  const int rows = r.B, chunk = std::max(1, r.chunk_rows() / 4);
   const size_t od = r.net.out_size(), d = r.d;
   Result res = empty_result(r, r.net.input);
   Trace t;
-  for (int r0 = 0; r0 < rows; r0 += chunk) {
-    const int r1 = std::min(rows, r0 + chunk);
+  chunked(r, r.B, r.chunk_rows() / 4, {{res.map.data(), d}}, [&](int r0, int r1) {
     forward_trace(r.net, rows_of(x, r0, r1), t);
     Tensor R(t.back().shape()), out;
     for (int i = r0; i < r1; ++i) {  // R_out = f(x) at the target (captum's initial relevance)
@@ -487,8 +482,7 @@ Result lrp(Run& r, const Tensor& x) {
     }
     lrp_backward(r.net, t, R, rules, out);
     std::memcpy(res.map.data() + (size_t)r0 * d, out.data(), (size_t)(r1 - r0) * d * sizeof(float));
-    r.done(r1 - r0);
-  }
+  });
   res.delta = deltas(r, res.map, std::vector<float>(r.B, 0.0f));  // ΣR − f(x)
   return res;
 }
@@ -507,8 +501,12 @@ Result layer_activation(Run& r, const Tensor& x) {
     std::vector<Hook> hooks = {record_hook(m.probe_name(L))};
     const HookScope scope(m, hooks);
     Trace t;
-    forward_trace(r.net, x, t, L + 1);
-    std::memcpy(res.map.data(), hooks[0].recorded.data(), res.map.size() * sizeof(float));
+    const size_t n = res.map.row_size();
+    chunked(r, r.B, r.B, {{res.map.data(), n}}, [&](int r0, int r1) {
+      forward_trace(r.net, rows_of(x, r0, r1), t, L + 1);
+      std::memcpy(res.map.data() + (size_t)r0 * n, hooks[0].recorded.data(), (size_t)(r1 - r0) * n * sizeof(float));
+    });
+    return res;
   }
   r.done(r.B);
   return res;
@@ -565,25 +563,24 @@ int neuron_index(const Run& r, int L) {
 
 // ∂y_j/∂x for every row (y_j: neuron j of net layer L's output), and y_j itself.
 Tensor neuron_grads(Run& r, const Tensor& xs, int L, int j, std::vector<float>* value = nullptr) {
-  const int rows = xs.dim(0), chunk = r.chunk_rows();
+  const int rows = xs.dim(0);
   Tensor out(xs.shape());
   const size_t d = xs.row_size();
-  if (value) value->assign(rows, 0.0f);
+  std::vector<float> v(rows, 0.0f);
   Trace t;
-  for (int r0 = 0; r0 < rows; r0 += chunk) {
-    const int r1 = std::min(rows, r0 + chunk);
+  chunked(r, rows, r.chunk_rows(), {{out.data(), d}, {v.data(), 1}}, [&](int r0, int r1) {
     forward_trace(r.net, rows_of(xs, r0, r1), t, L + 1);
     const Tensor& a = t[L + 1];
     const size_t m = a.row_size();
     Tensor g(a.shape()), dx;
     for (int i = r0; i < r1; ++i) {
       g.at((size_t)(i - r0) * m + j) = 1.0f;
-      if (value) (*value)[i] = a.at((size_t)(i - r0) * m + j);
+      v[i] = a.at((size_t)(i - r0) * m + j);
     }
     backward(r.net, t, L, g, 0, Mode::Gradient, dx);
     std::memcpy(out.data() + (size_t)r0 * d, dx.data(), (size_t)(r1 - r0) * d * sizeof(float));
-    r.done(r1 - r0);
-  }
+  });
+  if (value) *value = std::move(v);
   return out;
 }
 

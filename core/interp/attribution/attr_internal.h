@@ -42,6 +42,13 @@ struct Run {
 
 using MethodFn = Result (*)(Run& r, const Tensor& x);
 
+// Rows [0, rows) in internal batches of at most max_rows (Resume::batches with the run's resume), each
+// reported done. body(r0, r1) writes rows r0..r1 of `outs` and nothing else that outlives it.
+void chunked(Run& r, int rows, int max_rows, std::initializer_list<Resume::Out> outs, const std::function<void(int, int)>& body);
+// A part of the run recorded whole (Resume::part): body() writes `outs` (each: `per_row` floats from
+// `data`) and may advance rng; a later try of a resumed run copies them and skips it.
+void part(Run& r, std::initializer_list<Resume::Out> outs, Rng* rng, const std::function<void()>& body);
+
 // Scores of output column targets[row / per] for every row of xs (rows × d inputs), chunked.
 std::vector<float> scores(Run& r, const Tensor& xs, const std::vector<int>& row_targets);
 // Input gradients of output targets (one per row), chunked; mode: plain / guided / deconv.

@@ -460,10 +460,22 @@ void lrp_backward(const Net& net, const Trace& t, const Tensor& R, const std::ve
 
 }  // namespace detail
 
-Tensor forward(const Net& net, const Tensor& x) {
+Tensor forward(const Net& net, const Tensor& x, Resume* resume) {
   Trace t;
-  detail::forward_trace(net, x, t);
-  return t.back();
+  if (!resume) {
+    detail::forward_trace(net, x, t);
+    return t.back();
+  }
+  const int rows = x.dim(0);
+  Shape s{rows};
+  s.insert(s.end(), net.shapes.back().begin(), net.shapes.back().end());
+  Tensor y(s);
+  const size_t od = net.out_size();
+  Resume::batches(resume, rows, std::max(1, rows), {{y.data(), od}}, [&](int r0, int r1) {
+    detail::forward_trace(net, detail::rows_of(x, r0, r1), t);
+    std::memcpy(y.data() + (size_t)r0 * od, t.back().data(), (size_t)(r1 - r0) * od * sizeof(float));
+  });
+  return y;
 }
 
 }  // namespace lab::attr

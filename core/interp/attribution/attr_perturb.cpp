@@ -79,28 +79,35 @@ Result occlusion(Run& r, const Tensor& x) {
   const Tensor base = make_baseline(r, x);
   r.add_work((double)r.B * nwin);
   Result res = empty_result(r, in);
-  std::vector<int> tg;
+  // The elements of window k (every channel; clipped at the edges), in element order.
+  auto for_window = [&](int k, auto&& fn) {
+    const int wy = image ? oy[k / ox.size()] : 0, wx = ox[k % ox.size()];
+    const int y1 = image ? std::min(H, wy + w) : 1, x1 = std::min(W, wx + w);
+    for (int c = 0; c < C; ++c)
+      for (int i = wy; i < y1; ++i)
+        for (int j = wx; j < x1; ++j) fn(((size_t)c * H + i) * W + j);
+  };
   for (int b = 0; b < r.B; ++b) {
-    const float* xb = x.data() + (size_t)b * r.d;
-    const float* bb = base.data() + (size_t)b * r.d;
-    auto inside = [&](int k, size_t e) {
-      const int wy = oy[k / ox.size()], wx = ox[k % ox.size()];
-      const int j = (int)(e % W), i = image ? (int)((e / W) % H) : 0;
-      return j >= wx && j < wx + w && (!image || (i >= wy && i < wy + w));
-    };
-    const Tensor rows = perturbed(r, xb, bb, nwin, inside);
-    tg.assign(nwin, r.targets[b]);
-    const std::vector<float> fs = scores(r, rows, tg);
-    std::vector<double> acc(r.d, 0.0), cnt(r.d, 0.0);
-    for (int k = 0; k < nwin; ++k)
-      for (size_t e = 0; e < r.d; ++e)
-        if (inside(k, e)) {
+    float* out = res.map.data() + (size_t)b * r.d;
+    part(r, {{out, r.d}}, nullptr, [&]() {
+      const float* xb = x.data() + (size_t)b * r.d;
+      const float* bb = base.data() + (size_t)b * r.d;
+      Tensor rows = batch_of(r, nwin);
+      for (int k = 0; k < nwin; ++k) {
+        float* o = rows.data() + (size_t)k * r.d;
+        std::memcpy(o, xb, r.d * sizeof(float));
+        for_window(k, [&](size_t e) { o[e] = bb[e]; });
+      }
+      const std::vector<float> fs = scores(r, rows, std::vector<int>(nwin, r.targets[b]));
+      std::vector<double> acc(r.d, 0.0), cnt(r.d, 0.0);
+      for (int k = 0; k < nwin; ++k)
+        for_window(k, [&](size_t e) {
           acc[e] += r.f[b] - fs[k];
           cnt[e] += 1;
-        }
-    for (size_t e = 0; e < r.d; ++e) res.map.at((size_t)b * r.d + e) = cnt[e] > 0 ? (float)(acc[e] / cnt[e]) : 0.0f;
+        });
+      for (size_t e = 0; e < r.d; ++e) out[e] = cnt[e] > 0 ? (float)(acc[e] / cnt[e]) : 0.0f;
+    });
   }
-  (void)C;
   return res;
 }
 
@@ -110,14 +117,15 @@ Result feature_ablation(Run& r, const Tensor& x) {
   const Tensor base = make_baseline(r, x);
   r.add_work((double)r.B * M);
   Result res = empty_result(r, r.net.input);
-  for (int b = 0; b < r.B; ++b) {
-    const Tensor rows =
-        perturbed(r, x.data() + (size_t)b * r.d, base.data() + (size_t)b * r.d, M, [&](int k, size_t e) { return ids[e] == k; });
-    const std::vector<float> fs = scores(r, rows, std::vector<int>(M, r.targets[b]));
-    std::vector<double> phi(M);
-    for (int g = 0; g < M; ++g) phi[g] = r.f[b] - fs[g];
-    broadcast(res, b, ids, phi);
-  }
+  for (int b = 0; b < r.B; ++b)
+    part(r, {{res.map.data() + (size_t)b * r.d, r.d}}, nullptr, [&]() {
+      const Tensor rows =
+          perturbed(r, x.data() + (size_t)b * r.d, base.data() + (size_t)b * r.d, M, [&](int k, size_t e) { return ids[e] == k; });
+      const std::vector<float> fs = scores(r, rows, std::vector<int>(M, r.targets[b]));
+      std::vector<double> phi(M);
+      for (int g = 0; g < M; ++g) phi[g] = r.f[b] - fs[g];
+      broadcast(res, b, ids, phi);
+    });
   return res;
 }
 
@@ -131,21 +139,22 @@ Result feature_permutation(Run& r, const Tensor& x) {
   for (int& v : donors) v = (int)rng.below((uint32_t)bg.dim(0));
   r.add_work((double)r.B * M * K);
   Result res = empty_result(r, r.net.input);
-  for (int b = 0; b < r.B; ++b) {
-    const float* xb = x.data() + (size_t)b * r.d;
-    Tensor rows = batch_of(r, M * K);
-    for (int g = 0; g < M; ++g)
-      for (int k = 0; k < K; ++k) {
-        float* o = rows.data() + ((size_t)g * K + k) * r.d;
-        const float* dn = bg.data() + (size_t)donors[k] * r.d;
-        for (size_t e = 0; e < r.d; ++e) o[e] = ids[e] == g ? dn[e] : xb[e];
-      }
-    const std::vector<float> fs = scores(r, rows, std::vector<int>(M * K, r.targets[b]));
-    std::vector<double> phi(M, 0.0);
-    for (int g = 0; g < M; ++g)
-      for (int k = 0; k < K; ++k) phi[g] += (r.f[b] - fs[(size_t)g * K + k]) / K;
-    broadcast(res, b, ids, phi);
-  }
+  for (int b = 0; b < r.B; ++b)
+    part(r, {{res.map.data() + (size_t)b * r.d, r.d}}, nullptr, [&]() {
+      const float* xb = x.data() + (size_t)b * r.d;
+      Tensor rows = batch_of(r, M * K);
+      for (int g = 0; g < M; ++g)
+        for (int k = 0; k < K; ++k) {
+          float* o = rows.data() + ((size_t)g * K + k) * r.d;
+          const float* dn = bg.data() + (size_t)donors[k] * r.d;
+          for (size_t e = 0; e < r.d; ++e) o[e] = ids[e] == g ? dn[e] : xb[e];
+        }
+      const std::vector<float> fs = scores(r, rows, std::vector<int>(M * K, r.targets[b]));
+      std::vector<double> phi(M, 0.0);
+      for (int g = 0; g < M; ++g)
+        for (int k = 0; k < K; ++k) phi[g] += (r.f[b] - fs[(size_t)g * K + k]) / K;
+      broadcast(res, b, ids, phi);
+    });
   return res;
 }
 
@@ -172,8 +181,12 @@ Result shapley_sampling(Run& r, const Tensor& x) {
       for (int g = M - 1; g > 0; --g) std::swap(perm[g], perm[rng.below((uint32_t)(g + 1))]);
       for (int k = 0; k < M; ++k) rank[perm[k]] = k;
       // Row k: the first k+1 groups of the ordering at x, the rest at the baseline.
-      const Tensor rows = perturbed(r, xb, bb, M, [&](int k, size_t e) { return rank[ids[e]] > k; });
-      const std::vector<float> fs = scores(r, rows, std::vector<int>(M, r.targets[b]));
+      std::vector<float> fs(M);
+      part(r, {{fs.data(), (size_t)M}}, nullptr, [&]() {
+        const Tensor rows = perturbed(r, xb, bb, M, [&](int k, size_t e) { return rank[ids[e]] > k; });
+        const std::vector<float> v = scores(r, rows, std::vector<int>(M, r.targets[b]));
+        std::copy(v.begin(), v.end(), fs.begin());  // (into fs's own storage: the part records it)
+      });
       double prev = f0;
       for (int k = 0; k < M; ++k) {
         phi[perm[k]] += (fs[k] - prev) / n;
@@ -305,29 +318,30 @@ Result kernel_shap(Run& r, const Tensor& x) {
   std::vector<double> cdf;
   double tot = 0;
   for (int k = 1; k < M; ++k) cdf.push_back(tot += (double)(M - 1) / ((double)k * (M - k)));
-  for (int b = 0; b < r.B; ++b) {
-    std::vector<uint8_t> Z((size_t)n * M, 0);
-    std::vector<double> w(n, 1.0);
-    for (int j = 0; j < M; ++j) Z[j] = 1;  // row 0: everything at x; row 1: everything at the baseline
-    w[0] = w[1] = 1e6;                     // captum's inf_weight
-    std::vector<int> perm(M);
-    for (int i = 2; i < n; ++i) {
-      int k = 1;
-      if (M > 1) {
-        const double u = rng.uniform01() * tot;
-        k = (int)(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()) + 1;
-        k = std::min(k, M - 1);
+  for (int b = 0; b < r.B; ++b)
+    part(r, {{res.map.data() + (size_t)b * r.d, r.d}, {&res.delta[b], 1}}, &rng, [&]() {
+      std::vector<uint8_t> Z((size_t)n * M, 0);
+      std::vector<double> w(n, 1.0);
+      for (int j = 0; j < M; ++j) Z[j] = 1;  // row 0: everything at x; row 1: everything at the baseline
+      w[0] = w[1] = 1e6;                     // captum's inf_weight
+      std::vector<int> perm(M);
+      for (int i = 2; i < n; ++i) {
+        int k = 1;
+        if (M > 1) {
+          const double u = rng.uniform01() * tot;
+          k = (int)(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()) + 1;
+          k = std::min(k, M - 1);
+        }
+        for (int g = 0; g < M; ++g) perm[g] = g;
+        for (int g = 0; g < k; ++g) std::swap(perm[g], perm[g + rng.below((uint32_t)(M - g))]);
+        for (int g = 0; g < k; ++g) Z[(size_t)i * M + perm[g]] = 1;
       }
-      for (int g = 0; g < M; ++g) perm[g] = g;
-      for (int g = 0; g < k; ++g) std::swap(perm[g], perm[g + rng.below((uint32_t)(M - g))]);
-      for (int g = 0; g < k; ++g) Z[(size_t)i * M + perm[g]] = 1;
-    }
-    const std::vector<double> y = coalition_scores(r, b, ids, Z, n, M, base, x);
-    const std::vector<double> beta = weighted_lstsq(Z, y, w, n, M);
-    std::vector<double> phi(beta.begin() + 1, beta.end());
-    broadcast(res, b, ids, phi);
-    res.delta[b] = (float)(sum(phi) - (y[0] - y[1]));
-  }
+      const std::vector<double> y = coalition_scores(r, b, ids, Z, n, M, base, x);
+      const std::vector<double> beta = weighted_lstsq(Z, y, w, n, M);
+      std::vector<double> phi(beta.begin() + 1, beta.end());
+      broadcast(res, b, ids, phi);
+      res.delta[b] = (float)(sum(phi) - (y[0] - y[1]));
+    });
   return res;
 }
 
@@ -340,30 +354,31 @@ Result lime(Run& r, const Tensor& x) {
   r.add_work((double)r.B * n);
   Result res = empty_result(r, r.net.input);
   Rng rng(r.p.seed(), 0x11);
-  for (int b = 0; b < r.B; ++b) {
-    const float* xb = x.data() + (size_t)b * r.d;
-    const float* bb = base.data() + (size_t)b * r.d;
-    std::vector<uint8_t> Z((size_t)n * M);
-    for (auto& v : Z) v = rng.uniform01() < 0.5f ? 1 : 0;  // Bernoulli(0.5) per group
-    const std::vector<double> y = coalition_scores(r, b, ids, Z, n, M, base, x);
-    // Weights: exp(−d²/(2 width²)), d the cosine distance between x and the perturbed input.
-    std::vector<double> w(n);
-    double xx = 0;
-    for (size_t e = 0; e < r.d; ++e) xx += (double)xb[e] * xb[e];
-    for (int i = 0; i < n; ++i) {
-      double xz = 0, zz = 0;
-      for (size_t e = 0; e < r.d; ++e) {
-        const double v = Z[(size_t)i * M + ids[e]] ? xb[e] : bb[e];
-        xz += xb[e] * v;
-        zz += v * v;
+  for (int b = 0; b < r.B; ++b)
+    part(r, {{res.map.data() + (size_t)b * r.d, r.d}}, &rng, [&]() {
+      const float* xb = x.data() + (size_t)b * r.d;
+      const float* bb = base.data() + (size_t)b * r.d;
+      std::vector<uint8_t> Z((size_t)n * M);
+      for (auto& v : Z) v = rng.uniform01() < 0.5f ? 1 : 0;  // Bernoulli(0.5) per group
+      const std::vector<double> y = coalition_scores(r, b, ids, Z, n, M, base, x);
+      // Weights: exp(−d²/(2 width²)), d the cosine distance between x and the perturbed input.
+      std::vector<double> w(n);
+      double xx = 0;
+      for (size_t e = 0; e < r.d; ++e) xx += (double)xb[e] * xb[e];
+      for (int i = 0; i < n; ++i) {
+        double xz = 0, zz = 0;
+        for (size_t e = 0; e < r.d; ++e) {
+          const double v = Z[(size_t)i * M + ids[e]] ? xb[e] : bb[e];
+          xz += xb[e] * v;
+          zz += v * v;
+        }
+        const double cosv = xx > 0 && zz > 0 ? xz / std::sqrt(xx * zz) : 1.0;
+        const double dist = 1 - cosv;
+        w[i] = std::exp(-dist * dist / (2 * width * width));
       }
-      const double cosv = xx > 0 && zz > 0 ? xz / std::sqrt(xx * zz) : 1.0;
-      const double dist = 1 - cosv;
-      w[i] = std::exp(-dist * dist / (2 * width * width));
-    }
-    const std::vector<double> beta = weighted_lasso(Z, y, w, n, M, alpha);
-    broadcast(res, b, ids, beta);
-  }
+      const std::vector<double> beta = weighted_lasso(Z, y, w, n, M, alpha);
+      broadcast(res, b, ids, beta);
+    });
   return res;
 }
 

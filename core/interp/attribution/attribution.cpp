@@ -363,6 +363,21 @@ int Run::chunk_rows() const {
   return (int)std::max<size_t>(1, std::min<size_t>(4096, ctx.max_batch_floats / per));
 }
 
+void chunked(Run& r, int rows, int max_rows, std::initializer_list<Resume::Out> outs, const std::function<void(int, int)>& body) {
+  Resume::batches(r.ctx.resume, rows, max_rows, outs, body, [&r](int n) { r.done(n); });
+}
+
+void part(Run& r, std::initializer_list<Resume::Out> outs, Rng* rng, const std::function<void()>& body) {
+  Resume::part(
+      r.ctx.resume, outs, rng,
+      [&]() {
+        const double w0 = r.work_done;
+        body();
+        return r.work_done - w0;
+      },
+      [&r](double work) { r.done(work); });
+}
+
 Result empty_result(const Run& r, const Shape& shape) {
   Result res;
   res.shape = shape;
@@ -375,25 +390,22 @@ Result empty_result(const Run& r, const Shape& shape) {
 }
 
 std::vector<float> scores(Run& r, const Tensor& xs, const std::vector<int>& row_targets) {
-  const int rows = xs.dim(0), chunk = r.chunk_rows();
+  const int rows = xs.dim(0);
   std::vector<float> out(rows);
   const size_t od = r.net.out_size();
-  for (int r0 = 0; r0 < rows; r0 += chunk) {
-    const int r1 = std::min(rows, r0 + chunk);
+  chunked(r, rows, r.chunk_rows(), {{out.data(), 1}}, [&](int r0, int r1) {
     Tensor y = forward(r.net, rows_of(xs, r0, r1));
     for (int i = r0; i < r1; ++i) out[i] = y.at((size_t)(i - r0) * od + row_targets[i]);
-    r.done(r1 - r0);
-  }
+  });
   return out;
 }
 
 Tensor input_grads(Run& r, const Tensor& xs, const std::vector<int>& row_targets, Mode mode) {
-  const int rows = xs.dim(0), chunk = r.chunk_rows();
+  const int rows = xs.dim(0);
   Tensor out(xs.shape());
   const size_t od = r.net.out_size(), in = xs.row_size();
   Trace t;
-  for (int r0 = 0; r0 < rows; r0 += chunk) {
-    const int r1 = std::min(rows, r0 + chunk);
+  chunked(r, rows, r.chunk_rows(), {{out.data(), in}}, [&](int r0, int r1) {
     forward_trace(r.net, rows_of(xs, r0, r1), t);
     Tensor g(t.back().shape()), dx;
     for (int i = r0; i < r1; ++i) g.at((size_t)(i - r0) * od + row_targets[i]) = 1.0f;
@@ -406,8 +418,7 @@ Tensor input_grads(Run& r, const Tensor& xs, const std::vector<int>& row_targets
       backward(r.net, t, (int)r.net.layers.size() - 1, g, 0, mode, dx);
     }
     std::memcpy(out.data() + (size_t)r0 * in, dx.data(), (size_t)(r1 - r0) * in * sizeof(float));
-    r.done(r1 - r0);
-  }
+  });
   return out;
 }
 
@@ -520,6 +531,113 @@ int net_layer(const Run& r, bool for_cam) {
 }  // namespace detail
 
 // ------------------------------------------------------------------------------------------------------
+// [SECTION] running in pieces (Resume)
+// ------------------------------------------------------------------------------------------------------
+void Resume::begin() {
+  pos_ = 0;
+  computed_ = 0;
+  replay_ms_ = 0;
+  start_ = std::chrono::steady_clock::now();
+}
+
+void Resume::clear() {
+  saved_.clear();
+  begin();
+}
+
+void Resume::batches(Resume* res, int rows, int max_rows, std::initializer_list<Out> outs, const std::function<void(int, int)>& body,
+                     const std::function<void(int)>& done) {
+  max_rows = std::max(1, max_rows);
+  size_t per_row = 0;
+  for (const Out& o : outs) per_row += o.per_row;
+  for (int r0 = 0; r0 < rows;) {
+    int r1;
+    if (res && res->pos_ < res->saved_.size()) {  // recorded by an earlier try: copy it in
+      const Batch& b = res->saved_[res->pos_++];
+      if (b.part || b.r0 != r0 || b.r1 <= r0 || b.r1 > rows || b.data.size() != (size_t)(b.r1 - b.r0) * per_row)
+        throw std::logic_error("attribution: a resumed run did not repeat the same computation (batch " + std::to_string(res->pos_ - 1) +
+                               ")");
+      r1 = b.r1;
+      const float* src = b.data.data();
+      for (const Out& o : outs) {
+        const size_t n = (size_t)(r1 - r0) * o.per_row;
+        std::memcpy(o.data + (size_t)r0 * o.per_row, src, n * sizeof(float));
+        src += n;
+      }
+    } else if (res) {  // a new batch, while the try is within its budget; about half the budget each
+      const auto now = std::chrono::steady_clock::now();
+      const double spent = std::chrono::duration<double, std::milli>(now - res->start_).count();
+      // A try computes at least one new batch, and new work for at least as long as it replayed: however
+      // long the run, replaying costs at most as much again as the work itself (tries then grow longer).
+      if (res->computed_ == 0) res->replay_ms_ = spent;
+      if (res->computed_ > 0 && spent >= std::max(res->budget_ms_, 2 * res->replay_ms_)) throw Suspended{};
+      int n = 1;
+      if (res->ms_per_row_ > 0) n = (int)std::clamp(0.5 * res->budget_ms_ / res->ms_per_row_, 1.0, (double)max_rows);
+      r1 = std::min(rows, r0 + std::min(n, max_rows));
+      body(r0, r1);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - now).count();
+      res->ms_per_row_ = std::max(1e-4, ms / (r1 - r0));
+      Batch b;
+      b.r0 = r0;
+      b.r1 = r1;
+      b.data.resize((size_t)(r1 - r0) * per_row);
+      float* dst = b.data.data();
+      for (const Out& o : outs) {
+        const size_t k = (size_t)(r1 - r0) * o.per_row;
+        std::memcpy(dst, o.data + (size_t)r0 * o.per_row, k * sizeof(float));
+        dst += k;
+      }
+      res->saved_.push_back(std::move(b));
+      res->pos_ = res->saved_.size();
+      ++res->computed_;
+    } else {
+      r1 = std::min(rows, r0 + max_rows);
+      body(r0, r1);
+    }
+    if (done) done(r1 - r0);
+    r0 = r1;
+  }
+}
+
+void Resume::part(Resume* res, std::initializer_list<Out> outs, Rng* rng, const std::function<double()>& body,
+                  const std::function<void(double)>& skipped) {
+  if (!res) {
+    body();
+    return;
+  }
+  size_t at = res->pos_;
+  if (at < res->saved_.size()) {
+    const Batch& b = res->saved_[at];
+    if (!b.part) throw std::logic_error("attribution: a resumed run did not repeat the same computation (part " + std::to_string(at) + ")");
+    if (b.complete) {  // recorded whole: copy it in, skip it
+      const float* src = b.data.data();
+      for (const Out& o : outs) {
+        std::memcpy(o.data, src, o.per_row * sizeof(float));
+        src += o.per_row;
+      }
+      if (rng && b.rng) *rng = *b.rng;
+      res->pos_ = b.end;
+      if (skipped) skipped(b.work);
+      return;
+    }
+    ++res->pos_;  // begun by an earlier try: its batches replay inside
+  } else {
+    Batch b;
+    b.part = true;
+    res->saved_.push_back(std::move(b));
+    res->pos_ = res->saved_.size();
+  }
+  const double work = body();
+  Batch& b = res->saved_[at];  // (the vector may have grown meanwhile)
+  for (const Out& o : outs) b.data.insert(b.data.end(), o.data, o.data + o.per_row);
+  if (rng) b.rng = *rng;
+  b.work = work;
+  b.end = res->pos_;
+  b.complete = true;
+  for (size_t k = at + 1; k < b.end; ++k) std::vector<float>().swap(res->saved_[k].data);  // never replayed again
+}
+
+// ------------------------------------------------------------------------------------------------------
 // [SECTION] attribute()
 // ------------------------------------------------------------------------------------------------------
 Result attribute(const Net& net, const Params& p, const Tensor& x, const Context& ctx) {
@@ -542,7 +660,7 @@ Result attribute(const Net& net, const Params& p, const Tensor& x, const Context
   r.d = net.in_size();
   // f(x) and the targets.
   {
-    Tensor y = forward(net, xin);
+    Tensor y = forward(net, xin, ctx.resume);
     const size_t od = net.out_size();
     const long long t = (long long)p.get("target");
     if (t >= (long long)od)
@@ -598,7 +716,7 @@ Result attribute(const Net& net, const Params& p, const Tensor& x, const Context
     rk.d = r.d;
     rk.targets = r.targets;
     {
-      Tensor y = forward(net, xn);
+      Tensor y = forward(net, xn, ctx.resume);
       for (int b = 0; b < r.B; ++b) rk.f.push_back(y.at((size_t)b * net.out_size() + r.targets[b]));
     }
     Result one = e.fn(rk, xn);

@@ -29,14 +29,19 @@
 // method that cannot apply (Grad-CAM's layer without a spatial output, a background-based method without
 // background data) → std::invalid_argument with a message for the user. A cancelled job → JobCancelled.
 #pragma once
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/exec.h"
 #include "base/param_spec.h"
+#include "base/rng.h"
 #include "base/tensor.h"
 
 namespace lab {
@@ -111,6 +116,68 @@ Params default_params(const std::string& method);
 // The parameters as JSON (what a result reports it used).
 std::string params_json(const Params& p);
 
+// --- running a method in pieces ------------------------------------------------------------------------
+// The single-threaded page runs jobs in slices of a few milliseconds between frames, and one method's run
+// can take far longer. A Resume lets a computation that calls attribute() and forward() — once or many
+// times, in a fixed order — run over several tries: every internal batch a try computes is recorded;
+// the next try replays the recorded batches (copies, no arithmetic) and computes new ones; once a try has
+// spent its budget (and computed at least one batch), the next new batch is not started and the call
+// throws Suspended. The caller catches it, and later calls begin() and runs the same computation again
+// (the same calls with the same arguments: restore any random generator it advances). The result is bit
+// for bit that of one uninterrupted run: batches' sizes change no result (each row is computed on its own).
+// What a try re-runs besides the recorded batches (building the inputs, the final sums) is cheap next to
+// the batches it skips, and parts recorded whole (a perturbation method's samples) are skipped too; a try
+// computes new batches for at least as long as it replayed, so resuming costs at most as much again as
+// the work (a run of very many rows gets longer tries). Without a Resume (Context::resume null) nothing
+// changes.
+//   attr::Resume res(5);                          // ~5 ms a try
+//   for (;;) { res.begin(); try { r = attr::attribute(net, p, x, ctx /* .resume = &res */); break; }
+//              catch (const attr::Suspended&) { /* draw a frame */ } }
+struct Suspended {};  // not a std::exception: code that turns errors into messages lets it pass
+class Resume {
+ public:
+  explicit Resume(double budget_ms = 5) : budget_ms_(budget_ms) {}
+  void begin();  // a new try: replay from the first recorded batch
+  void clear();  // a new computation: forget the recorded batches
+  size_t recorded() const { return saved_.size(); }
+  double budget_ms() const { return budget_ms_; }
+
+  // One buffer a batch writes: `per_row` floats for each of its rows, from `data` (row 0).
+  struct Out {
+    float* data;
+    size_t per_row;
+  };
+  // Runs rows [0, rows) in batches of at most `max_rows`: body(r0, r1) writes rows r0..r1 of `outs`;
+  // done(n) after each batch (progress, cancellation). With a Resume, recorded batches are copied in and
+  // new ones are sized to about half the budget each; without one (res null), batches of max_rows.
+  static void batches(Resume* res, int rows, int max_rows, std::initializer_list<Out> outs, const std::function<void(int, int)>& body,
+                      const std::function<void(int)>& done = {});
+  // A part of the computation (one sample of a perturbation method) recorded whole once it completes:
+  // its outputs (here `per_row` floats from `data`), the state of `rng` after it (may be null) and the
+  // work body() returns; a later try copies them, calls skipped(work) and skips body() — so that a try
+  // does not redo the arithmetic of the parts before its new batches.
+  static void part(Resume* res, std::initializer_list<Out> outs, Rng* rng, const std::function<double()>& body,
+                   const std::function<void(double)>& skipped = {});
+
+ private:
+  struct Batch {
+    int r0 = 0, r1 = 0;
+    std::vector<float> data;  // the rows of every output, one after another
+    // A part: complete once recorded whole; `end` the position after its batches; the generator after it.
+    bool part = false, complete = false;
+    size_t end = 0;
+    double work = 0;
+    std::optional<Rng> rng;
+  };
+  double budget_ms_;
+  std::vector<Batch> saved_;
+  size_t pos_ = 0;       // the next recorded batch this try replays
+  int computed_ = 0;     // batches this try computed
+  double ms_per_row_ = 0;  // the last computed batch's time per row (0: none yet)
+  double replay_ms_ = 0;   // this try's time before its first new batch
+  std::chrono::steady_clock::time_point start_{};
+};
+
 // --- running a method ---------------------------------------------------------------------------------
 struct Context {
   const Tensor* background = nullptr;         // reference samples (N, input...): data-mean baseline, SHAP baselines,
@@ -119,6 +186,7 @@ struct Context {
   double progress_lo = 0, progress_hi = 1;    // the share of job progress this call reports into
   size_t max_batch_floats = 1u << 23;         // activation floats one internal batch may hold (memory bound)
   const std::vector<int>* targets = nullptr;  // per-sample targets (B values), overriding Params "target"
+  Resume* resume = nullptr;                   // run in pieces (above); null: in one go
 };
 
 struct Result {
@@ -132,8 +200,9 @@ struct Result {
 // x: (B, input...) with B >= 1. See the header comment for conventions and errors.
 Result attribute(const Net& net, const Params& p, const Tensor& x, const Context& ctx = {});
 
-// Outputs (B, outputs) of the Net for x (inference mode); a helper the evaluation uses.
-Tensor forward(const Net& net, const Tensor& x);
+// Outputs (B, outputs) of the Net for x (inference mode); a helper the evaluation uses. With a Resume, in
+// batches through it (above).
+Tensor forward(const Net& net, const Tensor& x, Resume* resume = nullptr);
 
 }  // namespace attr
 }  // namespace lab

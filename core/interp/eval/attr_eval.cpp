@@ -89,13 +89,13 @@ ArenaConfig parse_arena_config(const std::string& text, bool* label_randomisatio
 namespace {
 
 // The explained output of one sample for rows of inputs: its logit, or its softmax probability.
-metrics::Score scorer(const Net& net, int target, bool probability) {
-  return [&net, target, probability](const float* xs, int rows, float* out) {
+metrics::Score scorer(const Net& net, int target, bool probability, Resume* resume) {
+  return [&net, target, probability, resume](const float* xs, int rows, float* out) {
     Shape s{rows};
     s.insert(s.end(), net.input.begin(), net.input.end());
     Tensor t(s);
     std::memcpy(t.data(), xs, t.size() * sizeof(float));
-    const Tensor y = forward(net, t);
+    const Tensor y = forward(net, t, resume);
     const size_t od = net.out_size();
     for (int r = 0; r < rows; ++r) {
       const float* yr = y.data() + (size_t)r * od;
@@ -205,7 +205,10 @@ float cell_share(const float* a, int C, int H2, int W2, int y0, int x0, int h, i
 // The arena is run a piece at a time (ArenaRun::step): one method's attributions, one sample's metrics,
 // one layer of the sanity cascade, the label-randomisation and DiFull comparisons, then the agreement. The
 // pieces run in the order the whole run would, with the same random streams, so the report is the same
-// however it is sliced.
+// however it is sliced. With cfg.resume_ms ≥ 0 a piece's attributions and forward passes go through a
+// Resume: a step that runs out of time throws Suspended, and the next step tries the same piece again
+// (what it changes besides — the sanity cascade's randomised layer, the samples' random stream — is done
+// once, or restored, so that every try computes the same thing).
 struct ArenaRun::State {
   enum class Phase { Attribute, Samples, Sanity, Labels, Difull, Agreement, Done };
   Model& model;
@@ -237,6 +240,11 @@ struct ArenaRun::State {
   Net rn;
   json sanity_steps;
   size_t s = 0;  // the next cascade step
+  // Pieces in tries (cfg.resume_ms ≥ 0).
+  std::unique_ptr<Resume> res;
+  bool retrying = false;           // this step tries again the piece the last step suspended
+  std::unique_ptr<Rng> rng_saved;  // the samples' stream as the piece began
+  double method_ms = 0;            // the method's attribution time over its tries
 
   State(Model& mo, const Dataset& da, ArenaConfig c, const Exec& ex) : model(mo), data(da), cfg(std::move(c)), exec(ex) {}
 
@@ -293,6 +301,7 @@ ArenaRun::ArenaRun(Model& model, const Dataset& data, ArenaConfig cfg, const Exe
     if (detail::is_param_layer(*S.net.layers[i])) S.param_layers.push_back(i);
   if (S.cfg.label_randomised) S.randomised_labels = S.cfg.label_randomised();
   S.M = (int)S.cfg.methods.size();
+  if (S.cfg.resume_ms >= 0) S.res = std::make_unique<Resume>(S.cfg.resume_ms);
   S.maps.resize(S.M);
   S.usable.assign(S.M, false);
 }
@@ -311,6 +320,7 @@ bool ArenaRun::step(Job* job) {
     S.phase = Phase::Done;
     return true;
   }
+  if (S.res) S.res->begin();
   try {
     switch (S.phase) {
       case Phase::Attribute:
@@ -331,12 +341,17 @@ bool ArenaRun::step(Job* job) {
       default:
         break;
     }
+  } catch (const Suspended&) {  // out of time: the next step tries this piece again
+    S.retrying = true;
+    return false;
   } catch (const JobCancelled&) {
     throw;
   } catch (const std::exception& e) {  // the method fails; the others still run
     S.out["error"] = e.what();
     S.end_method(job);
   }
+  S.retrying = false;
+  if (S.res) S.res->clear();
   return false;
 }
 
@@ -352,10 +367,17 @@ void ArenaRun::State::attribute_method(Job* job) {
   ctx.targets = &targets;
   ctx.progress_lo = (double)m / M;
   ctx.progress_hi = (m + 0.4) / M;
+  ctx.resume = res.get();
+  if (!retrying) method_ms = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  r = attribute(net, p, X, ctx);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  out["ms"] = ms / n;
+  try {
+    r = attribute(net, p, X, ctx);
+  } catch (const Suspended&) {
+    method_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    throw;
+  }
+  method_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  out["ms"] = method_ms / n;
   if (!r.delta.empty()) {
     std::vector<float> ad;
     for (float v : r.delta) ad.push_back(std::fabs(v));
@@ -380,28 +402,24 @@ void ArenaRun::State::score_sample(Job* job) {
   const Params& p = cfg.methods[m];
   const float* x = X.data() + (size_t)b * d;
   const float* a = r.map.data() + (size_t)b * d;
-  if (has_mask) {
-    const auto loc = metrics::localisation(a, data.test_mask.data() + (size_t)b * d, d);
-    mass.push_back(loc.mass);
-    rank.push_back(loc.rank);
-    point.push_back(loc.pointing);
-  }
-  const auto prob = scorer(net, targets[b], true), logit = scorer(net, targets[b], false);
+  // Every number first, then recorded: a try that is suspended records nothing, and a retry draws the
+  // same random numbers.
+  if (!retrying)
+    rng_saved = std::make_unique<Rng>(*rng);
+  else
+    *rng = *rng_saved;
+  metrics::Localisation loc{};
+  if (has_mask) loc = metrics::localisation(a, data.test_mask.data() + (size_t)b * d, d);
+  const auto prob = scorer(net, targets[b], true, res.get()), logit = scorer(net, targets[b], false, res.get());
   std::vector<float> base(d, 0.0f);
   const auto dc = metrics::deletion_curve(x, a, base.data(), d, cfg.curve_steps, prob);
   const auto ic = metrics::insertion_curve(x, a, base.data(), d, cfg.curve_steps, prob);
-  del.push_back(dc.auc);
-  ins.push_back(ic.auc);
-  frac = dc.frac;
-  for (size_t k = 0; k < dc.score.size() && k < del_curve.size(); ++k) del_curve[k] += dc.score[k] / n;
-  for (size_t k = 0; k < ic.score.size() && k < ins_curve.size(); ++k) ins_curve[k] += ic.score[k] / n;
   const int step = std::max<int>(1, (int)(d / (size_t)cfg.curve_steps));
-  pf.push_back(metrics::pixel_flipping(x, a, base.data(), d, step, logit).auc);
+  const float pfv = metrics::pixel_flipping(x, a, base.data(), d, step, logit).auc;
   const int subset = std::max<int>(1, (int)(d / 5));
-  fc.push_back(metrics::faithfulness_correlation(x, a, base.data(), d, cfg.faithfulness_runs, subset, logit, *rng));
-  infd.push_back(metrics::infidelity(x, a, d, cfg.faithfulness_runs, metrics::baseline_perturbation(base.data(), d, 0.8f), logit, *rng, true));
-  gini.push_back(metrics::gini(a, d));
-  ent.push_back(metrics::entropy(a, d));
+  const float fcv = metrics::faithfulness_correlation(x, a, base.data(), d, cfg.faithfulness_runs, subset, logit, *rng);
+  const float infv = metrics::infidelity(x, a, d, cfg.faithfulness_runs, metrics::baseline_perturbation(base.data(), d, 0.8f), logit, *rng, true);
+  float sensv = NAN;
   if (cfg.sensitivity_samples > 0) {
     const std::vector<int> one_target{targets[b]};
     metrics::Explain explain = [&](const float* xp, float* ap) {
@@ -410,11 +428,28 @@ void ArenaRun::State::score_sample(Job* job) {
       Context c1;
       c1.background = &bg;
       c1.targets = &one_target;
+      c1.resume = res.get();
       const Result r1 = attribute(net, p, xt, c1);
       std::memcpy(ap, r1.map.data(), d * sizeof(float));
     };
-    sens.push_back(metrics::sensitivity(x, a, d, 0.02f, cfg.sensitivity_samples, explain, *rng).max);
+    sensv = metrics::sensitivity(x, a, d, 0.02f, cfg.sensitivity_samples, explain, *rng).max;
   }
+  if (has_mask) {
+    mass.push_back(loc.mass);
+    rank.push_back(loc.rank);
+    point.push_back(loc.pointing);
+  }
+  del.push_back(dc.auc);
+  ins.push_back(ic.auc);
+  frac = dc.frac;
+  for (size_t k = 0; k < dc.score.size() && k < del_curve.size(); ++k) del_curve[k] += dc.score[k] / n;
+  for (size_t k = 0; k < ic.score.size() && k < ins_curve.size(); ++k) ins_curve[k] += ic.score[k] / n;
+  pf.push_back(pfv);
+  fc.push_back(fcv);
+  infd.push_back(infv);
+  gini.push_back(metrics::gini(a, d));
+  ent.push_back(metrics::entropy(a, d));
+  if (cfg.sensitivity_samples > 0) sens.push_back(sensv);
   progress(job, 0.4 + 0.3 * (b + 1) / n);
   if (++b < n) return;
   finish_samples();
@@ -449,11 +484,12 @@ void ArenaRun::State::finish_samples() {
 
 void ArenaRun::State::sanity_step(Job* job) {
   const Params& p = cfg.methods[m];
-  randomise(*rn.layers[param_layers[s]], cfg.seed + 1 + s);
+  if (!retrying) randomise(*rn.layers[param_layers[s]], cfg.seed + 1 + s);  // once, not again on a retry
   Context c2;
   c2.background = &bg;
   c2.job = job;
   c2.targets = &targets;
+  c2.resume = res.get();
   const Result rr = attribute(rn, p, X, c2);
   std::vector<float> rho;
   for (int i = 0; i < n; ++i) {
@@ -475,6 +511,7 @@ void ArenaRun::State::labels() {
     Context c3;
     c3.background = &bg;
     c3.targets = &targets;
+    c3.resume = res.get();
     const Result rl = attribute(ln, p, X, c3);
     std::vector<float> rho;
     for (int i = 0; i < n; ++i) {
@@ -499,7 +536,7 @@ void ArenaRun::State::difull(Job* job) {
     for (int head : {0, 3}) {
       const int y0 = (head / 2) * H, x0 = (head % 2) * W;
       const Net hn = crop_net(model, exec, {C, 2 * H, 2 * W}, y0, x0);
-      const Tensor y = forward(hn, grids);
+      const Tensor y = forward(hn, grids, res.get());
       std::vector<int> ht(G);
       const size_t od = hn.out_size();
       for (int g = 0; g < G; ++g) ht[g] = (int)(std::max_element(y.data() + g * od, y.data() + (g + 1) * od) - (y.data() + g * od));
@@ -507,6 +544,7 @@ void ArenaRun::State::difull(Job* job) {
       c4.background = &gbg;
       c4.job = job;
       c4.targets = &ht;
+      c4.resume = res.get();
       const Result rg = attribute(hn, p, grids, c4);
       for (int g = 0; g < G; ++g) share.push_back(cell_share(rg.map.data() + (size_t)g * hn.in_size(), C, 2 * H, 2 * W, y0, x0, H, W));
     }

@@ -51,6 +51,9 @@ struct ArenaConfig {
   // When set, called once; returns the randomised model, or null to skip.
   std::function<Model*()> label_randomised;
   uint64_t seed = 0;
+  // ≥ 0: ArenaRun::step runs the attributions and scores of a piece in tries of about this many
+  // milliseconds (attr::Resume), a try a step, for a runner without threads; < 0: each piece in one step.
+  double resume_ms = -1;
 };
 
 // Runs the arena. The model is only read (attributions run on it: do not train it meanwhile — pass a
@@ -70,6 +73,8 @@ std::string run_arena(Model& model, const Dataset& data, const ArenaConfig& conf
 // step() does the next piece — one method's attributions, one sample's metrics, one step of the sanity
 // cascade, the label-randomisation or DiFull comparison, or the agreement — and returns true when report()
 // is ready. The report is run_arena's, bit for bit. Throws like run_arena (the constructor: bad config).
+// With ArenaConfig::resume_ms ≥ 0 a piece may take several steps (each about that long), with the same
+// report.
 class ArenaRun {
  public:
   ArenaRun(Model& model, const Dataset& data, ArenaConfig config, const Exec& exec);
