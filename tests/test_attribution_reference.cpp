@@ -13,6 +13,7 @@
 
 #include "base/rng.h"
 #include "base/thread_pool.h"
+#include "interp/attribution/attr_internal.h"
 #include "interp/attribution/attr_net.h"
 #include "interp/attribution/attribution.h"
 #include "nn/model.h"
@@ -473,6 +474,14 @@ TEST_CASE("attribution: DiFull — backprop maps stay inside the explained cell 
     }
   }
   CHECK_THROWS_AS(attr::crop_net(m, Exec{}, {1, 8, 8}, 5, 0), std::invalid_argument);
+}
+
+TEST_CASE("LIME's kernel: captum's cosine similarity, 0 for a sample with every group removed") {
+  const float x[2] = {1, 2}, zero[2] = {0, 0}, one[2] = {1, 0}, twice[2] = {2, 4};
+  CHECK(attr::detail::cosine_similarity(x, zero, 2) == 0.0);  // distance 1, weight exp(−1/2w²) — not 1
+  CHECK(attr::detail::cosine_similarity(zero, zero, 2) == 0.0);
+  CHECK(attr::detail::cosine_similarity(x, twice, 2) == Approx(1.0));
+  CHECK(attr::detail::cosine_similarity(x, one, 2) == Approx(1 / std::sqrt(5.0)));
 }
 
 TEST_CASE("attribution in pieces: through a Resume that stops after every batch, every method gives the one-go result") {

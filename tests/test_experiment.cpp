@@ -13,6 +13,7 @@
 #include "interp/eval/attr_eval.h"
 #include "io/model_io.h"
 #include "session/lab.h"
+#include "train/trainer.h"
 
 using namespace lab;
 
@@ -389,6 +390,70 @@ TEST_CASE("single-threaded page: an attribution runs in pieces between frames, t
   auto d2 = inline_lab.attribute_async("saliency", x, 4, "{}");
   while (!d2->finished()) inline_lab.jobs().pump(0);
   CHECK(d2->state() == Job::State::Done);
+}
+
+TEST_CASE("the doctor's second look: a run that goes wrong without NaN is flagged, a healthy one never", "[experiment]") {
+  auto text = [](const char* data, int outputs, const char* act, const char* opt, double lr) {
+    return std::string(R"({"seed": 1, "data": {"name": ")") + data + R"("}, "batch_size": 10, "model": {"layers": [
+      {"type": "dense", "units": 8, "activation": ")" + act + R"("}, {"type": "dense", "units": 8, "activation": ")" + act +
+           R"("}, {"type": "dense", "units": )" + std::to_string(outputs) + R"(}]}, "optimizer": {"name": ")" + opt + R"(", "lr": )" +
+           std::to_string(lr) + "}}";
+  };
+  auto spec = [&](const char* data, int outputs, const char* act, const char* opt, double lr) {
+    return parse_spec(text(data, outputs, act, opt, lr));
+  };
+  // Runs `steps` steps; returns the step at which a warning first showed (−1: never) and the last warning.
+  auto run = [](const Spec& s, int steps, std::string* last = nullptr) {
+    Experiment e(s);
+    long long first = -1;
+    for (int i = 0; i < steps; ++i) {
+      e.train(1, Exec{}, nullptr);
+      if (first < 0 && !e.metrics().warning.empty()) first = e.step();
+    }
+    if (last) *last = e.metrics().warning;
+    return first;
+  };
+  std::string w;
+  // Adam at rate 100 on the spiral: the loss sits near 100 from the first steps; flagged after 300 of them.
+  const long long at = run(spec("spiral", 2, "tanh", "adam", 100), 2000, &w);
+  CHECK(at > 0);
+  CHECK(at < 500);
+  CHECK_THAT(w, Catch::Contains("far above its best"));
+  CHECK_THAT(w, Catch::Contains("the learning rate 100 is too high"));
+  CHECK_THAT(w, Catch::Contains("Try 10 and reset"));
+  {
+    Experiment e(spec("spiral", 2, "tanh", "adam", 100));
+    e.train(1000, Exec{}, nullptr);
+    CHECK(e.metrics().warning_lr == Approx(10.0f));
+    Lab lab(1);
+    lab.load(text("spiral", 2, "tanh", "adam", 100));
+    auto t = lab.train_async(1000);
+    while (!t->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const auto m = nlohmann::json::parse(lab.metrics_json());
+    CHECK(m.value("warning", "").find("far above its best") != std::string::npos);
+    CHECK(m["warningLr"] == Approx(10.0));
+  }
+  // SGD on the plane regression with ReLU units just below the rate where it blows up (0.32 diverges at
+  // step 4): no NaN, but no better than predicting the mean, swinging — flagged once it has had 3000 steps.
+  {
+    Experiment e(spec("plane", 1, "relu", "sgd", 0.32));
+    CHECK_THROWS_AS(e.train(100, Exec{}, nullptr), TrainingDiverged);
+  }
+  CHECK(run(spec("plane", 1, "relu", "sgd", 0.3), 4000, &w) == LossWatch::kStuckSteps + 1);
+  CHECK_THAT(w, Catch::Contains("no better than guessing"));
+  CHECK_THAT(w, Catch::Contains("Try 0.03 and reset"));
+  // Healthy runs: never a word.
+  CHECK(run(spec("spiral", 2, "tanh", "adam", 0.03), 20000) == -1);
+  CHECK(run(spec("plane", 1, "relu", "sgd", 0.1), 20000) == -1);
+  CHECK(run(spec("moons", 2, "relu", "adam", 0.03), 20000) == -1);
+  CHECK(run(spec("gaussian_bumps", 1, "tanh", "sgd", 0.4), 20000) == -1);
+  CHECK(run(parse_spec(kCnn), 1500) == -1);
+  // A healthy run's metrics read as before: no warning fields.
+  Lab lab(1);
+  lab.load(kSpiral);
+  auto t = lab.train_async(500);
+  while (!t->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(lab.metrics_json().find("warning") == std::string::npos);
 }
 
 TEST_CASE("single-threaded page: training runs a few steps a slice, then evaluates a few rows a slice, as the threaded lab", "[lab][experiment]") {

@@ -164,6 +164,23 @@ function saveLocally(text) {
   try { localStorage.setItem(AUTOSAVE_KEY, text); } catch { /* storage full or refused: the URL still holds it */ }
 }
 
+// Leaving the page (a reload, a closed tab, a tab hidden and maybe discarded): save the run as it stands
+// now, not at the UI's next save (every 2 s while training).
+function saveNow() {
+  const M = moduleRef || window.__neuronlabModule;
+  if (!started_ || !M || !M.uiShareState) return;
+  try {
+    const text = M.uiShareState();
+    const state = JSON.parse(text);
+    if (!state || state.reproducible === false) return;
+    history.replaceState(null, '', encodeState(state));
+    saveLocally(text);
+    if (Number.isInteger(state.step)) savedStep = state.step;
+  } catch { /* the engine has stopped: the last save stands */ }
+}
+addEventListener('pagehide', saveNow);
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') saveNow(); });
+
 function download(name, mime, text, bytes) {
   const blob = new Blob([bytes || text], { type: mime || 'application/octet-stream' });
   const a = document.createElement('a');

@@ -39,6 +39,10 @@ std::string metrics_to_json(const Metrics& m, bool evaluating = false) {
   j["divergedReason"] = m.diverged_reason;
   j["stopped"] = m.stopped;
   j["stopReason"] = m.stop_reason;
+  if (!m.warning.empty()) {  // only then: the metrics of a healthy run read as they always did
+    j["warning"] = m.warning;
+    j["warningLr"] = num(m.warning_lr);
+  }
   return j.dump();
 }
 }  // namespace

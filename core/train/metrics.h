@@ -27,6 +27,8 @@ struct Metrics {
   std::vector<float> per_class_accuracy;                                   // test set
   bool diverged = false;
   std::string diverged_reason;
+  std::string warning;      // the run goes wrong without NaN (LossWatch, train/trainer.h): what and the fix; "" if not
+  float warning_lr = 0;     // the learning rate the warning proposes (0: none)
   bool stopped = false;     // a stop condition of the spec was met (at the end of an epoch)
   std::string stop_reason;  // e.g. "reached the target test accuracy 0.95 (0.956) after epoch 12"
 };

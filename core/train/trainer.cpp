@@ -32,6 +32,65 @@ Trainer::Trainer(Network& model, const Dataset& data, const TrainConfig& config,
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = (int)i;
   metrics_.lr = cfg_.optimizer.lr();
   cache_config();
+  // The loss of a constant prediction, for the LossWatch.
+  double guess = 0;
+  if (cfg_.loss == "softmax_cross_entropy")
+    guess = std::log((double)std::max(2, data_.num_classes));
+  else if (cfg_.loss == "bce_logits")
+    guess = std::log(2.0);
+  else if (data_.n_train() > 0 && !data_.train_y.empty()) {  // mse: the targets' variance (mean over outputs)
+    const size_t n = data_.n_train(), k = (size_t)std::max(1, data_.output_dim);
+    for (size_t o = 0; o < k; ++o) {
+      double m = 0, m2 = 0;
+      for (size_t i = 0; i < n; ++i) m += data_.train_y[i * k + o];
+      m /= n;
+      for (size_t i = 0; i < n; ++i) m2 += (data_.train_y[i * k + o] - m) * (data_.train_y[i * k + o] - m);
+      guess += m2 / n / k;
+    }
+  }
+  watch_ = LossWatch(guess);
+}
+
+void LossWatch::add(double loss, float lr) {
+  ++n_;
+  if (std::isnan(slow_)) slow_ = loss;
+  const double prev = slow_;
+  slow_ += 0.02 * (loss - slow_);
+  swing_ += 0.02 * (std::fabs(loss - prev) - swing_);
+  // The best smoothed loss from the first step on (a rate that wrecks the run at once still starts from
+  // the untrained loss); a new best counts as progress when 2 % lower.
+  if (!(slow_ >= best_ * 0.98)) since_best_ = 0;
+  else ++since_best_;
+  best_ = std::min(best_, slow_);
+  if (n_ < kWarmupSteps) return;
+  auto fmt = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3g", v);
+    return std::string(b);
+  };
+  const double far = best_ + std::max(guess_, 2 * best_);
+  above_ = slow_ > far ? above_ + 1 : 0;
+  const bool stuck = guess_ > 0 && n_ >= kStuckSteps && since_best_ >= kStuckSteps && slow_ >= 0.9 * guess_ && swing_ > 0.25 * slow_;
+  const int kind = above_ >= kSustainedSteps ? 1 : stuck ? 2 : 0;
+  // The words are rebuilt when the verdict changes and every 256 steps (their numbers), not every step.
+  if (kind == kind_ && (kind == 0 || n_ % 256 != 0)) return;
+  kind_ = kind;
+  ++version_;
+  if (kind == 1) {
+    suggested_lr_ = lr / 10;
+    warning_ = "The loss has stayed far above its best for " + std::to_string(above_) + " steps (now " + fmt(slow_) + ", best " +
+               fmt(best_) + (guess_ > 0 ? ", guessing gives " + fmt(guess_) : std::string()) +
+               "). Likely cause: the learning rate " + fmt(lr) + " is too high, so every step overshoots. Try " + fmt(lr / 10) +
+               " and reset.";
+  } else if (kind == 2) {
+    suggested_lr_ = lr / 10;
+    warning_ = "After " + std::to_string(n_) + " steps the loss (" + fmt(slow_) + ") is no better than guessing (" + fmt(guess_) +
+               ") and swings from batch to batch without progress. Likely cause: the learning rate " + fmt(lr) +
+               " is too high for this model. Try " + fmt(lr / 10) + " and reset.";
+  } else {
+    warning_.clear();
+    suggested_lr_ = 0;
+  }
 }
 
 void Trainer::set_config(const TrainConfig& c) {
@@ -151,6 +210,12 @@ void Trainer::step(const Exec& exec) {
   metrics_.reg_loss = pen;
   metrics_.batch_loss =
       std::isnan(metrics_.batch_loss) ? data_loss : metrics_.batch_loss + kBatchLossSmoothing * (data_loss - metrics_.batch_loss);
+  watch_.add(data_loss, lr);
+  if (watch_.version() != watch_seen_) {
+    watch_seen_ = watch_.version();
+    metrics_.warning = watch_.warning();
+    metrics_.warning_lr = watch_.suggested_lr();
+  }
   metrics_.diverged = false;
   metrics_.diverged_reason.clear();
 }

@@ -12,6 +12,7 @@
 //
 // Thread safety: none; the caller (Experiment) serialises access.
 #pragma once
+#include <cmath>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -60,6 +61,32 @@ struct TrainConfig : Hyperparameters {
 // those before the step that failed. what() explains the likely cause and the fix.
 struct TrainingDiverged : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// The doctor's second look: a run that goes wrong without NaN. Fed every step's data loss, it keeps a
+// smoothed loss (≈50 steps) and its best value, and flags the run when the smoothed loss stays far above
+// its best — above best + max(guess, 2 × best) — for kSustainedSteps steps in a row (the learning rate
+// makes every step overshoot: Adam at 100 sits at loss ~100), or when, after kStuckSteps steps, the loss
+// is still no better than guessing and has not improved for as long while it swings (oscillating without
+// progress). `guess` is the loss of a constant prediction: ln C for softmax cross-entropy over C classes,
+// ln 2 for binary cross-entropy, the targets' variance for MSE. The warning clears itself when the loss
+// comes back. Deterministic: a function of the losses.
+class LossWatch {
+ public:
+  static constexpr int kSustainedSteps = 300, kStuckSteps = 3000, kWarmupSteps = 50;
+  explicit LossWatch(double guess = 0) : guess_(guess) {}
+  void add(double loss, float lr);
+  const std::string& warning() const { return warning_; }
+  float suggested_lr() const { return suggested_lr_; }  // the fix the warning proposes (0: none)
+  long long version() const { return version_; }        // changes when warning() does
+
+ private:
+  int kind_ = 0;  // 0 none, 1 far above its best, 2 no progress
+  long long version_ = 0;
+  double guess_, slow_ = NAN, best_ = INFINITY, swing_ = 0;
+  long long n_ = 0, above_ = 0, since_best_ = 0;
+  std::string warning_;
+  float suggested_lr_ = 0;
 };
 
 class Trainer {
@@ -111,6 +138,8 @@ class Trainer {
   long long step_ = 0;
   int epoch_ = 0;
   Metrics metrics_;
+  LossWatch watch_;
+  long long watch_seen_ = 0;  // the watch's version metrics_ holds
   Tensor xb_, dout_;  // xb_ (B, input...), dout_ (B, outputs)
   std::vector<int> yb_;
   std::vector<float> tb_;

@@ -7,6 +7,7 @@
 #include "imgui_internal.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -337,8 +338,10 @@ void App::overlays() {
     ImGui::End();
   }
   if (show_link_) {
+    // Centred, as wide as fits (up to 40 em); the height follows the content every frame, so the link and
+    // its buttons show without scrolling whatever the text wraps to.
     ImGui::SetNextWindowPos(ImVec2(ds.x * 0.5f, ds.y * 0.3f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(std::min(ds.x * 0.8f, ImGui::GetFontSize() * 40), 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(std::min(ds.x * 0.9f, ImGui::GetFontSize() * 40), 0), ImGuiCond_Always);
     if (ImGui::Begin("Share this experiment", &show_link_, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
       if (c.last_link.empty())
         ImGui::TextDisabled("Making the link…");
@@ -348,7 +351,12 @@ void App::overlays() {
             "so whoever opens it replays the same run to step %lld (weights digest %s).",
             c.view().step, c.view().digest.c_str());
         link_buf_ = c.last_link;
+        ImGui::SetNextItemWidth(-FLT_MIN);
         ImGui::InputText("##link", link_buf_.data(), link_buf_.size() + 1, ImGuiInputTextFlags_ReadOnly);
+        if (ImGui::Button("Copy the link")) c.copy_link();
+        ImGui::SameLine();
+        if (ImGui::Button("Close##share")) show_link_ = false;
+        ImGui::SameLine();
         ImGui::TextDisabled(
             "%s", c.link_copied ? "Copied to the clipboard." : "Select the text and copy it (the browser refused the clipboard).");
       }
@@ -397,9 +405,49 @@ void App::description_window() {
 
 // [SECTION] keyboard ------------------------------------------------------------------------------
 
+std::vector<std::pair<const char*, bool*>> App::dialogs() {
+  return {{"About NeuronLab", &show_about_},
+          {"Share this experiment", &show_link_},
+          {"Keyboard shortcuts", &show_shortcuts_},
+          {"Description", &show_description_},
+          {"Neuron inspector", &controller_.neuron_open}};
+}
+
+bool App::close_front_dialog() {
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  const auto ds = dialogs();
+  for (int i = g.Windows.Size - 1; i >= 0; --i) {  // display order: the last is in front
+    const ImGuiWindow* w = g.Windows[i];
+    if (!w->WasActive && !w->Active) continue;
+    for (const auto& [name, open] : ds)
+      if (*open && std::strcmp(w->Name, name) == 0) {
+        *open = false;
+        return true;
+      }
+  }
+  return false;
+}
+
+bool App::dialog_focused() {
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  const ImGuiWindow* w = g.NavWindow ? g.NavWindow->RootWindow : nullptr;
+  if (!w) return false;
+  for (const auto& [name, open] : dialogs())
+    if (*open && std::strcmp(w->Name, name) == 0) return true;
+  return false;
+}
+
 void App::shortcuts() {
   ImGuiIO& io = ImGui::GetIO();
+  // A modal dialog (Classroom link) has the keyboard: Escape closes it, no key reaches the lab behind it.
+  if (ImGui::GetTopMostPopupModal() != nullptr) {
+    if (!io.WantTextInput && !ImGui::IsAnyItemActive() && ImGui::IsKeyPressed(ImGuiKey_Escape, false)) show_classroom_ = false;
+    return;
+  }
   if (io.WantTextInput || ImGui::IsAnyItemActive() || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  // Escape closes the frontmost dialog window; while a dialog has the focus, the lab's keys are off.
+  if (ImGui::IsKeyPressed(ImGuiKey_Escape, false) && close_front_dialog()) return;
+  if (dialog_focused()) return;
   Controller& c = controller_;
   const Classroom& cl = c.classroom;
   // While the user moves through the controls with the keyboard, Space presses the focused one.
@@ -586,8 +634,30 @@ std::string App::state_json() const {
                 bench_state_.c_str(), bench_n_);
   std::string s = buf;
   s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c +
-       ",\"attributions\":" + attributions_.state().dump() + ",\"a11y\":" + a11y_json() + "}";
+       ",\"attributions\":" + attributions_.state().dump() + ",\"a11y\":" + a11y_json() + ",\"windows\":" + windows_json() + "}";
   return s;
+}
+
+// The windows drawn in the last frame, back to front: where they are, how far their content scrolls,
+// which has the focus — for tests of the layout and the dialogs.
+std::string App::windows_json() const {
+  using nlohmann::json;
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  const ImGuiWindow* focused = g.NavWindow ? g.NavWindow->RootWindow : nullptr;
+  json ws = json::array();
+  for (const ImGuiWindow* w : g.Windows) {
+    if (!w->Active || w->Hidden || (w->Flags & ImGuiWindowFlags_ChildWindow)) continue;
+    ws.push_back({{"name", w->Name},
+                  {"x", w->Pos.x},
+                  {"y", w->Pos.y},
+                  {"w", w->Size.x},
+                  {"h", w->Size.y},
+                  {"scrollY", w->Scroll.y},
+                  {"scrollMaxY", w->ScrollMax.y},
+                  {"modal", (w->Flags & ImGuiWindowFlags_Modal) != 0},
+                  {"focused", w == focused}});
+  }
+  return ws.dump();
 }
 
 // The colours the accessibility test checks (tests/e2e/accessibility.test.mjs computes the contrasts and the

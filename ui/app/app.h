@@ -56,6 +56,12 @@ class App {
   void poll_jobs();
   void description_window();
   std::string a11y_json() const;
+  std::string windows_json() const;
+  // The dialog windows (About, Share, Keyboard shortcuts, Description, Neuron inspector) and whether each
+  // is open; Escape closes the frontmost one; while one has the focus, the lab's keys stay out of it.
+  std::vector<std::pair<const char*, bool*>> dialogs();
+  bool close_front_dialog();
+  bool dialog_focused();
 
   Lab& lab_;
   TextureCache textures_;  // over the platform's textures; every panel and view draws through it

@@ -122,9 +122,9 @@ void panel_training(Controller& c) {
   if (!cl.hidden("batch")) {
     int batch = spec.value("batch_size", 10);
     ImGui::SetNextItemWidth(w);
-    if (ImGui::InputInt("Batch size", &batch, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue) && batch >= 1)
-      c.set_hyper({{"batch_size", batch}});
-    if (ImGui::IsItemDeactivatedAfterEdit() && batch >= 1 && batch != spec.value("batch_size", 10)) c.set_hyper({{"batch_size", batch}});
+    // Any value entered goes to the core: one it refuses (0, −5, 10⁸) is said in the error banner, in words.
+    if (ImGui::InputInt("Batch size", &batch, 1, 10, ImGuiInputTextFlags_EnterReturnsTrue)) c.set_hyper({{"batch_size", batch}});
+    if (ImGui::IsItemDeactivatedAfterEdit() && batch != spec.value("batch_size", 10)) c.set_hyper({{"batch_size", batch}});
   }
   if (!cl.hidden("regularization")) {
     const json& r = spec["regularization"];
@@ -205,7 +205,7 @@ void panel_training(Controller& c) {
     if (ImGui::Button(fix)) c.apply_doctor_fix();
     ImGui::SameLine();
     if (ImGui::Button("Dismiss")) c.clear_doctor();
-    ImGui::TextDisabled("The weights shown are those before the step that failed.");
+    if (!c.doctor_is_warning()) ImGui::TextDisabled("The weights shown are those before the step that failed.");
     ImGui::Separator();
   }
 

@@ -4,6 +4,7 @@
 #include "state/controller.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -151,6 +152,7 @@ void Controller::after_rebuild() {
   last_chunk_steps_ = 1;
   curves = Curves{};
   doctor_.clear();
+  doctor_is_warning_ = warning_dismissed_ = false;
   stop_msg_.clear();
   selected_ = 0;
   page_first_ = 0;
@@ -254,6 +256,45 @@ bool Controller::load_csv(const std::vector<uint8_t>& bytes, const std::string& 
   return set_dataset("csv");
 }
 
+namespace {
+// A message of the core in the UI's words: the spec path it names becomes what the panel calls it
+// ("spec.optimizer.lr must be … (got 300)" → "The learning rate must be … (you entered 300)"). Messages
+// that name no spec path are left as they are (the JS API keeps the paths: they name the field to fix).
+std::string plain_words(const std::string& msg) {
+  if (msg.rfind("spec.", 0) != 0) return msg;
+  const size_t end = msg.find(' ');
+  if (end == std::string::npos) return msg;
+  const std::string path = msg.substr(5, end - 5);
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"optimizer.lr", "The learning rate"},        {"optimizer.momentum", "The momentum"},
+      {"optimizer.beta1", "Adam's β1"},             {"optimizer.beta2", "Adam's β2"},
+      {"optimizer.eps", "The optimizer's ε"},       {"optimizer.weight_decay", "The weight decay"},
+      {"batch_size", "The batch size"},             {"seed", "The seed"},
+      {"regularization.l1", "The L1 rate"},         {"regularization.l2", "The L2 rate"},
+      {"data.n", "The number of samples"},          {"data.noise", "The noise"},
+      {"data.test_ratio", "The share of test samples"}, {"data.classes", "The number of classes"}};
+  std::string name;
+  for (const auto& [p, n] : kNames)
+    if (path == p) name = n;
+  if (name.empty()) {
+    // model.layers[2].units → "Layer 3's units"; other fields: "The <last part>" with spaces.
+    const size_t lb = path.find("layers["), rb = path.find(']');
+    std::string last = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
+    for (char& ch : last)
+      if (ch == '_') ch = ' ';
+    if (lb != std::string::npos && rb != std::string::npos && rb > lb + 7) {
+      const int k = std::atoi(path.c_str() + lb + 7);
+      name = "Layer " + std::to_string(k + 1) + (rb + 1 < path.size() ? "'s " + last : std::string());
+    } else {
+      name = "The " + last;
+    }
+  }
+  std::string rest = msg.substr(end);
+  for (size_t at; (at = rest.find("(got ")) != std::string::npos;) rest.replace(at, 5, "(you entered ");
+  return name + rest;
+}
+}  // namespace
+
 bool Controller::set_hyper(const json& patch) {
   if (busy() && job_kind_ == "train") {  // applied between chunks, so the step it is logged at is exact
     pending_hyper_.push_back(patch);
@@ -262,7 +303,7 @@ bool Controller::set_hyper(const json& patch) {
   try {
     spec_ = json::parse(lab_.set_hyperparameters(patch.dump()));
   } catch (const std::exception& e) {
-    error_ = e.what();
+    error_ = plain_words(e.what());
     return false;
   }
   if (patch.contains("stop")) stop_msg_.clear();

@@ -198,7 +198,8 @@ class Controller {
   const std::string& doctor() const { return doctor_; }
   float doctor_suggested_lr() const { return doctor_lr_; }
   void apply_doctor_fix();  // lower the rate as suggested and reset
-  void clear_doctor() { doctor_.clear(); }
+  void clear_doctor();
+  bool doctor_is_warning() const { return doctor_is_warning_; }  // a LossWatch warning, not a stopped run
   const std::string& stop_message() const { return stop_msg_; }
 
   // --- sharing, saving ---------------------------------------------------------------------------
@@ -268,6 +269,8 @@ class Controller {
   int selected_ = 0, page_first_ = 0;
   std::string error_, notice_, doctor_, stop_msg_, progress_what_;
   float doctor_lr_ = 0;
+  bool doctor_is_warning_ = false, warning_dismissed_ = false;
+  void watch_warning(const Metrics& m);
   std::deque<Request> requests_;
   std::string last_live_text_;
   // Work that waits for the job in flight to end.

@@ -60,6 +60,7 @@ void Controller::reset() {
   exp_seen_ = lab_.experiment();
   curves = Curves{};
   doctor_.clear();
+  doctor_is_warning_ = warning_dismissed_ = false;
   stop_msg_.clear();
   refresh_pending_ = true;
   live("Reset: the weights are back to their initial values from seed " + std::to_string(spec_.value("seed", 1)) + ".");
@@ -116,6 +117,26 @@ void Controller::select_sample(int test_index) {
 void Controller::show_page(int first) {
   page_first_ = std::max(0, first);
   refresh_pending_ = true;
+}
+
+// The doctor's second look (LossWatch in the core): a run that goes wrong without NaN is flagged with the
+// same fix button; the warning goes when the loss comes back; Dismiss keeps it away until a reset.
+void Controller::watch_warning(const Metrics& m) {
+  if (!m.warning.empty() && !warning_dismissed_ && (doctor_.empty() || doctor_is_warning_)) {
+    if (!doctor_is_warning_ || doctor_.empty()) live("Warning: " + m.warning);
+    doctor_ = m.warning;
+    doctor_lr_ = m.warning_lr;
+    doctor_is_warning_ = true;
+  } else if (m.warning.empty() && doctor_is_warning_) {
+    doctor_.clear();
+    doctor_is_warning_ = false;
+  }
+}
+
+void Controller::clear_doctor() {
+  if (doctor_is_warning_) warning_dismissed_ = true;
+  doctor_.clear();
+  doctor_is_warning_ = false;
 }
 
 void Controller::apply_doctor_fix() {
@@ -190,6 +211,9 @@ void Controller::frame(double now_ms) {
       last_chunk_steps_ = steps;
     }
     if (steps > 0) {
+      // Between two chunks nothing trains: the moment to save the run (the URL and the autosave, every
+      // kStateEveryMs while playing), so that a reload comes back close to where it was.
+      if (autosave_due_ && now_ms - last_state_ms_ > 300) emit_state();
       submit_chunk(steps, stepping);
       return;
     }
@@ -352,6 +376,7 @@ void Controller::on_job_done() {
     }
     if (exp_seen_ && lab_.has_experiment() && lab_.experiment() == exp_seen_) {
       view_ = snap;
+      watch_warning(snap->metrics);
       if (snap->evaluated && (curves.step.empty() || curves.step.back() < (float)snap->step || snap->step == 0)) {
         if (!curves.step.empty() && curves.step.back() == (float)snap->step) {
           // same step evaluated again (e.g. after an edit): replace the last point
@@ -378,6 +403,7 @@ void Controller::on_job_done() {
     const std::string msg = job->error();
     if (msg.find("training stopped at step") != std::string::npos) {
       doctor_ = msg;
+      doctor_is_warning_ = false;
       const float lr = spec_["optimizer"].value("lr", 0.03f);
       doctor_lr_ = std::max(1e-6f, lr / 10);
       live("Training stopped: " + msg);

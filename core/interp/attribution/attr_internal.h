@@ -88,6 +88,10 @@ Result shapley_sampling(Run& r, const Tensor& x);
 Result kernel_shap(Run& r, const Tensor& x);
 Result lime(Run& r, const Tensor& x);
 
+// a·b / max(‖a‖‖b‖, 1e-8), as torch.cosine_similarity: 0 when either is all zeros (LIME's kernel, the
+// similarity captum's Lime uses; attr_perturb.cpp).
+double cosine_similarity(const float* a, const float* b, size_t n);
+
 // Quadrature on [0, 1] for integrated gradients: points and weights (attr_gradient.cpp).
 void quadrature(const std::string& rule, int n, std::vector<double>& alphas, std::vector<double>& weights);
 

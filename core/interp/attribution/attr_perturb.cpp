@@ -293,6 +293,20 @@ std::vector<double> weighted_lasso(const std::vector<uint8_t>& Z, const std::vec
   return beta;
 }
 
+}  // namespace
+
+double cosine_similarity(const float* a, const float* b, size_t n) {
+  double ab = 0, aa = 0, bb = 0;
+  for (size_t i = 0; i < n; ++i) {
+    ab += (double)a[i] * b[i];
+    aa += (double)a[i] * a[i];
+    bb += (double)b[i] * b[i];
+  }
+  return ab / std::max(std::sqrt(aa * bb), 1e-8);
+}
+
+namespace {
+
 // Evaluates coalitions Z (rows × M, 1 = the group at x) for sample b.
 std::vector<double> coalition_scores(Run& r, int b, const std::vector<int>& ids, const std::vector<uint8_t>& Z, int rows, int M,
                                      const Tensor& base, const Tensor& x) {
@@ -363,17 +377,10 @@ Result lime(Run& r, const Tensor& x) {
       const std::vector<double> y = coalition_scores(r, b, ids, Z, n, M, base, x);
       // Weights: exp(−d²/(2 width²)), d the cosine distance between x and the perturbed input.
       std::vector<double> w(n);
-      double xx = 0;
-      for (size_t e = 0; e < r.d; ++e) xx += (double)xb[e] * xb[e];
+      std::vector<float> xz(r.d);
       for (int i = 0; i < n; ++i) {
-        double xz = 0, zz = 0;
-        for (size_t e = 0; e < r.d; ++e) {
-          const double v = Z[(size_t)i * M + ids[e]] ? xb[e] : bb[e];
-          xz += xb[e] * v;
-          zz += v * v;
-        }
-        const double cosv = xx > 0 && zz > 0 ? xz / std::sqrt(xx * zz) : 1.0;
-        const double dist = 1 - cosv;
+        for (size_t e = 0; e < r.d; ++e) xz[e] = Z[(size_t)i * M + ids[e]] ? xb[e] : bb[e];
+        const double dist = 1 - cosine_similarity(xb, xz.data(), r.d);
         w[i] = std::exp(-dist * dist / (2 * width * width));
       }
       const std::vector<double> beta = weighted_lasso(Z, y, w, n, M, alpha);
