@@ -40,8 +40,8 @@ test('a spiral classifier built by clicking reaches 95 %, and its link replays t
   await until(page, (c) => (c.spec.data.features || []).includes('sinx1') && idle(c), 'the sin x1 feature');
   await click(page, 'sin x2');
   await until(page, (c) => (c.spec.data.features || []).includes('sinx2') && idle(c), 'the sin x2 feature');
-  await click(page, '+ neuron');  // layer 1: 8 → 9 neurons
-  const built = await until(page, (c) => c.spec.model.layers[0].units === 9 && idle(c), 'one more neuron');
+  await click(page, '+ neuron');  // layer 1: 16 → 17 neurons
+  const built = await until(page, (c) => c.spec.model.layers[0].units === 17 && idle(c), 'one more neuron');
   assert.equal(built.step, 0);
   assert.deepEqual(built.spec.data.features, ['x1', 'x2', 'sinx1', 'sinx2']);
   await click(page, 'Play');

@@ -77,6 +77,24 @@ void panel_training(Controller& c) {
   ImGui::Text("Step %lld · epoch %d", v.step, v.epoch);
   ImGui::SameLine();
   ImGui::TextDisabled("%s", c.playing() ? "training…" : "paused");
+  // The pace of Play (TensorFlow Playground runs a fixed pace too): slow enough to watch by default.
+  {
+    static const std::pair<double, const char*> kSpeeds[] = {{10, "10 steps/s"},      {30, "30 steps/s"},       {100, "100 steps/s"},
+                                                             {300, "300 steps/s"},    {1000, "1,000 steps/s"},  {3000, "3,000 steps/s"},
+                                                             {10000, "10,000 steps/s"}, {0, "as fast as it goes"}};
+    const char* now = "as fast as it goes";
+    for (const auto& [sp, name] : kSpeeds)
+      if (sp == c.speed()) now = name;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 9.0f);
+    if (begin_combo_probed("Speed", now)) {
+      for (const auto& [sp, name] : kSpeeds)
+        if (ImGui::Selectable(name, sp == c.speed())) c.set_speed(sp);
+      ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("How fast Play trains: slow to watch the network learn, fast to get there. The result is the same.");
+  }
 
   // [SECTION] hyper-parameters ----------------------------------------------------------------------
   const json& opt = spec["optimizer"];

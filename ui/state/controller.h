@@ -199,6 +199,11 @@ class Controller {
   float doctor_suggested_lr() const { return doctor_lr_; }
   void apply_doctor_fix();  // lower the rate as suggested and reset
   void clear_doctor();
+  // The pace of Play: at most this many training steps a second (0: as fast as the machine goes). The
+  // default lets a newcomer watch the learning happen; it changes no result, only how fast it comes.
+  static constexpr double kDefaultSpeed = 300;
+  double speed() const { return speed_; }
+  void set_speed(double steps_per_second);
   bool doctor_is_warning() const { return doctor_is_warning_; }  // a LossWatch warning, not a stopped run
   const std::string& stop_message() const { return stop_msg_; }
 
@@ -270,6 +275,7 @@ class Controller {
   std::string error_, notice_, doctor_, stop_msg_, progress_what_;
   float doctor_lr_ = 0;
   bool doctor_is_warning_ = false, warning_dismissed_ = false;
+  double speed_ = kDefaultSpeed, speed_budget_ = 0;
   void watch_warning(const Metrics& m);
   std::deque<Request> requests_;
   std::string last_live_text_;

@@ -26,6 +26,11 @@ void Controller::play() {
   live("Training started.");
 }
 
+void Controller::set_speed(double steps_per_second) {
+  speed_ = std::max(0.0, steps_per_second);
+  speed_budget_ = 0;
+}
+
 void Controller::pause() {
   if (!playing_) return;
   playing_ = false;
@@ -155,6 +160,9 @@ void Controller::apply_doctor_fix() {
 
 void Controller::frame(double now_ms) {
   if (now_ms_ > 0) frame_dt_ += (std::clamp(now_ms - now_ms_, 1.0, 500.0) - frame_dt_) * 0.1;
+  // The pace: steps the speed allows, accumulated while playing (at most a quarter second's worth).
+  if (playing_ && speed_ > 0 && now_ms_ > 0)
+    speed_budget_ = std::min(speed_budget_ + speed_ * std::clamp(now_ms - now_ms_, 0.0, 500.0) / 1000.0, std::max(1.0, speed_ * 0.25));
   now_ms_ = now_ms;
   if (job_ && job_->finished()) on_job_done();
   if (job_) return;
@@ -209,6 +217,10 @@ void Controller::frame(double now_ms) {
       steps = calibrated_ ? (long long)std::clamp(target / std::max(chunk_ms_per_step_, 1e-4), 1.0, 200000.0) : 1;
       steps = std::min(steps, std::max(1LL, last_chunk_steps_ * 4));
       last_chunk_steps_ = steps;
+      if (speed_ > 0) {  // no faster than the speed: what the budget holds, else wait for the next frame
+        steps = std::min<long long>(steps, (long long)speed_budget_);
+        speed_budget_ -= (double)steps;
+      }
     }
     if (steps > 0) {
       // Between two chunks nothing trains: the moment to save the run (the URL and the autosave, every
