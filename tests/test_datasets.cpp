@@ -623,6 +623,16 @@ TEST_CASE("CSV: numeric features and integer labels make a classification", "[da
   REQUIRE(same_dataset(d, parse_csv_dataset(text, "", 0.5f, 1)));
 }
 
+TEST_CASE("CSV: a NUL byte is refused whole, naming its line; messages write control characters out", "[datasets]") {
+  const std::string nul("a,b,label\n1,2,x\n3,\0abc,y\n", 25);
+  CHECK_THROWS_WITH(parse_csv_dataset(nul, "", 0.5f, 1),
+                    "the file has a NUL byte on line 3: it is not a text CSV (a spreadsheet's own format, or UTF-16?). "
+                    "Save it as \"CSV (UTF-8)\" and load it again");
+  CHECK_THROWS_WITH(parse_csv_dataset(std::string("a,b,label\n1,2,x\0\n3,4,y\n", 23), "", 0.5f, 1), Catch::Contains("NUL byte on line 2"));
+  // Another control character in a cell the message quotes: written as \x01, the message whole.
+  CHECK_THROWS_WITH(parse_csv_dataset("a,b,label\n1,2,x\n3,\x01z,y\n", "", 0.5f, 1), Catch::Contains("'\\x01z'"));
+}
+
 TEST_CASE("CSV: string labels become classes in order of first appearance", "[datasets]") {
   const Dataset d = parse_csv_dataset("a,species,b\n1,setosa,2\n3,virginica,4\n5,setosa,6\n7,versicolor,8\n", "species", 0.0f, 1);
   REQUIRE(d.task == TaskKind::Classification);

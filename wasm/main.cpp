@@ -137,6 +137,9 @@ val ui_items() {
 
 std::string app_state() { return g_host ? g_host->app->state_json() : "{}"; }
 std::string ui_describe() { return g_host ? g_host->app->describe() : ""; }
+void ui_tour() {
+  if (g_host) g_host->app->start_tour();
+}
 
 // The page's answers to the UI's requests, and what it hands the UI at start (a link's state).
 void ui_deliver_file(const std::string& what, const std::string& name, const val& bytes) {
@@ -180,6 +183,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_app) {
   emscripten::function("uiNotify", &ui_notify);
   emscripten::function("uiDatasetReady", &ui_dataset_ready);
   emscripten::function("uiLink", &ui_link);
+  emscripten::function("uiTour", &ui_tour);
   emscripten::function("uiShareState", &ui_share_state);
 }
 

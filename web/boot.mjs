@@ -5,6 +5,7 @@ import { makeApi } from './lab-api.mjs';
 import { encodeState, loadFromHash } from './url-state.mjs';
 
 const AUTOSAVE_KEY = 'neuronlab.autosave';
+const TOUR_KEY = 'neuronlab.toured';  // set once the first-run tour has been closed
 
 const $ = (id) => document.getElementById(id);
 
@@ -147,7 +148,8 @@ async function boot() {
   await openStartState(M);
   document.dispatchEvent(new CustomEvent('neuronlab-ready'));
   // Fetch the file-backed datasets in the background, smallest first, so picking one later is instant.
-  const files = window.lab.registries().datasets.filter((d) => d.asset).map((d) => d.name);
+  // (not 'csv': that one is the user's own table, handed in with Load CSV…)
+  const files = window.lab.registries().datasets.filter((d) => d.asset && d.name !== 'csv').map((d) => d.name);
   (async () => {
     for (const name of files) {
       try { await window.lab.loadDataset(name); } catch (e) { console.info(`NeuronLab: dataset ${name} not available yet (${e.message})`); }
@@ -165,10 +167,12 @@ function saveLocally(text) {
 }
 
 // Leaving the page (a reload, a closed tab, a tab hidden and maybe discarded): save the run as it stands
-// now, not at the UI's next save (every 2 s while training).
+// now, not at the UI's next save (every 2 s while training) — once this page has saved anything at all:
+// until the user changes something, a kept autosave (one that could not be restored yet) stays.
+let savedHere = false;
 function saveNow() {
   const M = moduleRef || window.__neuronlabModule;
-  if (!started_ || !M || !M.uiShareState) return;
+  if (!started_ || !savedHere || !M || !M.uiShareState) return;
   try {
     const text = M.uiShareState();
     const state = JSON.parse(text);
@@ -212,17 +216,19 @@ function handleRequest(kind, name, mime, text, bytes) {
   moduleRef = M;
   try {
     if (kind === 'live') { $('live').textContent = text; return; }
+    if (kind === 'tour_done') { try { localStorage.setItem(TOUR_KEY, '1'); } catch { /* refused: the tour shows again */ } return; }
     if (kind === 'state') {
       if (!started_) return;  // the default lab of the first frames must not replace the link being opened
       const state = JSON.parse(text);
       history.replaceState(null, '', encodeState(state));
       saveLocally(text);
+      savedHere = true;
       if (Number.isInteger(state.step)) savedStep = state.step;
       return;
     }
     if (kind === 'copy_link') {
       const url = linkOf(JSON.parse(text));
-      if (name !== 'classroom') { history.replaceState(null, '', encodeState(JSON.parse(text))); saveLocally(text); }
+      if (name !== 'classroom') { history.replaceState(null, '', encodeState(JSON.parse(text))); saveLocally(text); savedHere = true; }
       const done = (ok) => M.uiLink(url, ok);
       if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(url).then(() => done(true), () => done(false));
       else done(false);
@@ -279,7 +285,13 @@ async function openStartStateInner(M) {
   }
   let saved = null;
   try { saved = localStorage.getItem(AUTOSAVE_KEY); } catch { /* storage refused */ }
-  if (!saved) return;
+  if (!saved) {
+    // A first visit (no link, nothing saved, no tour seen): the tour of the four panels.
+    let toured = false;
+    try { toured = !!localStorage.getItem(TOUR_KEY); } catch { toured = true; /* storage refused: no tour each visit */ }
+    if (!toured && M.uiTour) M.uiTour();
+    return;
+  }
   try {
     const state = JSON.parse(saved);
     if (Number.isInteger(state?.step)) savedStep = state.step;

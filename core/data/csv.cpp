@@ -42,9 +42,21 @@ constexpr size_t kMaxCsvCells = 20000000;  // rows × feature columns: 80 MB of 
 constexpr long long kMaxCsvClasses = 1000;
 constexpr size_t kMaxQuotedCell = 40;  // longer cells are shortened in messages
 
+// A cell as a message shows it: shortened, control characters written out (\x00), so that no byte of the
+// file can cut the message short or garble it.
 std::string quote_cell(const std::string& s) {
-  if (s.size() <= kMaxQuotedCell) return "'" + s + "'";
-  return "'" + s.substr(0, kMaxQuotedCell) + "...'";
+  std::string o = "'";
+  for (size_t i = 0; i < s.size() && i < kMaxQuotedCell; ++i) {
+    const unsigned char ch = (unsigned char)s[i];
+    if (ch < 0x20 || ch == 0x7f) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", ch);
+      o += b;
+    } else {
+      o += (char)ch;
+    }
+  }
+  return o + (s.size() > kMaxQuotedCell ? "...'" : "'");
 }
 
 std::string row_col(size_t row, const std::string& column) { return "row " + std::to_string(row) + ", column '" + column + "': "; }
@@ -187,6 +199,10 @@ namespace dataset_detail {
 // (label_position), else (0) the last column.
 Samples csv_samples(const std::string& text, const std::string& label_column, int label_position, Dataset& d) {
   const size_t start = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // UTF-8 byte-order mark
+  // A NUL byte: not text (a spreadsheet's own format, or UTF-16) — say so before anything reads it as cells.
+  if (const size_t nul = text.find('\0'); nul != std::string::npos)
+    fail("the file has a NUL byte on line " + std::to_string(1 + std::count(text.begin(), text.begin() + (long)nul, '\n')) +
+         ": it is not a text CSV (a spreadsheet's own format, or UTF-16?). Save it as \"CSV (UTF-8)\" and load it again");
   RecordReader reader(text, start, detect_separator(text, start));
 
   // Header.

@@ -24,9 +24,11 @@ export const serve = (coi) => startServer({ root: DIST, port: 0, coi });
 // Console messages that are noise, not faults (SwiftShader read-backs during screenshots).
 const NOISE = [/GPU stall due to ReadPixels/, /GL Driver Message/];
 
-export async function openPage(browser, url, { contextOptions = {}, viewport = { width: 1100, height: 700 }, init } = {}) {
+// Pages open as a returning visitor's (the first-run tour seen), unless firstVisit: true.
+export async function openPage(browser, url, { contextOptions = {}, viewport = { width: 1100, height: 700 }, init, firstVisit = false } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, ...contextOptions });
   const page = await context.newPage();
+  if (!firstVisit) await page.addInitScript(() => { try { localStorage.setItem('neuronlab.toured', '1'); } catch { /* no storage */ } });
   const problems = [];
   page.on('console', (m) => {
     if ((m.type() === 'error' || m.type() === 'warning') && !NOISE.some((re) => re.test(m.text()))) problems.push(`${m.type()}: ${m.text()}`);

@@ -43,12 +43,14 @@ test('a crashed worker: the page says the run is saved; the autosave survives an
 });
 
 test('an autosave that cannot be restored now is kept for a later reload', async () => {
-  const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
-  await waitForLab(page, 3);
-  // A saved MNIST run whose data file cannot be downloaded at the moment.
+  // A saved MNIST run (left by an earlier visit: planted before the page starts) whose data file cannot be
+  // downloaded at the moment. (Planted from a live page instead, that page's own save as it goes would
+  // replace it — as it should.)
   const state = { spec: { seed: 1, data: { name: 'mnist', n: 400 }, model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }] } }, events: [], step: 3 };
-  await page.evaluate((s) => localStorage.setItem('neuronlab.autosave', JSON.stringify(s)), state);
+  const init = `if (!sessionStorage.getItem('planted')) { sessionStorage.setItem('planted', '1'); localStorage.setItem('neuronlab.autosave', ${JSON.stringify(JSON.stringify(state))}); }`;
+  const { page, context, problems } = await openPage(session.browser, 'about:blank', { viewport: VIEW });
   await context.route('**/data/mnist.nlds', (r) => r.abort());
+  await page.addInitScript(init);
   await page.goto(session.srv.url);
   await waitForLab(page, 3);
   const c = await untilController(page, (x) => idle(x) && x.snapshotVersion > 0, 'the default lab');

@@ -66,6 +66,8 @@ const std::pair<const char*, const char*> kHideable[] = {{"data", "dataset choic
                                                          {"csv", "CSV upload"}};
 }  // namespace
 
+constexpr const char* kTourWindow = "Tour of the lab";  // the tour window's id (its title changes per page)
+
 // The keys, as Help → Keyboard shortcuts lists them (docs/accessibility.md too).
 constexpr std::pair<const char*, const char*> kKeys[] = {
     {"Space or P", "play / pause (Space activates the focused control while you move with the keyboard)"},
@@ -139,6 +141,7 @@ void App::frame(const AppInfo& info, double frame_ms) {
   overlays();
   classroom_dialog();
   description_window();
+  tour();
   if (show_about_) {
     ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.5f), ImGuiCond_Appearing,
                             ImVec2(0.5f, 0.5f));
@@ -199,6 +202,7 @@ void App::menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Tour of the lab")) start_tour();
     if (ImGui::MenuItem("Keyboard shortcuts", "?")) show_shortcuts_ = true;
     if (ImGui::MenuItem("About NeuronLab")) show_about_ = true;
     ImGui::EndMenu();
@@ -403,6 +407,101 @@ void App::description_window() {
   ImGui::End();
 }
 
+// [SECTION] the first-run tour ----------------------------------------------------------------------
+
+namespace {
+struct TourPage {
+  int panel;  // the panel it points at (−1: none)
+  const char* title;
+  const char* text;
+};
+constexpr TourPage kTour[] = {
+    {-1, "Welcome to NeuronLab",
+     "A neural network that trains right here, in your browser: nothing to install, nothing leaves your machine. "
+     "Four panels make the lab; this tour shows each in a sentence or two (Escape ends it, Help → Tour of the lab "
+     "brings it back)."},
+    {0, "Data",
+     "What the network learns from: pick a dataset. The spiral is two arms of points, one per colour; the network "
+     "must learn which arm a point belongs to. Samples, noise and the test share are here too, or load your own CSV."},
+    {1, "Network",
+     "The layers and their neurons. Each neuron shows what it computes over the plane; lines are weights (blue "
+     "positive, orange negative, as wide as they are strong). + neuron, − neuron and Add layer change it; click a "
+     "neuron to look inside it."},
+    {2, "Training",
+     "Play trains (Space pauses), at the pace Speed sets: 300 steps a second lets you watch. Learning rate, optimizer "
+     "and batch size change live; the curves show loss and accuracy, and the doctor speaks up when a run goes wrong."},
+    {3, "Views",
+     "What the network has learned: the decision surface with the points. Attributions shows which inputs a "
+     "decision rests on, method by method; Arena scores those methods against each other."},
+    {2, "Try this",
+     "Press Play and watch the surface bend around the spiral: about half a minute to 90 % test accuracy. Then take "
+     "neurons away (− neuron), press Reset and Play again: how few can still do it? Copy link shares the whole run."},
+};
+}  // namespace
+
+std::string App::tour_json() const {
+  const int n = (int)(sizeof kTour / sizeof kTour[0]);
+  if (tour_step_ < 0) return R"({"open":false})";
+  return nlohmann::json({{"open", true}, {"page", tour_step_ + 1}, {"pages", n}, {"title", kTour[std::min(tour_step_, n - 1)].title},
+                         {"panel", kTour[std::min(tour_step_, n - 1)].panel}})
+      .dump();
+}
+
+void App::end_tour() {
+  if (tour_step_ < 0) return;
+  tour_step_ = -1;
+  controller_.request({"tour_done", "", "", "", {}});  // the page remembers: no tour on the next visit
+}
+
+void App::tour() {
+  tour_visible_ = false;
+  if (tour_step_ < 0) return;
+  const int n = (int)(sizeof kTour / sizeof kTour[0]);
+  tour_step_ = std::min(tour_step_, n - 1);
+  const TourPage& pg = kTour[tour_step_];
+  const ImVec2 ds = ImGui::GetIO().DisplaySize;
+  const float fs = ImGui::GetFontSize(), w = std::min(ds.x * 0.9f, fs * 26);
+  // Beside the panel it explains (inside it when there is no room), or centred.
+  ImVec2 pos(ds.x * 0.5f, ds.y * 0.4f), pivot(0.5f, 0.5f);
+  if (pg.panel >= 0) {
+    const ImVec4 r = panel_rect_[pg.panel];
+    const bool right = r.x + r.z + w + fs < ds.x;
+    pos = ImVec2(right ? r.x + r.z + fs * 0.5f : std::max(fs * 0.5f, r.x + r.z - w - fs * 0.5f), r.y + fs * 3);
+    pivot = ImVec2(0, 0);
+    ImDrawList* fg = ImGui::GetForegroundDrawList();
+    fg->AddRect(ImVec2(r.x + 2, r.y + 2), ImVec2(r.x + r.z - 2, r.y + r.w - 2), ImGui::GetColorU32(ImGuiCol_NavHighlight), 4.0f, 0,
+                std::max(3.0f, fs * 0.2f));
+  }
+  ImGui::SetNextWindowPos(pos, ImGuiCond_Always, pivot);
+  ImGui::SetNextWindowSize(ImVec2(w, 0), ImGuiCond_Always);
+  bool open = true;
+  char title[96];
+  std::snprintf(title, sizeof title, "%s (%d of %d)###%s", pg.title, tour_step_ + 1, n, kTourWindow);
+  if (ImGui::Begin(title, &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove)) {
+    tour_visible_ = true;
+    ImGui::TextWrapped("%s", pg.text);
+    ImGui::Spacing();
+    if (tour_step_ > 0) {
+      if (ImGui::Button("Back")) --tour_step_;
+      ImGui::SameLine();
+    }
+    if (tour_step_ + 1 < n) {
+      if (ImGui::Button("Next")) ++tour_step_;
+      ImGui::SameLine();
+      if (ImGui::Button("Skip the tour")) end_tour();
+    } else {
+      if (ImGui::Button("Play now")) {
+        end_tour();
+        if (!controller_.playing()) controller_.toggle_play();
+      }
+      ImGui::SameLine();
+      if (ImGui::Button("Close##tour")) end_tour();
+    }
+  }
+  ImGui::End();
+  if (!open) end_tour();
+}
+
 // [SECTION] keyboard ------------------------------------------------------------------------------
 
 std::vector<std::pair<const char*, bool*>> App::dialogs() {
@@ -415,6 +514,10 @@ std::vector<std::pair<const char*, bool*>> App::dialogs() {
 
 bool App::close_front_dialog() {
   const ImGuiContext& g = *ImGui::GetCurrentContext();
+  if (tour_visible_ && tour_step_ >= 0) {  // the tour first: it sits on top of everything
+    end_tour();
+    return true;
+  }
   const auto ds = dialogs();
   for (int i = g.Windows.Size - 1; i >= 0; --i) {  // display order: the last is in front
     const ImGuiWindow* w = g.Windows[i];
@@ -432,6 +535,7 @@ bool App::dialog_focused() {
   const ImGuiContext& g = *ImGui::GetCurrentContext();
   const ImGuiWindow* w = g.NavWindow ? g.NavWindow->RootWindow : nullptr;
   if (!w) return false;
+  if (tour_step_ >= 0 && std::strstr(w->Name, kTourWindow) != nullptr) return true;
   for (const auto& [name, open] : dialogs())
     if (*open && std::strcmp(w->Name, name) == 0) return true;
   return false;
@@ -483,6 +587,10 @@ void App::panels(float top, float bottom) {
   place("Network", w_data, top, w_net, h, [&] { panel_network(controller_, textures_, *network_memory_); });
   const float h_train = std::floor(h * 0.44f);
   const float h_diag = show_diagnostics_ ? std::floor(h * 0.18f) : 0.0f;
+  panel_rect_[0] = ImVec4(0, top, w_data, h);
+  panel_rect_[1] = ImVec4(w_data, top, w_net, h);
+  panel_rect_[2] = ImVec4(w_data + w_net, top, w_right, h_train);
+  panel_rect_[3] = ImVec4(w_data + w_net, top + h_train, w_right, h - h_train - h_diag);
   place("Training", w_data + w_net, top, w_right, h_train, [&] { panel_training(controller_); });
   place("Views", w_data + w_net, top + h_train, w_right, h - h_train - h_diag, [&] { panel_views(); });
   if (show_diagnostics_) place("Diagnostics", w_data + w_net, top + h - h_diag, w_right, h_diag, [&] { panel_diagnostics(); });
@@ -634,7 +742,8 @@ std::string App::state_json() const {
                 bench_state_.c_str(), bench_n_);
   std::string s = buf;
   s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c +
-       ",\"attributions\":" + attributions_.state().dump() + ",\"a11y\":" + a11y_json() + ",\"windows\":" + windows_json() + "}";
+       ",\"attributions\":" + attributions_.state().dump() + ",\"a11y\":" + a11y_json() + ",\"windows\":" + windows_json() +
+       ",\"tour\":" + tour_json() + "}";
   return s;
 }
 

@@ -37,6 +37,10 @@ class App {
   std::string describe() const;
   void describe_view();
 
+  // The first-run tour of the four panels (the page starts it on a first visit; Help reopens it).
+  void start_tour() { tour_step_ = 0; }
+  bool tour_open() const { return tour_step_ >= 0; }
+
   bool dark_theme() const { return dark_; }
   // The page's colour behind the windows (the GL clear colour), per theme.
   ImVec4 page_clear_color() const { return dark_ ? ImVec4(0.10f, 0.12f, 0.16f, 1) : ImVec4(0.94f, 0.94f, 0.94f, 1); }
@@ -55,6 +59,9 @@ class App {
   void apply_theme();
   void poll_jobs();
   void description_window();
+  void tour();
+  void end_tour();
+  std::string tour_json() const;
   std::string a11y_json() const;
   std::string windows_json() const;
   // The dialog windows (About, Share, Keyboard shortcuts, Description, Neuron inspector) and whether each
@@ -81,6 +88,9 @@ class App {
   long long frames_ = 0;
   bool dark_ = true, theme_applied_ = false, show_diagnostics_ = false, show_about_ = false;
   float ui_scale_ = 1.0f;
+  int tour_step_ = -1;        // the tour's page (−1: closed)
+  bool tour_visible_ = false;  // drawn this frame (Escape closes it like a dialog)
+  ImVec4 panel_rect_[4] = {};  // Data, Network, Training, Views: x, y, w, h (for the tour's highlight)
   // Diagnostics: the matmul benchmark
   int bench_n_ = 384, bench_reps_ = 3;
   std::shared_ptr<Job> bench_job_;

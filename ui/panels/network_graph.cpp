@@ -71,11 +71,12 @@ void open_edge_popup(Ctx& x, const Column& prev, const Column& col, int g0, int 
   st.edge.from = from;
   st.edge.in = prev.n;
   st.edge.value = L.weight[(size_t)to * prev.n + from];
-  std::snprintf(st.edge.title, sizeof st.edge.title, "w[%d][%d][%d]", col.dense, to, from);
+  // In the panel's own words and numbering (layers from 1, neurons from 0: "layer 1 neuron 0").
   char a[80], b[80];
   node_name(x.v, prev, g0, from, a, sizeof a);
   node_name(x.v, col, g0, to, b, sizeof b);
-  std::snprintf(st.edge.what, sizeof st.edge.what, "from %s to %s", a, b);
+  std::snprintf(st.edge.title, sizeof st.edge.title, "from %s", a);
+  std::snprintf(st.edge.what, sizeof st.edge.what, "to %s", b);
   ImGui::OpenPopup("Edit weight");
 }
 
@@ -397,7 +398,7 @@ void graph(Ctx& x, int g0) {
     node_name(v, prev, g0, best_from, a, sizeof a);
     node_name(v, col, g0, best_to, b, sizeof b);
     ImGui::BeginTooltip();
-    ImGui::Text("w[%d][%d][%d] = %.4f", col.dense, best_to, best_from, w);
+    ImGui::Text("Weight %.4f", w);
     ImGui::TextDisabled("from %s to %s", a, b);
     if (!x.locked) ImGui::TextDisabled("Click to edit");
     ImGui::EndTooltip();

@@ -1,5 +1,5 @@
-// panel_training.cpp — the Training panel: [SECTION] run controls · [SECTION] hyper-parameters ·
-// [SECTION] stop conditions · [SECTION] numbers and curves · [SECTION] the divergence doctor
+// panel_training.cpp — the Training panel: [SECTION] run controls · [SECTION] the divergence doctor ·
+// [SECTION] hyper-parameters · [SECTION] stop conditions · [SECTION] numbers and curves
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -94,6 +94,19 @@ void panel_training(Controller& c) {
     }
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("How fast Play trains: slow to watch the network learn, fast to get there. The result is the same.");
+  }
+
+  // [SECTION] the divergence doctor (on top: the first thing to read when a run goes wrong) ---------------
+  if (!c.doctor().empty()) {
+    ImGui::Separator();
+    text_colored(kVermillion, "%s", c.doctor());
+    char fix[96];
+    std::snprintf(fix, sizeof fix, "Use learning rate %g and reset", c.doctor_suggested_lr());
+    if (ImGui::Button(fix)) c.apply_doctor_fix();
+    ImGui::SameLine();
+    if (ImGui::Button("Dismiss")) c.clear_doctor();
+    if (!c.doctor_is_warning()) ImGui::TextDisabled("The weights shown are those before the step that failed.");
+    ImGui::Separator();
   }
 
   // [SECTION] hyper-parameters ----------------------------------------------------------------------
@@ -214,19 +227,6 @@ void panel_training(Controller& c) {
   }
   if (!c.stop_message().empty()) text_colored(kGreen, "Stopped: %s", c.stop_message());
 
-  // [SECTION] the divergence doctor -----------------------------------------------------------------
-  if (!c.doctor().empty()) {
-    ImGui::Separator();
-    text_colored(kVermillion, "%s", c.doctor());
-    char fix[96];
-    std::snprintf(fix, sizeof fix, "Use learning rate %g and reset", c.doctor_suggested_lr());
-    if (ImGui::Button(fix)) c.apply_doctor_fix();
-    ImGui::SameLine();
-    if (ImGui::Button("Dismiss")) c.clear_doctor();
-    if (!c.doctor_is_warning()) ImGui::TextDisabled("The weights shown are those before the step that failed.");
-    ImGui::Separator();
-  }
-
   // [SECTION] numbers and curves ------------------------------------------------------------------
   const Metrics& m = v.metrics;
   auto show = [](float x, const char* f) {
@@ -258,7 +258,7 @@ void panel_training(Controller& c) {
       show(m.train_accuracy * 100, "%.1f%%");
       ImGui::TableNextColumn();
       show(m.test_accuracy * 100, "%.1f%%");
-    } else {
+    } else if (v.task == "regression") {  // (no task yet — a replay's first frames — shows neither)
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextUnformatted("RMSE");

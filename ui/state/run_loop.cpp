@@ -433,7 +433,11 @@ void Controller::on_job_done() {
     if (now_ms_ - last_live_ms_ > kLiveEveryMs) live(status_sentence());
     if (now_ms_ - last_state_ms_ > kStateEveryMs) autosave_due_ = true;
   }
-  if (kind == "train" && !playing_) state_changed();
+  if (kind == "train" && !playing_) {
+    // A single step or an epoch stepped by hand: the screen reader hears where the run stands.
+    if (st == Job::State::Done && !view_->metrics.stopped) live(status_sentence());
+    state_changed();
+  }
 }
 
 }  // namespace lab::ui
