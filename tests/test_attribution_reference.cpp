@@ -476,6 +476,18 @@ TEST_CASE("attribution: DiFull — backprop maps stay inside the explained cell 
   CHECK_THROWS_AS(attr::crop_net(m, Exec{}, {1, 8, 8}, 5, 0), std::invalid_argument);
 }
 
+// The MLP (6 → 3) and the CNN (1×8×8 → 3) every method is run on.
+static Model small_mlp(Rng& rng) { return Model({6}, {dense(8), act("relu"), dense(5), act("tanh"), dense(3)}, "glorot_uniform", rng); }
+static Model small_cnn(Rng& rng) {
+  return Model({1, 8, 8},
+               {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}},
+                act("relu"),
+                {"maxpool2d", {{"size", 2}, {"stride", 2}}, {}},
+                {"flatten", {}, {}},
+                dense(3)},
+               "glorot_uniform", rng);
+}
+
 TEST_CASE("LIME's kernel: captum's cosine similarity, 0 for a sample with every group removed") {
   const float x[2] = {1, 2}, zero[2] = {0, 0}, one[2] = {1, 0}, twice[2] = {2, 4};
   CHECK(attr::detail::cosine_similarity(x, zero, 2) == 0.0);  // distance 1, weight exp(−1/2w²) — not 1
@@ -486,14 +498,7 @@ TEST_CASE("LIME's kernel: captum's cosine similarity, 0 for a sample with every 
 
 TEST_CASE("attribution in pieces: through a Resume that stops after every batch, every method gives the one-go result") {
   Rng rng(5);
-  Model mlp({6}, {dense(8), act("relu"), dense(5), act("tanh"), dense(3)}, "glorot_uniform", rng);
-  Model cnn({1, 8, 8},
-            {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}},
-             act("relu"),
-             {"maxpool2d", {{"size", 2}, {"stride", 2}}, {}},
-             {"flatten", {}, {}},
-             dense(3)},
-            "glorot_uniform", rng);
+  Model mlp = small_mlp(rng), cnn = small_cnn(rng);
   for (Model* m : {&mlp, &cnn}) {
     Shape xs{3}, bs{8};
     xs.insert(xs.end(), m->input_shape().begin(), m->input_shape().end());
@@ -540,14 +545,7 @@ TEST_CASE("attribution in pieces: through a Resume that stops after every batch,
 
 TEST_CASE("attribution: every registered method runs on an MLP and a CNN; errors name the problem") {
   Rng rng(3);
-  Model mlp({6}, {dense(8), act("relu"), dense(5), act("tanh"), dense(3)}, "glorot_uniform", rng);
-  Model cnn({1, 8, 8},
-            {{"conv2d", {{"filters", 2}, {"kernel", 3}}, {}},
-             act("relu"),
-             {"maxpool2d", {{"size", 2}, {"stride", 2}}, {}},
-             {"flatten", {}, {}},
-             dense(3)},
-            "glorot_uniform", rng);
+  Model mlp = small_mlp(rng), cnn = small_cnn(rng);
   for (Model* m : {&mlp, &cnn}) {
     const size_t d = shape_size(m->input_shape());
     Shape xs{2}, bs{8};
