@@ -130,6 +130,29 @@ test('images: maps for the chosen methods with their residuals, more methods, ot
   await context.close();
 });
 
+test('the maps carry their colour key and the notes a reader needs (GradientSHAP on average, an empty Grad-CAM)', async () => {
+  const { page, context, problems } = await openTrained(BLOCKS, 60, (c) => c.dataset === 'block_patterns' && c.snapshotVersion > 0,
+    'the trained CNN');
+  await hoverClick(page, 'Attributions');
+  await until(page, (a) => mapsReady(a.maps, 2), 'the two default maps');
+  await click(page, 'Methods…');
+  await click(page, 'Grad-CAM');
+  await click(page, 'GradientSHAP');
+  await click(page, 'Done');
+  const m = (await until(page, (a) => mapsReady(a.maps, 4), 'four maps')).maps;
+  const note = (method) => m.results.find((r) => r.method === method).note;
+  assert.equal(note('saliency'), '');
+  assert.equal(note('integrated_gradients'), '');
+  assert.match(note('gradient_shap'), /only on average/);
+  const gc = m.results.find((r) => r.method === 'grad_cam');
+  const positive = gc.values.some((v) => v > 0);
+  assert.equal(gc.note === '', positive, `Grad-CAM's note (${gc.note || 'none'}) says whether the map has anything positive`);
+  if (!positive) assert.match(gc.note, /global average pooling/);
+  await page.screenshot({ path: 'test-results/attr-notes.png' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the arena scores the methods in a sortable table; a heavy run can be cancelled', async () => {
   const { page, context, problems } = await openTrained(BLOCKS, 150, (c) => c.dataset === 'block_patterns' && c.snapshotVersion > 0,
     'the trained CNN');

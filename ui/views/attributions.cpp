@@ -110,6 +110,23 @@ void mark_point(const PlaneHit& h, float x, float y, float x0, float x1, float y
   dl->PopClipRect();
 }
 
+// What a reader should know about this map beyond its numbers ("" when nothing): completeness that holds
+// only on average, and a Grad-CAM with nothing positive in it (real behaviour that looks broken).
+std::string result_note(const AttrResult& r, size_t row) {
+  if (r.method == "gradient_shap")
+    return "Σa − Δf is 0 only on average: GradientSHAP samples its baselines and points, so one map's residual is not 0.";
+  if (r.method == "grad_cam" || r.method == "guided_grad_cam") {
+    const size_t per = count_of(r.shape);
+    if (per == 0 || r.map.size() < (row + 1) * per) return "";
+    float mx = -INFINITY;
+    for (size_t k = row * per; k < (row + 1) * per; ++k) mx = std::max(mx, r.map[k]);
+    if (mx <= 0)
+      return "Nothing positive: in a head of flatten + dense, the gradients averaged over each channel cancel. "
+             "Grad-CAM is meant for networks that average each channel (global average pooling) before the last layer.";
+  }
+  return "";
+}
+
 // The lines under a map: the completeness residual, the explained output, the time; or the error.
 void result_caption(const Snapshot& v, const AttrResult& r, size_t row, float wrap_w) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
@@ -136,8 +153,30 @@ void result_caption(const Snapshot& v, const AttrResult& r, size_t row, float wr
         ImGui::TextDisabled("%s", cls.c_str());
     }
     ImGui::TextDisabled("%.1f ms%s", r.ms, r.stale ? " · updating…" : "");
+    const std::string note = result_note(r, row);
+    if (!note.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", note.c_str());
+      ImGui::PopStyleColor();
+    }
   }
   ImGui::PopTextWrapPos();
+}
+
+// The maps' colour key, on screen (not only in tooltips): a swatch of each end of the diverging scale.
+void colour_key() {
+  const float fs = ImGui::GetFontSize();
+  auto swatch = [&](float v, const char* words) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + fs * 0.15f), ImVec2(p.x + fs * 0.8f, p.y + fs * 0.95f), diverging_color(v), 2.0f);
+    ImGui::Dummy(ImVec2(fs * 0.8f, fs));
+    ImGui::SameLine(0, fs * 0.3f);
+    ImGui::TextUnformatted(words);
+  };
+  swatch(1.0f, "raises the explained output");
+  ImGui::SameLine(0, fs);
+  swatch(-1.0f, "lowers it");
+  ImGui::SetItemTooltip("Each map's colours are scaled to its own largest |a|: compare shapes across maps, not shades.");
 }
 
 }  // namespace
@@ -372,6 +411,7 @@ void AttributionTab::toolbar(Controller& c) {
   } else if (run_step_ >= 0) {
     ImGui::TextDisabled("for step %lld", run_step_);
   }
+  colour_key();
 }
 
 // [SECTION] images -------------------------------------------------------------------------------------
@@ -649,6 +689,7 @@ json AttributionTab::state() const {
     o["delta"] = row < r.delta.size() && std::isfinite(r.delta[row]) ? json(r.delta[row]) : json(nullptr);
     o["target"] = row < r.targets.size() ? json(r.targets[row]) : json(nullptr);
     o["f"] = row < r.f.size() && std::isfinite(r.f[row]) ? json(r.f[row]) : json(nullptr);
+    o["note"] = result_note(r, row);
     if (per > 0 && r.map.size() >= (row + 1) * per)
       o["values"] = std::vector<float>(r.map.begin() + (long)(row * per), r.map.begin() + (long)((row + 1) * per));
     rs.push_back(o);
