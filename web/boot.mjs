@@ -166,20 +166,25 @@ function saveLocally(text) {
   try { localStorage.setItem(AUTOSAVE_KEY, text); } catch { /* storage full or refused: the URL still holds it */ }
 }
 
+// The run as it stands (`text`: the UI's share state, `state` its parse) into the address bar and the autosave.
+let savedHere = false;  // this page has saved the run at least once
+function keepState(text, state) {
+  history.replaceState(null, '', encodeState(state));
+  saveLocally(text);
+  savedHere = true;
+  if (Number.isInteger(state.step)) savedStep = state.step;
+}
+
 // Leaving the page (a reload, a closed tab, a tab hidden and maybe discarded): save the run as it stands
 // now, not at the UI's next save (every 2 s while training) — once this page has saved anything at all:
 // until the user changes something, a kept autosave (one that could not be restored yet) stays.
-let savedHere = false;
 function saveNow() {
   const M = moduleRef || window.__neuronlabModule;
   if (!started_ || !savedHere || !M || !M.uiShareState) return;
   try {
     const text = M.uiShareState();
     const state = JSON.parse(text);
-    if (!state || state.reproducible === false) return;
-    history.replaceState(null, '', encodeState(state));
-    saveLocally(text);
-    if (Number.isInteger(state.step)) savedStep = state.step;
+    if (state && state.reproducible !== false) keepState(text, state);
   } catch { /* the engine has stopped: the last save stands */ }
 }
 addEventListener('pagehide', saveNow);
@@ -219,16 +224,12 @@ function handleRequest(kind, name, mime, text, bytes) {
     if (kind === 'tour_done') { try { localStorage.setItem(TOUR_KEY, '1'); } catch { /* refused: the tour shows again */ } return; }
     if (kind === 'state') {
       if (!started_) return;  // the default lab of the first frames must not replace the link being opened
-      const state = JSON.parse(text);
-      history.replaceState(null, '', encodeState(state));
-      saveLocally(text);
-      savedHere = true;
-      if (Number.isInteger(state.step)) savedStep = state.step;
+      keepState(text, JSON.parse(text));
       return;
     }
     if (kind === 'copy_link') {
       const url = linkOf(JSON.parse(text));
-      if (name !== 'classroom') { history.replaceState(null, '', encodeState(JSON.parse(text))); saveLocally(text); savedHere = true; }
+      if (name !== 'classroom') keepState(text, JSON.parse(text));
       const done = (ok) => M.uiLink(url, ok);
       if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(url).then(() => done(true), () => done(false));
       else done(false);

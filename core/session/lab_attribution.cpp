@@ -107,13 +107,14 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
     if (S.resume) S.resume->begin();
     const auto t0 = std::chrono::steady_clock::now();
     attr::Result r;
+    bool complete = true;
     try {
       r = attr::attribute(S.net, p, S.x, ctx);
     } catch (const attr::Suspended&) {
-      S.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      return false;
+      complete = false;  // the next slice goes on
     }
     S.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!complete) return false;
     job.result.assign(r.map.data(), r.map.data() + r.map.size());
     nlohmann::json j{{"method", p.method}, {"params", nlohmann::json::parse(attr::params_json(p))},
                      {"shape", r.shape},   {"targets", r.targets},

@@ -15,9 +15,9 @@ namespace {
 constexpr double kExplodingGradNorm = 1e6;  // ‖g‖ beyond this: the run has blown up, stop it
 constexpr float kBatchLossSmoothing = 0.05f;
 
-std::string fmt(float v) {
+std::string fmt(double v, int digits = 6) {  // %g: 6 significant digits unless told
   char b[32];
-  std::snprintf(b, sizeof b, "%g", v);
+  std::snprintf(b, sizeof b, "%.*g", digits, v);
   return b;
 }
 }  // namespace
@@ -63,11 +63,6 @@ void LossWatch::add(double loss, float lr) {
   else ++since_best_;
   best_ = std::min(best_, slow_);
   if (n_ < kWarmupSteps) return;
-  auto fmt = [](double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3g", v);
-    return std::string(b);
-  };
   const double far = best_ + std::max(guess_, 2 * best_);
   above_ = slow_ > far ? above_ + 1 : 0;
   const bool stuck = guess_ > 0 && n_ >= kStuckSteps && since_best_ >= kStuckSteps && slow_ >= 0.9 * guess_ && swing_ > 0.25 * slow_;
@@ -78,15 +73,15 @@ void LossWatch::add(double loss, float lr) {
   ++version_;
   if (kind == 1) {
     suggested_lr_ = lr / 10;
-    warning_ = "The loss has stayed far above its best for " + std::to_string(above_) + " steps (now " + fmt(slow_) + ", best " +
-               fmt(best_) + (guess_ > 0 ? ", guessing gives " + fmt(guess_) : std::string()) +
-               "). Likely cause: the learning rate " + fmt(lr) + " is too high, so every step overshoots. Try " + fmt(lr / 10) +
+    warning_ = "The loss has stayed far above its best for " + std::to_string(above_) + " steps (now " + fmt(slow_, 3) + ", best " +
+               fmt(best_, 3) + (guess_ > 0 ? ", guessing gives " + fmt(guess_, 3) : std::string()) +
+               "). Likely cause: the learning rate " + fmt(lr, 3) + " is too high, so every step overshoots. Try " + fmt(lr / 10, 3) +
                " and reset.";
   } else if (kind == 2) {
     suggested_lr_ = lr / 10;
-    warning_ = "After " + std::to_string(n_) + " steps the loss (" + fmt(slow_) + ") is no better than guessing (" + fmt(guess_) +
-               ") and swings from batch to batch without progress. Likely cause: the learning rate " + fmt(lr) +
-               " is too high for this model. Try " + fmt(lr / 10) + " and reset.";
+    warning_ = "After " + std::to_string(n_) + " steps the loss (" + fmt(slow_, 3) + ") is no better than guessing (" + fmt(guess_, 3) +
+               ") and swings from batch to batch without progress. Likely cause: the learning rate " + fmt(lr, 3) +
+               " is too high for this model. Try " + fmt(lr / 10, 3) + " and reset.";
   } else {
     warning_.clear();
     suggested_lr_ = 0;

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 
-import { click, hoverClick, item, launch, nextFrames, openPage, serve, waitFor, waitForLab } from './helpers.mjs';
+import { click, hoverClick, item, launch, nextFrames, openPage, serve, typeInto, waitFor, waitForLab } from './helpers.mjs';
 
 const VIEW = { width: 1280, height: 800 };
 const BLOCKS = {
@@ -62,14 +62,6 @@ async function openTrained(spec, steps, ready, what) {
   await opened.page.evaluate(async ([sp, n]) => { window.lab.load(sp); await window.lab.train(n); }, [spec, steps]);
   await until(opened.page, (a, c) => ready(c) && c.step === steps && idle(c), what);
   return opened;
-}
-
-async function typeInto(page, label, text, window) {
-  await click(page, label, window);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-  await nextFrames(page, 2);
 }
 
 test('images: maps for the chosen methods with their residuals, more methods, other samples, live updates', async () => {

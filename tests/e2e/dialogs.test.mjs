@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 
-import { click, controller, idle, nextFrames, openPage, untilController, useBrowser, waitFor, waitForLab } from './helpers.mjs';
+import { click, controller, idle, nextFrames, openPage, typeInto, untilController, useBrowser, waitFor, waitForLab } from './helpers.mjs';
 
 const session = useBrowser();
 mkdirSync('test-results', { recursive: true });
@@ -127,10 +127,7 @@ test('the share dialog shows the link and its buttons without scrolling', async 
 test('the doctor flags a run that goes wrong without NaN, while it trains, and fixes it', async () => {
   const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: { width: 1280, height: 800 } });
   await ready(page);
-  await click(page, 'Learning rate value');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('100');
-  await page.keyboard.press('Enter');
+  await typeInto(page, 'Learning rate value', '100');
   await untilController(page, (c) => c.spec.optimizer.lr === 100 && c.spec.optimizer.name === 'adam' && idle(c), 'Adam at rate 100');
   await page.keyboard.press('Escape');  // leave the field
   await nextFrames(page, 2);
@@ -175,11 +172,8 @@ test('a refused value is said in plain words, never silently dropped', async () 
   const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: { width: 1280, height: 800 } });
   await ready(page);
   const enter = async (label, text) => {
-    await click(page, label);
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-    await nextFrames(page, 3);
+    await typeInto(page, label, text);
+    await nextFrames(page, 1);
     await page.keyboard.press('Escape');
     await nextFrames(page, 2);
     return controller(page);

@@ -68,6 +68,15 @@ export async function click(page, label, window) {
   await nextFrames(page, 2);
 }
 
+// Clicks the field labelled `label`, replaces its text with `text` and presses Enter.
+export async function typeInto(page, label, text, window) {
+  await click(page, label, window);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await nextFrames(page, 2);
+}
+
 // Tab items and table headers (ImGui's overlap-allowing widgets) take a press only when the mouse was over
 // them on the previous frame: hover first, then press and release on later frames.
 export async function hoverClick(page, label, window) {

@@ -369,14 +369,15 @@ void ArenaRun::State::attribute_method(Job* job) {
   ctx.progress_hi = (m + 0.4) / M;
   ctx.resume = res.get();
   if (!retrying) method_ms = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  try {
+  struct Timed {  // this try's time counts, whether it completes or is suspended
+    double& total;
+    std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+    ~Timed() { total += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); }
+  };
+  {
+    const Timed timed{method_ms};
     r = attribute(net, p, X, ctx);
-  } catch (const Suspended&) {
-    method_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    throw;
   }
-  method_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   out["ms"] = method_ms / n;
   if (!r.delta.empty()) {
     std::vector<float> ad;
