@@ -125,7 +125,7 @@ TEST_CASE("record the compat results of this platform", "[.compat-record]") {
   WARN("recorded " << kResults);
 }
 
-TEST_CASE("fixed specs give the recorded digests, metrics and attribution maps on 1 and 2 threads", "[compat]") {
+TEST_CASE("fixed specs give the recorded digests, metrics and attribution maps on 1 and 2 threads", "[compat][slow]") {
   const json specs = load_specs();
   const json expected = json::parse(read_text(kResults));
   for (const auto& e : specs) {

@@ -278,7 +278,7 @@ TEST_CASE("single-threaded page: load, evaluation and replay advance a slice per
   CHECK(inline_lab.digest() == d);
 }
 
-TEST_CASE("the arena as a sliced job: a single-threaded page's report is the threaded one's", "[lab][attribution]") {
+TEST_CASE("the arena as a sliced job: a single-threaded page's report is the threaded one's", "[lab][attribution][slow]") {
   const std::string config =
       R"({"methods": ["saliency", "integrated_gradients", "gradient_shap", {"method": "layer_activation", "options": {"layer": 0}}],
           "count": 5, "labelRandomisation": true, "seed": 3})";
@@ -311,7 +311,7 @@ TEST_CASE("the arena as a sliced job: a single-threaded page's report is the thr
   CHECK(b->result_json.find("labelRandomisation") != std::string::npos);
 }
 
-TEST_CASE("the arena in tries: a Resume that stops after every batch gives the same report", "[lab][attribution]") {
+TEST_CASE("the arena in tries: a Resume that stops after every batch gives the same report", "[lab][attribution][slow]") {
   Lab lab(1);
   lab.load(kCnn);
   auto t = lab.train_async(20);
@@ -348,7 +348,7 @@ TEST_CASE("the arena in tries: a Resume that stops after every batch gives the s
   CHECK(strip(pieces) == strip(whole));
 }
 
-TEST_CASE("single-threaded page: an attribution runs in pieces between frames, to the threaded result", "[lab][attribution]") {
+TEST_CASE("single-threaded page: an attribution runs in pieces between frames, to the threaded result", "[lab][attribution][slow]") {
   Lab threaded(2), inline_lab(2, JobRunner::Inline);
   threaded.load(kCnn);
   inline_lab.load(kCnn);
@@ -392,7 +392,7 @@ TEST_CASE("single-threaded page: an attribution runs in pieces between frames, t
   CHECK(d2->state() == Job::State::Done);
 }
 
-TEST_CASE("the doctor's second look: a run that goes wrong without NaN is flagged, a healthy one never", "[experiment]") {
+TEST_CASE("the doctor's second look: a run that goes wrong without NaN is flagged, a healthy one never", "[experiment][slow]") {
   auto text = [](const char* data, int outputs, const char* act, const char* opt, double lr) {
     return std::string(R"({"seed": 1, "data": {"name": ")") + data + R"("}, "batch_size": 10, "model": {"layers": [
       {"type": "dense", "units": 8, "activation": ")" + act + R"("}, {"type": "dense", "units": 8, "activation": ")" + act +

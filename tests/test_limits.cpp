@@ -35,7 +35,7 @@ TEST_CASE("a model too large is refused before it is built, naming the layer", "
                     Catch::Contains("layer 2 (dense)") && Catch::Contains("parameters") && Catch::Contains("use fewer units"));
 }
 
-TEST_CASE("an experiment whose batch would not fit is refused up front, saying what fits", "[limits]") {
+TEST_CASE("an experiment whose batch would not fit is refused up front, saying what fits", "[limits][slow]") {
   const std::string wide = R"({"data": {"name": "spiral"}, "batch_size": 65536, "model": {"layers": [
       {"type": "dense", "units": 4096, "activation": "relu"}, {"type": "dense", "units": 4096, "activation": "relu"},
       {"type": "dense", "units": 2}]}})";

@@ -167,6 +167,17 @@ void ui_link(const std::string& link, bool copied) {
   g_host->app->controller().last_link = link;
   g_host->app->controller().link_copied = copied;
 }
+// lab.ui.layout(patch): the panels' layout; a patch (JSON text, "" for none) is applied first. Returns
+// {"layout": …} or {"error": "…"} (nothing changed then).
+std::string ui_layout(const std::string& patch) {
+  if (!g_host) return R"({"error":"the lab has not started"})";
+  if (!patch.empty()) {
+    nlohmann::json p = nlohmann::json::parse(patch, nullptr, false);
+    const std::string err = p.is_discarded() ? "The layout is not valid JSON." : g_host->app->set_layout(p);
+    if (!err.empty()) return nlohmann::json({{"error", err}}).dump();
+  }
+  return nlohmann::json({{"layout", g_host->app->layout_json()}}).dump();
+}
 std::string ui_share_state() { return g_host ? g_host->app->controller().share_state().dump() : "null"; }
 lab::Lab* app_lab() { return g_host ? g_host->lab.get() : nullptr; }
 
@@ -185,6 +196,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_app) {
   emscripten::function("uiLink", &ui_link);
   emscripten::function("uiTour", &ui_tour);
   emscripten::function("uiShareState", &ui_share_state);
+  emscripten::function("uiLayout", &ui_layout);
 }
 
 int main() {

@@ -1,11 +1,12 @@
 // NeuronLab page boot: check what the browser can do, pick the threaded or the single-threaded build,
 // start it, and publish window.lab. Never a blank page: every way this can fail ends in a readable
 // message that says what is missing and what to do.
-import { makeApi } from './lab-api.mjs';
+import { makeApi, NeuronLabError } from './lab-api.mjs';
 import { encodeState, loadFromHash } from './url-state.mjs';
 
 const AUTOSAVE_KEY = 'neuronlab.autosave';
 const TOUR_KEY = 'neuronlab.toured';  // set once the first-run tour has been closed
+const LAYOUT_KEY = 'neuronlab.layout';  // the panels' layout as the user left it (ui/app/layout.h)
 
 const $ = (id) => document.getElementById(id);
 
@@ -143,8 +144,20 @@ async function boot() {
       state: () => JSON.parse(M.appState()),
       /** "Describe this view": the numbers behind the plots on screen, as sentences (what the D key reads out). */
       describe: () => M.uiDescribe(),
+      /** The panels' layout; a patch ({mode, dataWidth, networkWidth, leftWidth, trainingHeight, collapsed,
+       *  maximised, tab}) is applied first. Remembered for the next visit, as the user's own changes are. */
+      layout: (patch) => {
+        const r = JSON.parse(M.uiLayout(patch === undefined ? '' : JSON.stringify(patch)));
+        if (r.error) throw new NeuronLabError(`ui.layout: ${r.error}`);
+        return r.layout;
+      },
     },
   });
+  // The layout the user left last time (a bad or outdated one is dropped: the defaults then).
+  try {
+    const saved = localStorage.getItem(LAYOUT_KEY);
+    if (saved && JSON.parse(M.uiLayout(saved)).error) localStorage.removeItem(LAYOUT_KEY);
+  } catch { /* storage refused: the default layout */ }
   await openStartState(M);
   document.dispatchEvent(new CustomEvent('neuronlab-ready'));
   // Fetch the file-backed datasets in the background, smallest first, so picking one later is instant.
@@ -216,11 +229,21 @@ function pickFile(what, accept) {
   input.click();
 }
 
+// The user's choices in a layout (not where the panels went on this screen).
+function pickLayout(l) {
+  const keys = ['mode', 'dataWidth', 'networkWidth', 'leftWidth', 'trainingHeight', 'collapsed', 'maximised', 'tab'];
+  return Object.fromEntries(keys.filter((k) => k in l).map((k) => [k, l[k]]));
+}
+
 function handleRequest(kind, name, mime, text, bytes) {
   const M = moduleRef || window.__neuronlabModule;
   moduleRef = M;
   try {
     if (kind === 'live') { $('live').textContent = text; return; }
+    if (kind === 'layout') {
+      try { localStorage.setItem(LAYOUT_KEY, JSON.stringify(pickLayout(JSON.parse(text)))); } catch { /* refused: not remembered */ }
+      return;
+    }
     if (kind === 'tour_done') { try { localStorage.setItem(TOUR_KEY, '1'); } catch { /* refused: the tour shows again */ } return; }
     if (kind === 'state') {
       if (!started_) return;  // the default lab of the first frames must not replace the link being opened

@@ -192,6 +192,30 @@ export interface UiState {
   show_diagnostics: boolean;
   force_reference: boolean;
   bench: { state: 'idle' | 'running' | 'done' | 'failed' | 'cancelled'; n: number; error: string; result: MatmulBenchResult | null };
+  layout: UiLayout;
+}
+
+export type PanelName = 'Data' | 'Network' | 'Training' | 'Views';
+/** The fields of a layout the user chooses (ui.layout(patch) takes any of them). */
+export interface UiLayoutChoice {
+  /** "auto": by the screen's width (three columns from 64 font sizes, two from 40, else one). */
+  mode: 'auto' | 'three' | 'two' | 'one';
+  /** Fractions of the workspace, 0.05–0.9. */
+  dataWidth: number;
+  networkWidth: number;
+  leftWidth: number;
+  trainingHeight: number;
+  collapsed: PanelName[];
+  maximised: PanelName | null;
+  /** The panel a tab strip shows (two columns: Data or Network; one column: any). */
+  tab: PanelName;
+}
+export interface UiLayout extends UiLayoutChoice {
+  /** The columns in effect (3, 2 or 1). */
+  columns: number;
+  /** Where each panel was drawn in the last frame (CSS px). */
+  panels: Record<PanelName, { visible: boolean; collapsed: boolean; x: number; y: number; w: number; h: number }>;
+  gutters: { split: 'dataWidth' | 'networkWidth' | 'leftWidth' | 'trainingHeight'; x: number; y: number; w: number; h: number; vertical: boolean }[];
 }
 
 export interface Lab {
@@ -277,7 +301,14 @@ export interface Lab {
   /** Releases the lab's threads (Node; lets the process exit). Later calls throw. */
   close(): void;
   /** Page only: what is on screen, for tests and automation. */
-  ui?: { items(): UiItem[]; state(): UiState; /** "Describe this view": the numbers behind the plots, as sentences. */ describe(): string };
+  ui?: {
+    items(): UiItem[];
+    state(): UiState;
+    /** "Describe this view": the numbers behind the plots, as sentences. */
+    describe(): string;
+    /** The panels' layout; a patch is applied first (and remembered); a bad one throws a NeuronLabError. */
+    layout(patch?: Partial<UiLayoutChoice>): UiLayout;
+  };
 }
 
 export interface AttributionParam {

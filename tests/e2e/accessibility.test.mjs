@@ -104,7 +104,7 @@ test('every panel is reached and operated with the keyboard alone; the focus is 
 test('"Describe this view" reads out the numbers behind the plots, in the live region too', async () => {
   const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
-  await click(page, 'xor');
+  await click(page, 'Exclusive or');
   await untilController(page, (c) => c.dataset === 'xor' && idle(c), 'xor');
   await click(page, 'Step epoch');
   const c = await untilController(page, (x) => idle(x) && x.step > 0 && x.testAccuracy !== null, 'an epoch');

@@ -249,3 +249,44 @@ test('2-D data: picking a point on the plane re-attributes it; the surface is st
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a map enlarges on a click; the global-average-pooling preset gives Grad-CAM something to show; filters in a grid', async () => {
+  const { page, context, problems } = await openTrained(BLOCKS, 60, (c) => c.dataset === 'block_patterns' && c.snapshotVersion > 0,
+    'the trained CNN');
+  // The Filters tab lays the first layer's filters (one input channel each) out in a row, not a tall column.
+  await hoverClick(page, 'Filters');
+  await nextFrames(page, 3);
+  const filters = await item(page, 'layer 0 filters');
+  assert.ok(filters.w > filters.h * 2, `the four 3×3 filters side by side: ${filters.w}×${filters.h} px`);
+  await page.screenshot({ path: 'test-results/filters-grid.png' });
+  await hoverClick(page, 'Attributions');
+  await until(page, (a) => mapsReady(a.maps, 2), 'the two default maps');
+  const small = await item(page, 'attr map 1');
+  await click(page, 'attr map 1');
+  await until(page, (a) => a.maps.enlarged === 1, 'the second map enlarged');
+  await nextFrames(page, 2);
+  const big = await item(page, 'attr map 1');
+  assert.ok(big.w > small.w * 1.5, `enlarged: ${small.w} → ${big.w} px`);
+  await page.screenshot({ path: 'test-results/attr-enlarged.png' });
+  await click(page, 'Back to all maps');
+  await until(page, (a) => a.maps.enlarged === -1, 'the grid again');
+
+  // Network → Preset… → global average pooling: an avgpool over the whole 7×7 map before the output layer.
+  await click(page, 'Preset…');
+  await click(page, 'Small CNN with global average pooling');
+  const c = await waitFor(page, (p) => p.evaluate(() => window.lab.ui.state().controller), (x) => idle(x) &&
+    x.spec.model.layers.some((l) => l.type === 'avgpool2d'), 'the preset');
+  const layers = c.spec.model.layers.map((l) => l.type);
+  assert.deepEqual(layers, ['conv2d', 'maxpool2d', 'conv2d', 'maxpool2d', 'avgpool2d', 'flatten', 'dense']);
+  assert.equal(c.spec.model.layers[4].size, 7);
+  await page.evaluate(async () => { await window.lab.train(150); });
+  await click(page, 'Methods…');
+  await click(page, 'Grad-CAM');
+  await click(page, 'Done');
+  const m = (await until(page, (a) => mapsReady(a.maps, 3) && a.maps.results.some((r) => r.method === 'grad_cam'), 'Grad-CAM on the GAP CNN')).maps;
+  const gc = m.results.find((r) => r.method === 'grad_cam');
+  assert.ok(gc.values.some((v) => v > 0), 'Grad-CAM has positive evidence on a GAP network');
+  assert.equal(gc.note, '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

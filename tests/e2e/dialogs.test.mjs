@@ -192,3 +192,43 @@ test('a refused value is said in plain words, never silently dropped', async () 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a link that takes long to replay asks first, and a cancelled replay says where the run stands, its history kept', async () => {
+  const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: { width: 1280, height: 800 } });
+  await ready(page);
+  // The default run shared at step 100,000,000: minutes of replay on any machine.
+  await click(page, 'Copy link');
+  const link = await page.evaluate(() => window.lab.lastLink);
+  const long = link.replace(/([&#])step=\d+/, '$1step=100000000');
+  assert.notEqual(long, link);
+  await page.goto(long);
+  await page.reload();
+  await waitForLab(page, 3);
+  let c = await untilController(page, (x) => x.replay.question, 'the question, once the replay has measured its pace', 30000);
+  assert.ok(c.replay.estimateS > 10, `estimated ${c.replay.estimateS} s`);
+  assert.equal(c.replay.steps, 100000000);
+  await item(page, 'Replay it all');
+  await page.screenshot({ path: 'test-results/replay-question.png' });
+  // "Replay it all": the question goes, the replay goes on.
+  await click(page, 'Replay it all');
+  c = await controller(page);
+  assert.equal(c.replay.question, false);
+  assert.ok(c.busy, 'still replaying');
+  // Cancel: the experiment at step 0, the history kept (in the link too), and the words say so.
+  await click(page, 'Cancel##progress');
+  c = await untilController(page, (x) => idle(x) && x.replay.kept && x.snapshotVersion > 0, 'the experiment at step 0');
+  assert.equal(c.step, 0);
+  assert.match(c.notice, /^The replay stopped after about \d+% of its 100,000,000 steps\. The lab shows the experiment at step 0/);
+  await nextFrames(page, 3);
+  assert.match(await page.evaluate(() => location.hash), /[&#]step=100000000/, 'the link still holds the shared run');
+  await page.screenshot({ path: 'test-results/replay-kept.png' });
+  // Replay it (the banner's button): no second question.
+  await click(page, 'Replay it');
+  c = await untilController(page, (x) => x.busy && x.progress, 'the kept history replaying');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await controller(page)).replay.question, false, 'asked once');
+  await click(page, 'Cancel##progress');
+  await untilController(page, (x) => idle(x) && x.replay.kept, 'kept again');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

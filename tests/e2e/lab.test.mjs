@@ -32,9 +32,9 @@ const idle = (c) => !c.busy && !c.progress;
 test('a spiral classifier built by clicking reaches 95 %, and its link replays to the same digest', async () => {
   const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
-  await click(page, 'circle');
+  await click(page, 'Circle');
   await until(page, (c) => c.dataset === 'circle' && idle(c), 'the circle dataset');
-  await click(page, 'spiral');
+  await click(page, 'Spiral (2 arms)');
   await until(page, (c) => c.dataset === 'spiral' && idle(c), 'the spiral dataset');
   await click(page, 'sin x1');
   await until(page, (c) => (c.spec.data.features || []).includes('sinx1') && idle(c), 'the sin x1 feature');
@@ -157,7 +157,7 @@ test('an MNIST CNN trains from the UI: the confusion matrix fills in and the fra
 test('a reload restores the experiment; a garbage URL shows a message and a working default lab', async () => {
   const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
-  await click(page, 'moons');
+  await click(page, 'Two moons');
   await until(page, (c) => c.dataset === 'moons' && idle(c), 'moons');
   await click(page, 'Step epoch');
   const before = await until(page, (c) => c.step > 0 && idle(c) && !c.playing, 'one epoch');
@@ -192,7 +192,7 @@ test('a reload restores the experiment; a garbage URL shows a message and a work
 test('the divergence doctor explains a blow-up and fixes it; shortcuts, inspector, live region, classroom', async () => {
   const { page, context, problems } = await openPage(browser, srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
-  await click(page, 'plane');  // a regression: plain SGD at rate 10 blows up within a few steps
+  await click(page, 'Plane (regression)');  // a regression: plain SGD at rate 10 blows up within a few steps
   await until(page, (c) => c.dataset === 'plane' && idle(c), 'the plane dataset');
   await click(page, 'Optimizer');
   await click(page, 'SGD (momentum, Nesterov)');
@@ -226,7 +226,7 @@ test('the divergence doctor explains a blow-up and fixes it; shortcuts, inspecto
   await click(page, 'Close', 'Neuron inspector');
 
   // A classroom link hides controls, locks the data and shows the instructions.
-  await click(page, 'spiral');
+  await click(page, 'Spiral (2 arms)');
   await until(page, (c) => c.dataset === 'spiral' && idle(c), 'spiral');
   await page.waitForFunction(() => location.hash.includes('data=spiral'));
   const hash = await page.evaluate(() => location.hash);
@@ -261,7 +261,7 @@ test('your CSV stays in the page; an exported experiment file imports back to th
   assert.match(e.error, /bad\.csv: .*row \d+, column 'b': 'abc' is not a number/);
   assert.equal(e.dataset, 'csv');
 
-  await click(page, 'xor');
+  await click(page, 'Exclusive or');
   await until(page, (x) => x.dataset === 'xor' && idle(x), 'xor');
   await click(page, 'Step epoch');
   const trained = await until(page, (x) => x.step > 0 && idle(x), 'an epoch of xor');

@@ -14,7 +14,7 @@ const saved = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('neu
 test('a crashed worker: the page says the run is saved; the autosave survives and a reload replays it bit for bit', async () => {
   const { page, context } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
-  await click(page, 'moons');
+  await click(page, 'Two moons');
   await untilController(page, (c) => c.dataset === 'moons' && idle(c), 'moons');
   await click(page, 'Step epoch');
   await click(page, 'Step epoch');

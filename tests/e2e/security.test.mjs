@@ -54,7 +54,7 @@ test('a whole visit runs with no CSP violation and sends no request off the page
   await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
   const loaded = Date.now();
   // Click through: data, training, a view of the insides, attributions, the file menu.
-  await click(page, 'spiral');
+  await click(page, 'Spiral (2 arms)');
   await untilController(page, (c) => c.dataset === 'spiral' && idle(c), 'spiral');
   await click(page, 'Play');
   await untilController(page, (c) => c.step > 50, 'training');

@@ -4,6 +4,7 @@
 #include "app/app.h"
 
 #include "app/describe.h"
+#include "app/ui_probe.h"
 #include "imgui_internal.h"
 
 #include <algorithm>
@@ -182,6 +183,30 @@ void App::menu_bar() {
     ImGui::Separator();
     ImGui::MenuItem("Diagnostics", nullptr, &show_diagnostics_);
     ImGui::Separator();
+    if (ImGui::BeginMenu("Layout")) {
+      static const char* kModes[] = {"Fit the screen", "Three columns", "Two columns", "One panel at a time"};
+      for (int m = 0; m < 4; ++m)
+        if (ImGui::MenuItem(kModes[m], nullptr, layout_.mode == m)) {
+          layout_.mode = Layout::Mode(m);
+          layout_changed();
+        }
+      ImGui::Separator();
+      for (int i = 0; i < kPanelCount; ++i) {
+        char label[48];
+        std::snprintf(label, sizeof label, "Maximise %s", kPanelNames[i]);
+        if (ImGui::MenuItem(label, nullptr, layout_.maximised == i)) {
+          layout_.maximised = layout_.maximised == i ? -1 : i;
+          layout_changed();
+        }
+      }
+      ImGui::Separator();
+      if (ImGui::MenuItem("Reset the layout")) {
+        layout_ = Layout();
+        layout_changed();
+      }
+      ImGui::EndMenu();
+    }
+    ImGui::Separator();
     if (ImGui::MenuItem("Dark theme", nullptr, dark_)) {
       dark_ = true;
       theme_applied_ = false;
@@ -288,7 +313,8 @@ void App::banners() {
   // The height is worked out before drawing, so the panels below move in the same frame (a click read
   // from this frame's widget positions lands where it should).
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float wrap = ds.x - ImGui::GetFontSize() * 5;
+  const float reserve = ImGui::GetFontSize() * (c.has_kept_replay() ? 10.5f : 5.0f);  // the buttons at the right
+  const float wrap = ds.x - reserve;
   float hgt = style.WindowPadding.y * 2;
   for (const auto& l : lines) {
     const float lead = ImGui::CalcTextSize("Exercise: ").x + style.ItemSpacing.x;
@@ -307,16 +333,22 @@ void App::banners() {
       ImGui::TextUnformatted(lines[i].kind == 0 ? "Exercise:" : lines[i].kind == 1 ? "Note:" : "Error:");
       ImGui::PopStyleColor();
       ImGui::SameLine();
-      ImGui::PushTextWrapPos(ds.x - ImGui::GetFontSize() * 5);
+      ImGui::PushTextWrapPos(wrap);
       ImGui::TextUnformatted(lines[i].text.c_str());
       ImGui::PopTextWrapPos();
+      if (lines[i].kind == 1 && c.has_kept_replay()) {  // a cancelled replay's history, kept
+        ImGui::SameLine(ds.x - ImGui::GetFontSize() * 9.5f);
+        if (ImGui::SmallButton("Replay it")) c.replay_kept();
+      }
       if (lines[i].kind) {
         ImGui::SameLine(ds.x - ImGui::GetFontSize() * 4);
         if (ImGui::SmallButton("Dismiss")) {
-          if (lines[i].kind == 1)
+          if (lines[i].kind == 1) {
             c.set_notice("");
-          else
+            c.drop_kept_replay();
+          } else {
             c.clear_error();
+          }
         }
       }
       ImGui::PopID();
@@ -337,7 +369,14 @@ void App::overlays() {
             ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings)) {
       ImGui::TextWrapped("%s", what.c_str());
       ImGui::ProgressBar((float)c.progress(), ImVec2(-FLT_MIN, 0));
-      if (ImGui::Button("Cancel##progress")) c.cancel();
+      if (c.replay_question()) {  // a long replay asks first (it goes on meanwhile)
+        ImGui::TextWrapped("%s", c.replay_question_text().c_str());
+        if (ImGui::Button("Replay it all")) c.keep_replaying();
+        ImGui::SameLine();
+        if (ImGui::Button("Open at step 0")) c.open_at_start();
+      } else if (ImGui::Button("Cancel##progress")) {
+        c.cancel();
+      }
     }
     ImGui::End();
   }
@@ -459,6 +498,10 @@ void App::tour() {
   const int n = (int)(sizeof kTour / sizeof kTour[0]);
   tour_step_ = std::min(tour_step_, n - 1);
   const TourPage& pg = kTour[tour_step_];
+  if (pg.panel >= 0 && !placement_.panel[pg.panel].visible) {  // on another tab, or behind a maximised panel
+    layout_.maximised = -1;
+    layout_.tab = pg.panel;
+  }
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
   const float fs = ImGui::GetFontSize(), w = std::min(ds.x * 0.9f, fs * 26);
   // Beside the panel it explains (inside it when there is no room), or centred.
@@ -551,6 +594,11 @@ void App::shortcuts() {
   if (io.WantTextInput || ImGui::IsAnyItemActive() || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
   // Escape closes the frontmost dialog window; while a dialog has the focus, the lab's keys are off.
   if (ImGui::IsKeyPressed(ImGuiKey_Escape, false) && close_front_dialog()) return;
+  if (ImGui::IsKeyPressed(ImGuiKey_Escape, false) && layout_.maximised >= 0) {  // then a maximised panel is restored
+    layout_.maximised = -1;
+    layout_changed();
+    return;
+  }
   if (dialog_focused()) return;
   Controller& c = controller_;
   const Classroom& cl = c.classroom;
@@ -573,27 +621,183 @@ void App::shortcuts() {
 
 void App::panels(float top, float bottom) {
   const ImVec2 ds = ImGui::GetIO().DisplaySize;
-  const float h = std::max(1.0f, bottom - top);
-  const float w_data = std::floor(ds.x * 0.22f), w_net = std::floor(ds.x * 0.36f), w_right = ds.x - w_data - w_net;
-  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings;
-  auto place = [&](const char* name, float x, float y, float w, float hh, auto body) {
-    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always);
-    ImGui::SetNextWindowSize(ImVec2(w, hh), ImGuiCond_Always);
-    if (ImGui::Begin(name, nullptr, fixed)) body();
+  const ImVec4 ws(0, top, ds.x, std::max(1.0f, bottom - top));
+  const Placement p = layout_.place(ws, ImGui::GetFontSize(), show_diagnostics_);
+  placement_ = p;
+  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoSavedSettings;
+  if (p.tabs) panel_tabs(p);
+  for (int i = 0; i < kPanelCount; ++i) {
+    const PanelPlace& pp = p.panel[i];
+    panel_rect_[i] = pp.visible ? pp.rect : ImVec4(0, 0, 0, 0);
+    if (!pp.visible) continue;
+    ImGui::SetNextWindowPos(ImVec2(pp.rect.x, pp.rect.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(pp.rect.z, pp.rect.w), ImGuiCond_Always);
+    if (pp.can_collapse) ImGui::SetNextWindowCollapsed(layout_.collapsed[i], ImGuiCond_Always);
+    const bool open = ImGui::Begin(kPanelNames[i], nullptr, fixed | (pp.can_collapse ? 0 : ImGuiWindowFlags_NoCollapse));
+    // The title bar's arrow (or a double click on it) collapses the panel; the others take its room.
+    if (pp.can_collapse && ImGui::IsWindowCollapsed() != layout_.collapsed[i]) {
+      layout_.collapsed[i] = ImGui::IsWindowCollapsed();
+      layout_changed();
+    }
+    if (title_button(i)) {
+      layout_.maximised = layout_.maximised == i ? -1 : i;
+      layout_changed();
+    }
+    if (open && !layout_.collapsed[i]) {
+      switch (i) {
+        case kData: panel_data(controller_, textures_); break;
+        case kNetwork: panel_network(controller_, textures_, *network_memory_); break;
+        case kTraining: panel_training(controller_); break;
+        case kViews: panel_views(); break;
+      }
+    }
     ImGui::End();
-  };
-  place("Data", 0, top, w_data, h, [&] { panel_data(controller_, textures_); });
-  place("Network", w_data, top, w_net, h, [&] { panel_network(controller_, textures_, *network_memory_); });
-  const float h_train = std::floor(h * 0.44f);
-  const float h_diag = show_diagnostics_ ? std::floor(h * 0.18f) : 0.0f;
-  panel_rect_[0] = ImVec4(0, top, w_data, h);
-  panel_rect_[1] = ImVec4(w_data, top, w_net, h);
-  panel_rect_[2] = ImVec4(w_data + w_net, top, w_right, h_train);
-  panel_rect_[3] = ImVec4(w_data + w_net, top + h_train, w_right, h - h_train - h_diag);
-  place("Training", w_data + w_net, top, w_right, h_train, [&] { panel_training(controller_); });
-  place("Views", w_data + w_net, top + h_train, w_right, h - h_train - h_diag, [&] { panel_views(); });
-  if (show_diagnostics_) place("Diagnostics", w_data + w_net, top + h - h_diag, w_right, h_diag, [&] { panel_diagnostics(); });
+  }
+  if (show_diagnostics_ && p.diagnostics.z > 0) {
+    ImGui::SetNextWindowPos(ImVec2(p.diagnostics.x, p.diagnostics.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(p.diagnostics.z, p.diagnostics.w), ImGuiCond_Always);
+    if (ImGui::Begin("Diagnostics", nullptr, fixed | ImGuiWindowFlags_NoCollapse)) panel_diagnostics();
+    ImGui::End();
+  }
+  gutters(p);
+}
+
+// The tab strip of a narrow screen: which panel the left column (two columns) or the screen (one) shows.
+void App::panel_tabs(const Placement& p) {
+  ImGui::SetNextWindowPos(ImVec2(p.tabs_rect.x, p.tabs_rect.y), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(p.tabs_rect.z, p.tabs_rect.w), ImGuiCond_Always);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ImGui::GetFontSize() * 0.25f, ImGui::GetFontSize() * 0.25f));
+  const ImGuiWindowFlags f = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                             ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+  if (ImGui::Begin("##panel_tabs", nullptr, f)) {
+    if (ImGui::BeginTabBar("panels", ImGuiTabBarFlags_FittingPolicyResizeDown)) {
+      for (int i = p.first_tab; i <= p.last_tab; ++i) {
+        // A layout that changes the panel shown (a tour page, lab.ui.layout()) selects its tab; the strip's
+        // selection follows a frame later, and until then its old selection is not read as a click.
+        const bool shown = p.panel[i].visible;
+        if (ImGui::BeginTabItem(kPanelNames[i], nullptr, shown && tab_shown_ != i ? ImGuiTabItemFlags_SetSelected : 0)) {
+          if (i != tab_shown_ && !shown) {  // the user picked this tab
+            layout_.tab = i;
+            layout_changed();
+          }
+          tab_shown_ = i;
+          ImGui::EndTabItem();
+        }
+      }
+      ImGui::EndTabBar();
+    }
+  }
+  ImGui::End();
+  ImGui::PopStyleVar();
+}
+
+// The gutters between panels: page background that the mouse drags to resize them (a double click puts
+// the split back). They lie between windows, so a scrollbar or a widget at a panel's edge never competes.
+void App::gutters(const Placement& p) {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool blocked = ImGui::GetTopMostPopupModal() != nullptr || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+  if (dragging_ >= p.gutters) dragging_ = -1;
+  int hovered = -1;
+  if (!blocked && g.HoveredWindow == nullptr && dragging_ < 0 && g.ActiveId == 0) {
+    for (int k = 0; k < p.gutters; ++k) {
+      const ImVec4 r = p.gutter[k].rect;
+      const float m = 1.0f;  // a pixel either side: the gutter's edges are the panels' borders
+      if (io.MousePos.x >= r.x - m && io.MousePos.x < r.x + r.z + m && io.MousePos.y >= r.y - m && io.MousePos.y < r.y + r.w + m)
+        hovered = k;
+    }
+  }
+  if (hovered >= 0 && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+    layout_.reset_split(p.gutter[hovered].split);
+    layout_changed();
+    return;
+  }
+  if (hovered >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) dragging_ = hovered;
+  if (dragging_ >= 0) {
+    const Gutter& gt = p.gutter[dragging_];
+    if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+      dragging_ = -1;
+      layout_changed();  // remembered once the drag ends
+    } else {
+      layout_.drag(gt, gt.vertical ? io.MousePos.x : io.MousePos.y);
+    }
+  }
+  const int shown = dragging_ >= 0 ? dragging_ : hovered;
+  if (shown >= 0) {
+    const Gutter& gt = p.gutter[shown];
+    ImGui::SetMouseCursor(gt.vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+    const ImVec4 r = gt.rect;
+    ImGui::GetBackgroundDrawList()->AddRectFilled(ImVec2(r.x, r.y), ImVec2(r.x + r.z, r.y + r.w), ImGui::GetColorU32(ImGuiCol_SeparatorHovered));
+  }
+}
+
+// The square button at the right of a panel's title bar: maximise it (the workspace is its), or restore.
+bool App::title_button(int panel) {
+  ImGuiWindow* w = ImGui::GetCurrentWindow();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const ImRect title = w->TitleBarRect();
+  const float sz = ImGui::GetFontSize();
+  const ImVec2 pos(title.Max.x - st.FramePadding.x - sz, title.Min.y + (title.GetHeight() - sz) * 0.5f);
+  const ImRect bb(pos, ImVec2(pos.x + sz, pos.y + sz));
+  const ImGuiID id = w->GetID("#maximise");
+  const bool max = layout_.maximised == panel;
+  char label[48];
+  std::snprintf(label, sizeof label, "%s %s", max ? "Restore" : "Maximise", kPanelNames[panel]);
+  ImGui::PushClipRect(title.Min, title.Max, false);
+  const ImGuiNavLayer layer = w->DC.NavLayerCurrent;
+  w->DC.NavLayerCurrent = ImGuiNavLayer_Menu;
+  bool pressed = false;
+  if (ImGui::ItemAdd(bb, id)) {
+    ui_probe_label(id, label);
+    bool hovered = false, held = false;
+    pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+    ImDrawList* dl = w->DrawList;
+    if (hovered || held) dl->AddRectFilled(bb.Min, bb.Max, ImGui::GetColorU32(held ? ImGuiCol_ButtonActive : ImGuiCol_ButtonHovered), 2.0f);
+    const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text);
+    const float t = std::max(1.0f, std::round(sz * 0.08f)), a = std::round(sz * 0.22f), b = std::round(sz * 0.78f);
+    if (!max) {
+      dl->AddRect(ImVec2(pos.x + a, pos.y + a), ImVec2(pos.x + b, pos.y + b), ink, 0, 0, t);
+      dl->AddLine(ImVec2(pos.x + a, pos.y + a + t), ImVec2(pos.x + b, pos.y + a + t), ink, t);
+    } else {  // two overlapping squares: restore
+      const float m = std::round(sz * 0.16f);
+      dl->AddRect(ImVec2(pos.x + a + m, pos.y + a), ImVec2(pos.x + b, pos.y + b - m), ink, 0, 0, t);
+      dl->AddRectFilled(ImVec2(pos.x + a, pos.y + a + m), ImVec2(pos.x + b - m, pos.y + b), ImGui::GetColorU32(ImGuiCol_TitleBgActive));
+      dl->AddRect(ImVec2(pos.x + a, pos.y + a + m), ImVec2(pos.x + b - m, pos.y + b), ink, 0, 0, t);
+    }
+    if (hovered) ImGui::SetTooltip("%s (%s)", label, max ? "or Escape" : "the whole workspace; Escape restores");
+  }
+  w->DC.NavLayerCurrent = layer;
+  ImGui::PopClipRect();
+  return pressed;
+}
+
+void App::layout_changed() { controller_.request({"layout", "", "", layout_.to_json().dump(), {}}); }
+
+nlohmann::json App::layout_json() const {
+  nlohmann::json j = layout_.to_json();
+  j["columns"] = layout_.columns(ImGui::GetIO().DisplaySize.x, ImGui::GetFontSize());  // as the next frame places them
+  nlohmann::json ps = nlohmann::json::object();
+  for (int i = 0; i < kPanelCount; ++i) {
+    const PanelPlace& pp = placement_.panel[i];
+    ps[kPanelNames[i]] = {{"visible", pp.visible}, {"collapsed", pp.visible && pp.collapsed}, {"x", pp.rect.x},
+                          {"y", pp.rect.y},        {"w", pp.rect.z},                          {"h", pp.rect.w}};
+  }
+  j["panels"] = ps;
+  nlohmann::json gs = nlohmann::json::array();
+  for (int k = 0; k < placement_.gutters; ++k) {
+    const Gutter& g = placement_.gutter[k];
+    static const char* kSplit[] = {"dataWidth", "networkWidth", "leftWidth", "trainingHeight"};
+    gs.push_back({{"split", kSplit[g.split]}, {"x", g.rect.x}, {"y", g.rect.y}, {"w", g.rect.z}, {"h", g.rect.w}, {"vertical", g.vertical}});
+  }
+  j["gutters"] = gs;
+  return j;
+}
+
+std::string App::set_layout(const nlohmann::json& patch) {
+  std::string err = layout_.apply(patch);
+  if (err.empty()) layout_changed();
+  return err;
 }
 
 // [SECTION] views ---------------------------------------------------------------------------------
@@ -743,7 +947,7 @@ std::string App::state_json() const {
   std::string s = buf;
   s += json_escape(bench_error_) + "\",\"result\":" + (bench_result_json_.empty() ? "null" : bench_result_json_) + "},\"controller\":" + c +
        ",\"attributions\":" + attributions_.state().dump() + ",\"a11y\":" + a11y_json() + ",\"windows\":" + windows_json() +
-       ",\"tour\":" + tour_json() + "}";
+       ",\"tour\":" + tour_json() + ",\"layout\":" + layout_json().dump() + "}";
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/layout.h"
 #include "app/texture.h"
 #include "panels/panels.h"
 #include "session/lab.h"
@@ -46,9 +47,18 @@ class App {
   ImVec4 page_clear_color() const { return dark_ ? ImVec4(0.10f, 0.12f, 0.16f, 1) : ImVec4(0.94f, 0.94f, 0.94f, 1); }
   float ui_scale() const { return ui_scale_; }
 
+  // The panels' layout (layout.h) as JSON; set_layout applies the fields given (a remembered layout, or
+  // lab.ui.layout(patch)) and returns "" or the error in words (nothing changed then).
+  nlohmann::json layout_json() const;
+  std::string set_layout(const nlohmann::json& patch);
+
  private:
   void menu_bar();
   void panels(float top, float bottom);
+  void panel_tabs(const Placement& p);
+  void gutters(const Placement& p);
+  bool title_button(int panel);
+  void layout_changed();
   void panel_views();
   void panel_diagnostics();
   void banners();
@@ -91,6 +101,10 @@ class App {
   int tour_step_ = -1;        // the tour's page (−1: closed)
   bool tour_visible_ = false;  // drawn this frame (Escape closes it like a dialog)
   ImVec4 panel_rect_[4] = {};  // Data, Network, Training, Views: x, y, w, h (for the tour's highlight)
+  Layout layout_;
+  Placement placement_;        // where the panels went in the last frame
+  int dragging_ = -1;          // the gutter being dragged (an index into placement_.gutter), or −1
+  int tab_shown_ = -1;         // the panel the tab strip had selected in the last frame
   // Diagnostics: the matmul benchmark
   int bench_n_ = 384, bench_reps_ = 3;
   std::shared_ptr<Job> bench_job_;

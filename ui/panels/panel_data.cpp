@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "imgui.h"
 #include "panels/panels.h"
+#include "widgets/flow.h"
 #include "widgets/param_editor.h"
 #include "widgets/plots.h"
 
@@ -57,19 +58,20 @@ void panel_data(Controller& c, TextureCache& tex) {
       }
       ImGui::EndCombo();
     }
-    // The same choice as buttons for the 2-D problems (one click, like the playgrounds).
-    int col = 0;
-    const float bw = fs * 5.6f, sp = ImGui::GetStyle().ItemSpacing.x;
-    const int per_row = std::max(1, (int)((ImGui::GetContentRegionAvail().x + sp) / (bw + sp)));
+    // The same choice as buttons for the 2-D problems (one click, like the playgrounds), by their titles,
+    // flowing onto as many lines as the panel's width needs.
+    bool first = true;
     for (const auto& d : c.registries()["datasets"]) {
       if (d.value("kind", std::string()) != "2d") continue;
       const std::string name = d["name"];
-      if (col++ % per_row) ImGui::SameLine();
+      const std::string label = d.value("title", name) + "##2d_" + name;
+      flow_next(label_button_width(label.c_str()), first);
+      first = false;
       const bool on = name == current;
       if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
-      if (ImGui::Button(name.c_str(), ImVec2(bw, 0)) && !on) c.set_dataset(name);
+      if (ImGui::Button(label.c_str()) && !on) c.set_dataset(name);
       if (on) ImGui::PopStyleColor();
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", d.value("title", name).c_str());
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", d.value("description", std::string()).c_str());
     }
     ImGui::EndDisabled();
     if (info) {
@@ -100,7 +102,7 @@ void panel_data(Controller& c, TextureCache& tex) {
     int seed = (int)spec["data"].value("seed", (uint64_t)1);
     ImGui::SetNextItemWidth(fs * 9);
     if (ImGui::InputInt("Data seed", &seed, 1, 100, ImGuiInputTextFlags_EnterReturnsTrue) && seed >= 0) c.set_data_param("seed", seed);
-    ImGui::SameLine();
+    flow_next(label_button_width("Regenerate"));
     if (ImGui::Button("Regenerate")) c.regenerate();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw the data again with a new seed (written into the link)");
     int wseed = (int)spec.value("seed", (uint64_t)1);

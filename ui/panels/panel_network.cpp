@@ -19,6 +19,7 @@
 
 #include "nn/layer.h"
 #include "panels/network_common.h"
+#include "widgets/flow.h"
 #include "widgets/param_editor.h"
 
 namespace lab::ui {
@@ -286,13 +287,37 @@ void block_diagram(Ctx& x) {
   }
   const float fs = x.fs, gap = fs * 0.5f, W = ImGui::GetContentRegionAvail().x;
   const float slot = std::clamp((W - gap * (n - 1)) / n, fs * 1.4f, fs * 5.0f);
-  const float box_h_max = fs * 4.0f, label_h = ImGui::GetTextLineHeight(), total_h = box_h_max + 2 * label_h + fs * 0.4f;
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
   ImFont* font = ImGui::GetFont();
   const float small = fs * 0.85f;
+  // The labels over and under each box: "conv 3×3", "16×14×14". When one is wider than its slot, they
+  // alternate between two lines so each may take twice the room (the tooltip says it all in any case).
+  auto kind_of = [&](int b) {
+    const std::string type = b == 0 ? "input" : str_field(x.layers[b - 1], "type");
+    const json* l = b == 0 ? nullptr : &x.layers[b - 1];
+    char kind[48];
+    if (type == "conv2d")
+      std::snprintf(kind, sizeof kind, "conv %d×%d", (int)num_field(*l, "kernel", 3), (int)num_field(*l, "kernel", 3));
+    else if (type == "maxpool2d")
+      std::snprintf(kind, sizeof kind, "max %d", (int)num_field(*l, "size", 2));
+    else if (type == "avgpool2d")
+      std::snprintf(kind, sizeof kind, "avg %d", (int)num_field(*l, "size", 2));
+    else
+      std::snprintf(kind, sizeof kind, "%s", type.c_str());
+    return std::string(kind);
+  };
+  bool stagger = false;
+  for (int b = 0; b < n; ++b) {
+    char shape[64];
+    format_shape(shape_of(b), shape, sizeof shape);
+    stagger = stagger || font->CalcTextSizeA(small, FLT_MAX, 0, kind_of(b).c_str()).x > slot ||
+              font->CalcTextSizeA(small, FLT_MAX, 0, shape).x > slot;
+  }
+  const float label_h = ImGui::GetTextLineHeight(), lines = stagger ? 2.0f : 1.0f;
+  const float box_h_max = fs * 4.0f, total_h = box_h_max + 2 * lines * label_h + fs * 0.4f;
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  const float cy = p0.y + label_h + fs * 0.2f + box_h_max * 0.5f;
+  const float cy = p0.y + lines * label_h + fs * 0.2f + box_h_max * 0.5f;
   float prev_right = -1;
   for (int b = 0; b < n; ++b) {
     const std::vector<int>& s = shape_of(b);
@@ -316,22 +341,18 @@ void block_diagram(Ctx& x) {
     prev_right = bx + w;
     dl->AddRectFilled(a, z, fill, fs * 0.15f);
     dl->AddRect(a, z, dim, fs * 0.15f);
-    char shape[64], kind[48], label[160];
+    char shape[64], label[160];
     format_shape(s, shape, sizeof shape);
-    const json* l = b == 0 ? nullptr : &x.layers[b - 1];
-    if (type == "conv2d")
-      std::snprintf(kind, sizeof kind, "conv %d×%d", (int)num_field(*l, "kernel", 3), (int)num_field(*l, "kernel", 3));
-    else if (type == "maxpool2d")
-      std::snprintf(kind, sizeof kind, "max %d", (int)num_field(*l, "size", 2));
-    else if (type == "avgpool2d")
-      std::snprintf(kind, sizeof kind, "avg %d", (int)num_field(*l, "size", 2));
-    else
-      std::snprintf(kind, sizeof kind, "%s", type.c_str());
-    const ImVec4 clip(sx, p0.y, sx + slot, p0.y + total_h);
+    const std::string kind_s = kind_of(b);
+    const char* kind = kind_s.c_str();
+    const float room = stagger ? slot * 0.5f + gap + slot * 0.5f : 0.0f;  // reach into the neighbours' slots
+    const float first = b == 0 ? 0.0f : room, last = b == n - 1 ? 0.0f : room;
+    const ImVec4 clip(sx - first, p0.y, sx + slot + last, p0.y + total_h);
     const float kw = font->CalcTextSizeA(small, FLT_MAX, 0, kind).x, sw = font->CalcTextSizeA(small, FLT_MAX, 0, shape).x;
-    dl->AddText(font, small, ImVec2(sx + std::max(0.0f, (slot - kw) * 0.5f), p0.y), text, kind, nullptr, 0, &clip);
-    dl->AddText(font, small, ImVec2(sx + std::max(0.0f, (slot - sw) * 0.5f), cy + box_h_max * 0.5f + fs * 0.2f), dim, shape, nullptr, 0,
-                &clip);
+    const float row = stagger && b % 2 ? label_h : 0.0f;
+    auto place = [&](float tw) { return std::clamp(sx + (slot - tw) * 0.5f, clip.x, std::max(clip.x, clip.z - tw)); };
+    dl->AddText(font, small, ImVec2(place(kw), p0.y + (stagger ? label_h - row : 0.0f)), text, kind, nullptr, 0, &clip);
+    dl->AddText(font, small, ImVec2(place(sw), cy + box_h_max * 0.5f + fs * 0.2f + row), dim, shape, nullptr, 0, &clip);
     // The item: readable label (ui_probe) and tooltip.
     if (b == 0)
       std::snprintf(label, sizeof label, "input %s##block", shape);
@@ -432,6 +453,18 @@ void panel_network(Controller& c, TextureCache& tex, NetworkPanelMemory& mem) {
       if (ImGui::Button("Add layer")) ImGui::OpenPopup("add_layer_menu");
       ImGui::SetItemTooltip("Insert a layer: convolutions and pools before the flatten, others before the output");
       add_layer_menu(x);
+      flow_next(label_button_width("Preset…"));
+      if (ImGui::Button("Preset…")) ImGui::OpenPopup("network_presets");
+      ImGui::SetItemTooltip("Start again from a ready-made network for this data");
+      if (ImGui::BeginPopup("network_presets")) {
+        if (ImGui::Selectable("Small CNN (flatten + dense head)")) c.use_network_preset("cnn");
+        ImGui::SetItemTooltip("Convolutions and max-pools, then flatten and one dense output layer");
+        if (ImGui::Selectable("Small CNN with global average pooling")) c.use_network_preset("cnn_gap");
+        ImGui::SetItemTooltip(
+            "The same convolutions, then each channel averaged over the image before the output layer: the shape "
+            "Grad-CAM is meant for (its maps are then the class activation maps)");
+        ImGui::EndPopup();
+      }
     } else if (ImGui::Button("Add layer")) {
       std::string act = "tanh";  // the last hidden dense layer's activation, else tanh
       for (int i = (int)layers.size() - 2; i >= 0; --i)

@@ -1,5 +1,6 @@
 // panel_training.cpp — the Training panel: [SECTION] run controls · [SECTION] the divergence doctor ·
 // [SECTION] hyper-parameters · [SECTION] stop conditions · [SECTION] numbers and curves
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -8,6 +9,7 @@
 #include "imgui.h"
 #include "optim/optimizer.h"
 #include "panels/panels.h"
+#include "widgets/flow.h"
 #include "widgets/param_editor.h"
 #include "widgets/plots.h"
 
@@ -59,17 +61,20 @@ void panel_training(Controller& c) {
     // One id for both labels ("###play"), so keyboard focus stays on the button when it toggles.
     if (ImGui::Button(c.playing() ? "Pause###play" : "Play###play", ImVec2(fs * 4.5f, 0))) c.toggle_play();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
-    ImGui::SameLine();
   }
+  // The run's buttons flow onto a second line when the panel is narrow (a phone, 150 %).
+  bool first = cl.hidden("play");
   if (!cl.hidden("step")) {
+    flow_next(label_button_width("Step batch"), first);
+    first = false;
     if (ImGui::Button("Step batch")) c.step_batch();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch step (S)");
-    ImGui::SameLine();
+    flow_next(label_button_width("Step epoch"));
     if (ImGui::Button("Step epoch")) c.step_epoch();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train to the end of this epoch");
-    ImGui::SameLine();
   }
   if (!cl.hidden("reset")) {
+    flow_next(label_button_width("Reset"), first);
     if (ImGui::Button("Reset")) c.reset();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to the initial weights of seed %d (R)", spec.value("seed", 1));
   }
@@ -85,7 +90,7 @@ void panel_training(Controller& c) {
     const char* now = "as fast as it goes";
     for (const auto& [sp, name] : kSpeeds)
       if (sp == c.speed()) now = name;
-    ImGui::SameLine();
+    flow_next(fs * 9.0f + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Speed").x);
     ImGui::SetNextItemWidth(fs * 9.0f);
     if (begin_combo_probed("Speed", now)) {
       for (const auto& [sp, name] : kSpeeds)
@@ -110,6 +115,14 @@ void panel_training(Controller& c) {
   }
 
   // [SECTION] hyper-parameters ----------------------------------------------------------------------
+  // The settings take what they need up to about half the panel and scroll past it; the numbers and the
+  // curves below always keep the rest (at least 11 lines), so they show at 1280×800 without scrolling.
+  {
+    const float room = ImGui::GetContentRegionAvail().y;
+    const float curves_min = std::min(room, std::max(fs * 11.0f, room * 0.5f));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(FLT_MAX, std::max(fs * 2.5f, room - curves_min)));
+  }
+  ImGui::BeginChild("settings", ImVec2(0, 0), ImGuiChildFlags_AutoResizeY);
   const json& opt = spec["optimizer"];
   const float w = fs * 7.5f;
   if (!cl.hidden("lr")) {
@@ -225,73 +238,65 @@ void panel_training(Controller& c) {
     ImGui::TextDisabled("Checked at the end of every epoch.");
     ImGui::TreePop();
   }
+  ImGui::EndChild();
   if (!c.stop_message().empty()) text_colored(kGreen, "Stopped: %s", c.stop_message());
 
   // [SECTION] numbers and curves ------------------------------------------------------------------
+  // The numbers are in the curves' legends (train and test, as the lines are coloured); a regression's
+  // RMSE and R² in a line above them.
   const Metrics& m = v.metrics;
-  auto show = [](float x, const char* f) {
-    if (std::isfinite(x))
-      ImGui::Text(f, x);
-    else
-      ImGui::TextDisabled("–");
-  };
-  if (ImGui::BeginTable("numbers", 3, ImGuiTableFlags_SizingStretchSame)) {
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextDisabled(" ");
-    ImGui::TableNextColumn();
-    ImGui::TextDisabled("train");
-    ImGui::TableNextColumn();
-    ImGui::TextDisabled("test");
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted("loss");
-    ImGui::TableNextColumn();
-    show(m.train_loss, "%.4f");
-    ImGui::TableNextColumn();
-    show(m.test_loss, "%.4f");
-    if (v.task == "classification") {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted("accuracy");
-      ImGui::TableNextColumn();
-      show(m.train_accuracy * 100, "%.1f%%");
-      ImGui::TableNextColumn();
-      show(m.test_accuracy * 100, "%.1f%%");
-    } else if (v.task == "regression") {  // (no task yet — a replay's first frames — shows neither)
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted("RMSE");
-      ImGui::TableNextColumn();
-      show(m.train_rmse, "%.4f");
-      ImGui::TableNextColumn();
-      show(m.test_rmse, "%.4f");
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted("R²");
-      ImGui::TableNextColumn();
-      show(m.train_r2, "%.4f");
-      ImGui::TableNextColumn();
-      show(m.test_r2, "%.4f");
-    }
-    ImGui::EndTable();
-  }
-  if (m.reg_loss > 0) ImGui::TextDisabled("regularization penalty %.4g (not in the loss above)", m.reg_loss);
-
-  ImGui::Checkbox("Log scale", &c.log_scale);
-  const Controller::Curves& cv = c.curves;
-  const float avail = ImGui::GetContentRegionAvail().x;
   const bool cls = v.task == "classification";
-  const float h_left = ImGui::GetContentRegionAvail().y;
-  const float ch = std::max(fs * 5, std::min(fs * 10, (h_left - fs * 2) / (cls ? 2.0f : 1.0f)));
-  std::vector<Series> loss_series = {{"train loss", cv.step, cv.train_loss, kBlue}, {"test loss", cv.step, cv.test_loss, kOrange}};
-  line_chart("loss_chart", loss_series, ImVec2(avail, ch), c.log_scale, "step");
+  auto num = [](float x, const char* f) {
+    char b[32];
+    if (std::isfinite(x))
+      std::snprintf(b, sizeof b, f, x);
+    else
+      std::snprintf(b, sizeof b, "–");
+    return std::string(b);
+  };
+  if (v.task == "regression")
+    ImGui::Text("RMSE %s train, %s test · R² %s train, %s test", num(m.train_rmse, "%.4f").c_str(), num(m.test_rmse, "%.4f").c_str(),
+                num(m.train_r2, "%.4f").c_str(), num(m.test_r2, "%.4f").c_str());
+  if (m.reg_loss > 0) ImGui::TextDisabled("regularization penalty %.4g (not in the loss)", m.reg_loss);
+
+  auto box_w = [&](const char* l) { return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(l).x; };
+  ImGui::Checkbox("Log loss", &c.log_scale);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("A log scale for the loss: late, small improvements show");
+  flow_next(box_w("Log steps"));
+  ImGui::Checkbox("Log steps", &c.log_steps);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("A log scale for the steps: the early learning and the long run side by side");
+  flow_next(box_w("Recent"));
+  ImGui::Checkbox("Recent", &c.recent);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Only the last fifth of the run (at least 100 steps): is it still improving?");
+  const Controller::Curves& cv = c.curves;
+  ChartOptions o;
+  o.log_x = c.log_steps;
+  if (c.recent && !cv.step.empty()) {
+    const double last = cv.step.back();
+    o.x_from = std::max(0.0, last - std::max(100.0, last * 0.2));
+  }
+  // Side by side when each chart gets 17 font sizes of width, else one above the other; as tall as the
+  // panel leaves them
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const int charts = cls ? 2 : 1;
+  // (also when one above the other would leave each under 8 lines: narrow charts beat clipped ones)
+  const bool side = charts == 2 && (avail.x >= fs * 34 || (avail.y - ImGui::GetStyle().ItemSpacing.y) * 0.5f < fs * 8);
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float cw = side ? std::floor((avail.x - gap) * 0.5f) : avail.x;
+  const float chh = std::max(fs * 6, side || charts == 1 ? avail.y - 2 : (avail.y - ImGui::GetStyle().ItemSpacing.y) * 0.5f - 1);
+  std::vector<Series> loss_series = {{"train loss", cv.step, cv.train_loss, kBlue, num(m.train_loss, "%.4f")},
+                                     {"test loss", cv.step, cv.test_loss, kOrange, num(m.test_loss, "%.4f")}};
+  o.log_y = c.log_scale;
+  line_chart("loss_chart", loss_series, ImVec2(cw, chh), o);
   if (cls) {
     std::vector<float> tr(cv.train_acc), te(cv.test_acc);
     for (auto& x : tr) x *= 100;
     for (auto& x : te) x *= 100;
-    std::vector<Series> acc_series = {{"train accuracy %", cv.step, tr, kBlue}, {"test accuracy %", cv.step, te, kOrange}};
-    line_chart("accuracy_chart", acc_series, ImVec2(avail, ch), false, "step");
+    std::vector<Series> acc_series = {{"train accuracy", cv.step, tr, kBlue, num(m.train_accuracy * 100, "%.1f %%")},
+                                      {"test accuracy", cv.step, te, kOrange, num(m.test_accuracy * 100, "%.1f %%")}};
+    if (side) ImGui::SameLine();
+    o.log_y = false;
+    line_chart("accuracy_chart", acc_series, ImVec2(cw, chh), o);
   }
 }
 

@@ -42,16 +42,21 @@ bool Controller::is_image() const { return view_ && view_->input_shape.size() ==
 
 namespace {
 // A network that fits the data: what a user would start from.
-json default_layers(const json& shape, int outputs, const std::string& kind) {
+// gap: an image network whose head averages each channel over the image (global average pooling) before
+// the output layer — the shape Grad-CAM is meant for (CAM: each channel's weight is the output layer's).
+json default_layers(const json& shape, int outputs, const std::string& kind, bool gap = false) {
   json layers = json::array();
   if (shape.size() == 3) {
     const int hw = shape[1].get<int>();
     layers.push_back({{"type", "conv2d"}, {"filters", 8}, {"kernel", 3}, {"stride", 1}, {"padding", 1}, {"activation", "relu"}});
     layers.push_back({{"type", "maxpool2d"}, {"size", 2}, {"stride", 2}});
+    int side = hw / 2;
     if (hw >= 16) {
       layers.push_back({{"type", "conv2d"}, {"filters", 16}, {"kernel", 3}, {"stride", 1}, {"padding", 1}, {"activation", "relu"}});
       layers.push_back({{"type", "maxpool2d"}, {"size", 2}, {"stride", 2}});
+      side /= 2;
     }
+    if (gap && side > 1) layers.push_back({{"type", "avgpool2d"}, {"size", side}, {"stride", side}});
     layers.push_back({{"type", "flatten"}});
     layers.push_back({{"type", "dense"}, {"units", outputs}});
     return layers;
@@ -68,6 +73,18 @@ json default_layers(const json& shape, int outputs, const std::string& kind) {
   return layers;
 }
 }  // namespace
+
+bool Controller::use_network_preset(const std::string& name) {
+  if (!spec_.is_object() || !view_ || view_->input_shape.size() != 3) {
+    error_ = "The network presets are for image data.";
+    return false;
+  }
+  if (name != "cnn" && name != "cnn_gap") {
+    error_ = "'" + name + "' is not a network preset (cnn, cnn_gap).";
+    return false;
+  }
+  return set_layers(default_layers(json(view_->input_shape), view_->output_dim, "image", name == "cnn_gap"));
+}
 
 bool Controller::set_dataset(const std::string& name) {
   const json* info = dataset_info(name);
@@ -341,6 +358,8 @@ json Controller::state() const {
   for (int c : v.metrics.confusion) tot += c;
   j["confusionTotal"] = tot;
   j["curvePoints"] = curves.step.size();
+  j["replay"] = {{"question", replay_question_}, {"estimateS", replay_estimate_s_}, {"steps", replay_steps_}, {"kept", !kept_replay_.empty()}};
+  j["curveView"] = {{"logLoss", log_scale}, {"logSteps", log_steps}, {"recent", recent}};
   j["snapshotVersion"] = v.version;
   j["plane"] = v.plane;
   j["error"] = error_;

@@ -144,6 +144,9 @@ class Controller {
   bool set_seed(uint64_t seed);                               // the experiment's seed (weights and data)
   bool set_features(const std::vector<std::string>& names);
   bool set_layers(const json& layers);        // model.layers
+  // Image data: the default small CNN ("cnn": convolutions, pools, flatten, dense) or the same with global
+  // average pooling before the output layer ("cnn_gap", where Grad-CAM is meaningful).
+  bool use_network_preset(const std::string& name);
   bool add_layer(int at, const json& layer);  // insert before spec layer `at` (-1 = before the output layer)
   bool remove_layer(int at);
   bool set_units(int at, int units);  // dense units / conv filters of spec layer `at`
@@ -175,6 +178,19 @@ class Controller {
 
   // Replays a history (a link's or a file's) with a progress bar; pauses.
   void replay(const std::string& history_json, const std::string& what);
+  // A replay measured (after its first half second) to take more than kAskAboveS seconds asks first:
+  // go on (keep_replaying), or open the experiment at step 0 with its history kept (open_at_start). Any
+  // cancelled replay does the latter and says where the run stands; replay_kept() replays the kept one.
+  static constexpr double kAskAboveS = 10.0;
+  bool replay_question() const { return replay_question_; }
+  double replay_estimate_s() const { return replay_estimate_s_; }  // the whole replay, measured; < 0 until known
+  long long replay_steps() const { return replay_steps_; }
+  void keep_replaying() { replay_question_ = false, replay_answered_ = true; }
+  void open_at_start() { cancel(); }
+  bool has_kept_replay() const { return !kept_replay_.empty(); }
+  void replay_kept();
+  void drop_kept_replay() { kept_replay_.clear(); }
+  std::string replay_question_text() const;  // "This link replays 100,000,000 steps: about 31 min on this computer."
 
   // --- views ---------------------------------------------------------------------------------------
   const Snapshot& view() const { return *view_; }
@@ -230,6 +246,7 @@ class Controller {
 
   // Settings the views use.
   bool show_test = true, show_train = true, log_scale = false, discretize = false;
+  bool log_steps = false, recent = false;  // the learning curves: a log step axis; the recent part of the run only
   int regularization_shown = 0;  // the Training panel keeps "L1"/"L2" selected while its rate is still 0
 
   json state() const;                   // for tests (lab.ui.state().controller)
@@ -291,6 +308,12 @@ class Controller {
   };
   std::vector<PendingWeight> pending_weights_;
   std::string pending_replay_, pending_replay_what_, replay_digest_, pending_dataset_, csv_name_;
+  // The replay in flight (its history and how long it is measured to take), and one kept after a cancel.
+  std::string replay_history_, kept_replay_;
+  long long replay_steps_ = 0;
+  double replay_t1_ = -1, replay_p1_ = 0, replay_estimate_s_ = -1;
+  bool replay_question_ = false, replay_answered_ = false;
+  void watch_replay();
   std::function<void()> deferred_neuron_;
   long long job_steps_ = 0;
   double last_state_ms_ = -1e9;

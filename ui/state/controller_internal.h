@@ -1,6 +1,7 @@
 // Internal to ui/state/: the tunings the controller's files share (controller.cpp: edits; run_loop.cpp:
 // running, jobs; snapshot.cpp: what the views draw; share.cpp: links, files, classroom).
 #pragma once
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -28,6 +29,28 @@ inline constexpr bool kThreaded = true;
 inline std::string fmt(const char* f, double v) {
   char b[64];
   std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+// An integer with thousands separators: 100000000 → "100,000,000".
+inline std::string group_digits(long long v) {
+  std::string d = std::to_string(v < 0 ? -v : v), o;
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (i && (d.size() - i) % 3 == 0) o += ',';
+    o += d[i];
+  }
+  return v < 0 ? "-" + o : o;
+}
+
+// A duration in words: "8 s", "3 min", "1 h 20 min".
+inline std::string duration_words(double s) {
+  char b[48];
+  if (s < 90)
+    std::snprintf(b, sizeof b, "%.0f s", std::max(1.0, s));
+  else if (s < 3600)
+    std::snprintf(b, sizeof b, "%.0f min", s / 60);
+  else
+    std::snprintf(b, sizeof b, "%d h %02d min", int(s / 3600), int(s / 60) % 60);
   return b;
 }
 

@@ -109,6 +109,38 @@ std::string Controller::progress_text() const {
 
 double Controller::progress() const { return job_ ? job_->progress() : 0.0; }
 
+// A replay's measured pace: from its first progress on (building the data comes before), the rest at the
+// rate so far. Above kAskAboveS seconds, and not answered yet, the question is put.
+void Controller::watch_replay() {
+  const double p = job_->progress();
+  if (p <= 0) return;
+  if (replay_t1_ < 0) {
+    replay_t1_ = now_ms_, replay_p1_ = p;
+    return;
+  }
+  const double spent = now_ms_ - replay_t1_;
+  if (spent < 500 || p <= replay_p1_) return;
+  const double rest_s = (1.0 - p) * spent / (p - replay_p1_) / 1000.0;
+  replay_estimate_s_ = (now_ms_ - job_started_ms_) / 1000.0 + rest_s;
+  if (!replay_answered_ && rest_s > kAskAboveS) replay_question_ = true;
+}
+
+std::string Controller::replay_question_text() const {
+  return "This experiment replays " + group_digits(replay_steps_) + " training steps to where it was shared: about " +
+         duration_words(replay_estimate_s_) + " on this computer (" + duration_words(std::max(0.0, replay_estimate_s_ - (now_ms_ - job_started_ms_) / 1000.0)) +
+         " to go). Replay it all, or open it at step 0: its data, network and settings as shared, the weights as they start, "
+         "and its history kept to replay later.";
+}
+
+void Controller::replay_kept() {
+  if (kept_replay_.empty()) return;
+  const std::string h = kept_replay_;
+  kept_replay_.clear();
+  notice_.clear();
+  replay_answered_ = true;  // asked already
+  replay(h, "Replaying the kept history…");
+}
+
 void Controller::cancel() {
   if (job_) job_->cancel();
   pending_replay_.clear();
@@ -165,6 +197,7 @@ void Controller::frame(double now_ms) {
     speed_budget_ = std::min(speed_budget_ + speed_ * std::clamp(now_ms - now_ms_, 0.0, 500.0) / 1000.0, std::max(1.0, speed_ * 0.25));
   now_ms_ = now_ms;
   if (job_ && job_->finished()) on_job_done();
+  if (job_ && job_kind_ == "replay") watch_replay();
   if (job_) return;
 
   // Work waiting for the job to end, in order.
@@ -180,6 +213,11 @@ void Controller::frame(double now_ms) {
       job_kind_ = "replay";
       progress_what_ = pending_replay_what_.empty() ? "Replaying the experiment…" : pending_replay_what_;
       job_started_ms_ = now_ms;
+      replay_history_ = h;
+      const json hj = json::parse(h, nullptr, false);
+      replay_steps_ = hj.is_object() ? hj.value("step", 0LL) : 0;
+      replay_t1_ = -1, replay_p1_ = 0, replay_estimate_s_ = -1;
+      replay_question_ = false;
     } catch (const std::exception& e) {
       error_ = std::string("This experiment could not be replayed: ") + e.what();
     }
@@ -342,6 +380,7 @@ void Controller::on_job_done() {
   const Job::State st = job->state();
   if (kind == "replay") {
     progress_what_.clear();
+    replay_question_ = false;
     if (st == Job::State::Done) {
       exp_seen_.reset();  // adopt the replayed experiment
       sync_from_lab();
@@ -354,6 +393,22 @@ void Controller::on_job_done() {
       live("Experiment restored at step " + std::to_string(lab_.experiment()->step()) + ".");
     } else if (st == Job::State::Failed) {
       error_ = "This experiment could not be replayed: " + job->error();
+    } else if (st == Job::State::Cancelled) {
+      // Where the run stands: the experiment at step 0, its history kept for a replay later.
+      const json hj = json::parse(replay_history_, nullptr, false);
+      if (hj.is_object() && hj.contains("spec")) {
+        kept_replay_ = replay_history_;
+        replay_digest_.clear();
+        char done[160];
+        std::snprintf(done, sizeof done, "The replay stopped after about %.0f%% of its %s steps.", 100.0 * job->progress(),
+                      group_digits(replay_steps_).c_str());
+        notice_ = std::string(done) +
+                  " The lab shows the experiment at step 0: its data, network and settings, with the weights it starts from. "
+                  "Its whole history is kept: Replay it takes it to step " +
+                  group_digits(replay_steps_) + ".";
+        live(notice_);
+        load_spec(hj["spec"]);
+      }
     }
     return;
   }

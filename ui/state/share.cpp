@@ -39,6 +39,12 @@ json Controller::classroom_json() const {
 json Controller::share_state() const {
   if (!lab_.has_experiment()) return nullptr;
   json s = json::parse(lab_.history_json());
+  // A replay cancelled at its start keeps its history: until the run moves on, the link and the autosave
+  // are still the shared run's (a reload asks again rather than losing it).
+  if (!kept_replay_.empty() && s.value("step", 0LL) == 0 && s.value("events", json::array()).empty()) {
+    const json kept = json::parse(kept_replay_, nullptr, false);
+    if (kept.is_object()) s = kept;
+  }
   if (classroom.active) s["classroom"] = classroom_json();
   return s;
 }

@@ -122,7 +122,8 @@ std::string result_note(const AttrResult& r, size_t row) {
     for (size_t k = row * per; k < (row + 1) * per; ++k) mx = std::max(mx, r.map[k]);
     if (mx <= 0)
       return "Nothing positive: in a head of flatten + dense, the gradients averaged over each channel cancel. "
-             "Grad-CAM is meant for networks that average each channel (global average pooling) before the last layer.";
+             "Grad-CAM is meant for networks that average each channel (global average pooling) before the last layer: "
+             "Network → Preset… → Small CNN with global average pooling.";
   }
   return "";
 }
@@ -423,13 +424,22 @@ void AttributionTab::draw_image_maps(Controller& c, TextureCache& tex) {
   const float fs = ImGui::GetFontSize(), sp = ImGui::GetStyle().ItemSpacing.x;
   const float avail = ImGui::GetContentRegionAvail().x;
   const int n = (int)results_.size();
-  const float tile = std::clamp((avail / std::max(1, std::min(n, 2)) - sp * 3) / 2, fs * 3.0f, fs * 7.0f);
+  if (enlarged_ >= n) enlarged_ = -1;
+  // A grid of as many maps as fit; a click on one shows it as large as the view allows (a click, or the
+  // button, goes back to the grid).
+  float tile = std::clamp((avail / std::max(1, std::min(n, 2)) - sp * 3) / 2, fs * 3.0f, fs * 7.0f);
+  if (enlarged_ >= 0) {
+    if (ImGui::Button("Back to all maps")) enlarged_ = -1;
+    tile = std::max(fs * 3.0f, std::min((avail - sp) / 2, ImGui::GetContentRegionAvail().y - fs * 6.0f));
+  }
   const float group_w = tile * 2 + sp;
   const int cols = std::max(1, (int)((avail + sp * 2) / (group_w + sp * 2)));
+  int drawn = 0;
   for (int i = 0; i < n; ++i) {
+    if (enlarged_ >= 0 && i != enlarged_) continue;
     const AttrResult& r = results_[i];
     ImGui::PushID(i);
-    if (i % cols) ImGui::SameLine(0, sp * 2);
+    if (drawn++ % cols) ImGui::SameLine(0, sp * 2);
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + group_w);
     ImGui::TextUnformatted(r.label.c_str());
@@ -474,16 +484,18 @@ void AttributionTab::draw_image_maps(Controller& c, TextureCache& tex) {
     }
     char id[64];
     std::snprintf(id, sizeof id, "attr overlay %d", i);
-    image_tile(id, ov, ImVec2(tile, tile), "on the sample", 0);
+    const char* click = enlarged_ == i ? "click: back to all maps" : "click to enlarge";
+    if (image_tile(id, ov, ImVec2(tile, tile), "on the sample", 0) && have) enlarged_ = enlarged_ == i ? -1 : i;
     if (ImGui::IsItemHovered() && have)
-      ImGui::SetTooltip("%s over the grey sample\nblue: raises the explained output, orange: lowers it", r.label.c_str());
+      ImGui::SetTooltip("%s over the grey sample\nblue: raises the explained output, orange: lowers it\n(%s)", r.label.c_str(), click);
     ImGui::SameLine(0, sp);
     std::snprintf(id, sizeof id, "attr map %d", i);
-    image_tile(id, alone, ImVec2(tile, mw == (int)per && mh == 1 ? tile * 0.25f : tile), "map", 0);
+    if (image_tile(id, alone, ImVec2(tile, mw == (int)per && mh == 1 ? tile * 0.25f : tile), "map", 0) && have)
+      enlarged_ = enlarged_ == i ? -1 : i;
     if (ImGui::IsItemHovered() && have) {
       const float s = max_abs(r.map.data(), per);
-      ImGui::SetTooltip("%s: max |a| = %.3g (colours scaled to it)%s", r.label.c_str(), s,
-                        r.layer_output ? "\nlayer method: the map has the layer's shape" : "");
+      ImGui::SetTooltip("%s: max |a| = %.3g (colours scaled to it)%s\n(%s)", r.label.c_str(), s,
+                        r.layer_output ? "\nlayer method: the map has the layer's shape" : "", click);
     }
     result_caption(v, r, 0, group_w);
     ImGui::EndGroup();
@@ -698,6 +710,7 @@ json AttributionTab::state() const {
             {"methods", methods_.to_json()},
             {"live", live_},
             {"livePaused", live_too_slow_},
+            {"enlarged", enlarged_},
             {"state", last_state_},
             {"inFlight", pending_.size()},
             {"progress", progress()},

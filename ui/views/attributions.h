@@ -137,6 +137,7 @@ class AttributionTab {
   bool live_ = true;
   bool dirty_ = true;              // methods, options or the sample changed: run as soon as possible
   bool held_ = false;              // the user cancelled: no live re-runs until Run or a change
+  int enlarged_ = -1;              // the map shown large (a click on a map), or −1: the grid
   int feature_ = 0;                // 2-D: the input feature the plane maps show
   bool picked_ = false;            // 2-D: a point was picked (else the first test point)
   float pick_x_ = 0, pick_y_ = 0;  // 2-D: the picked point (raw plane coordinates)

@@ -407,6 +407,7 @@ void view_images(Controller& c, TextureCache& tex, ImageViewMemory& st, Attribut
   }
   const bool image = image_shape(v.input_shape).ok();
   if (st.cell_true >= v.num_classes || st.cell_pred >= v.num_classes) st.cell_true = st.cell_pred = -1;
+  // Tabs that do not fit shrink with an ellipsis, their whole name in a tooltip (ImGui's own).
   if (!ImGui::BeginTabBar("image_views")) return;
   if (ImGui::BeginTabItem("Predictions")) {
     st.tab = "Predictions";

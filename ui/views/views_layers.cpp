@@ -153,45 +153,50 @@ void tab_activations(Controller& c, TextureCache& tex) {
 
 // [SECTION] filters -------------------------------------------------------------------------------
 
-// A conv layer's kernels as one texture: a row per filter, a column per input channel, 1-pixel gaps,
-// all on one diverging scale (the layer's max |w|) so filters compare. Click a row → that filter's channel
-// in the neuron inspector.
+// A conv layer's kernels as one texture: a block per filter (its input channels side by side, 1-pixel
+// gaps), the blocks in a grid as wide as the view, all on one diverging scale (the layer's max |w|) so
+// filters compare. Click a block → that filter's channel in the neuron inspector.
 void conv_filters(Controller& c, TextureCache& tex, int layer, const LayerView& lv) {
   const int F = lv.weight_shape[0], C = lv.weight_shape[1], KH = lv.weight_shape[2], KW = lv.weight_shape[3];
   const int rows = std::min(F, kMaxFilters), cols = std::min(C, kMaxFilterChannels);
-  const int tw = cols * (KW + 1) - 1, th = rows * (KH + 1) - 1;
   float scale = 0;
   for (float w : lv.weight) scale = std::max(scale, std::fabs(w));
   ImGui::Text("%d: conv2d, %d filters of %d×%d×%d", layer, F, C, KH, KW);
-  ImGui::SameLine();
-  ImGui::TextDisabled("(rows: filters, columns: input channels; orange −, blue +, ±%.3g)", scale);
+  ImGui::TextDisabled("a block per filter, its %d input channel%s side by side; orange −, blue +, ±%.3g", C, C == 1 ? "" : "s", scale);
   const float fs = ImGui::GetFontSize();
   const float avail = std::max(1.0f, ImGui::GetContentRegionAvail().x);
-  const float px = std::max(1.0f, std::min(fs * 1.8f / std::max(KW, 1), avail / tw));  // screen pixels per weight
+  const int block_w = cols * (KW + 1) + 1, block_h = KH + 1;  // in weights, with the gaps after
+  const float px = std::max(1.0f, std::min(fs * 1.8f / std::max(KW, 1), avail / (block_w - 2)));  // screen pixels per weight
+  const int per_row = std::clamp((int)((avail / px + 2) / block_w), 1, rows);
+  const int grid_rows = (rows + per_row - 1) / per_row;
+  const int tw = per_row * block_w - 2, th = grid_rows * block_h - 1;
   const ImVec2 size(tw * px, th * px);
   char id[48];
   std::snprintf(id, sizeof id, "layer %d filters", layer);
   ImTextureID t = 0;
   if (tile_visible(size))
-    t = cached_texture(tex, "filt/" + std::to_string(layer), c.view().version, [&](std::vector<uint32_t>& out, int& w, int& h) {
-      out.assign((size_t)tw * th, IM_COL32(0, 0, 0, 0));
-      for (int f = 0; f < rows; ++f)
-        for (int ch = 0; ch < cols; ++ch)
-          for (int y = 0; y < KH; ++y)
-            for (int x = 0; x < KW; ++x) {
-              const float wv = lv.weight[(((size_t)f * C + ch) * KH + y) * KW + x];
-              out[(size_t)(f * (KH + 1) + y) * tw + ch * (KW + 1) + x] = diverging_color(scale > 0 ? wv / scale : 0.0f);
-            }
-      w = tw;
-      h = th;
-    });
+    t = cached_texture(tex, "filt/" + std::to_string(layer) + "/" + std::to_string(per_row), c.view().version,
+                       [&](std::vector<uint32_t>& out, int& w, int& h) {
+                         out.assign((size_t)tw * th, IM_COL32(0, 0, 0, 0));
+                         for (int f = 0; f < rows; ++f)
+                           for (int ch = 0; ch < cols; ++ch)
+                             for (int y = 0; y < KH; ++y)
+                               for (int x = 0; x < KW; ++x) {
+                                 const float wv = lv.weight[(((size_t)f * C + ch) * KH + y) * KW + x];
+                                 const int X = (f % per_row) * block_w + ch * (KW + 1) + x, Y = (f / per_row) * block_h + y;
+                                 out[(size_t)Y * tw + X] = diverging_color(scale > 0 ? wv / scale : 0.0f);
+                               }
+                         w = tw;
+                         h = th;
+                       });
   const bool clicked = ImGui::InvisibleButton(id, size);
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   if (t && ImGui::IsItemVisible()) ImGui::GetWindowDrawList()->AddImage(t, a, b);
   if (ImGui::IsItemHovered() || clicked) {
     const ImVec2 m = ImGui::GetIO().MousePos;
-    const int f = (int)((m.y - a.y) / (px * (KH + 1))), ch = (int)((m.x - a.x) / (px * (KW + 1)));
-    if (f >= 0 && f < rows && ch >= 0 && ch < cols) {
+    const int bx = (int)((m.x - a.x) / (px * block_w)), by = (int)((m.y - a.y) / (px * block_h));
+    const int f = by * per_row + bx, ch = (int)((m.x - a.x - bx * block_w * px) / (px * (KW + 1)));
+    if (bx >= 0 && bx < per_row && f >= 0 && f < rows && ch >= 0 && ch < cols) {
       if (clicked)
         c.inspect_neuron(layer, f);
       else

@@ -45,7 +45,10 @@ bool listed(const std::vector<std::string>& names, const std::string& n) { retur
 std::string label_of(const ParamSpec& s, const ParamEditorOptions& o) {
   for (const auto& [name, label] : o.labels)
     if (name == s.name) return label + "##" + s.name;
-  return s.name;
+  // A registry field's name in words ("weight_decay" → "weight decay"); the id stays the name.
+  std::string words = s.name;
+  std::replace(words.begin(), words.end(), '_', ' ');
+  return words == s.name ? s.name : words + "##" + s.name;
 }
 }  // namespace
 

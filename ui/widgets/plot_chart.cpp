@@ -9,19 +9,35 @@ using namespace plot_detail;
 
 namespace {
 
-// Index-safe view of a Series (x may be empty: x = index).
+// Index-safe view of a Series (x may be empty: x = index), on an x axis that may be logarithmic and may
+// start at `from` (the samples before it are skipped, found by bisection: x is non-decreasing).
 struct SeriesView {
   const Series& s;
-  int n;
-  explicit SeriesView(const Series& s_) : s(s_), n(int(s_.x.empty() ? s_.y.size() : std::min(s_.x.size(), s_.y.size()))) {}
+  int n, begin = 0;
+  bool log_x;
+  double from;
+  SeriesView(const Series& s_, bool log_x_ = false, double from_ = -INFINITY)
+      : s(s_), n(int(s_.x.empty() ? s_.y.size() : std::min(s_.x.size(), s_.y.size()))), log_x(log_x_), from(from_) {
+    if (!std::isfinite(from)) return;
+    if (s.x.empty())
+      begin = std::clamp(int(std::ceil(from)), 0, n);
+    else
+      begin = int(std::lower_bound(s.x.data(), s.x.data() + n, float(from)) - s.x.data());
+  }
   double x(int i) const { return s.x.empty() ? double(i) : double(s.x[i]); }
+  bool x_ok(int i) const {
+    const double v = x(i);
+    return std::isfinite(v) && v >= from && (!log_x || v > 0);
+  }
+  double ax(int i) const { return log_x ? std::log10(x(i)) : x(i); }  // x in axis space
 };
 
 bool usable(float y, bool log_y) { return std::isfinite(y) && (!log_y || y > 0.0f); }
 double axis_y(float y, bool log_y) { return log_y ? std::log10(double(y)) : double(y); }
 ImU32 series_color(const Series& s, size_t k) { return s.color ? s.color : class_color(int(k)); }
 
-// The drawable sample nearest `target` in x (x non-decreasing), looking past gaps; -1 if none.
+// The drawable sample nearest `target` (a data x, not axis space) in x (x non-decreasing), looking past
+// gaps; -1 if none.
 int nearest_valid(const SeriesView& v, double target, bool log_y) {
   if (v.n == 0) return -1;
   int i;
@@ -35,7 +51,7 @@ int nearest_valid(const SeriesView& v, double target, bool log_y) {
     else if (i > 0 && target - b[i - 1] < b[i] - target)
       --i;
   }
-  auto ok = [&](int j) { return j >= 0 && j < v.n && usable(v.s.y[j], log_y) && std::isfinite(v.x(j)); };
+  auto ok = [&](int j) { return j >= 0 && j < v.n && usable(v.s.y[j], log_y) && v.x_ok(j); };
   for (int d = 0; d < kNearestSearchSpan; ++d) {
     if (ok(i - d)) return i - d;
     if (ok(i + d)) return i + d;
@@ -50,8 +66,9 @@ float legend(ImDrawList* dl, const std::vector<Series>& series, float x0, float 
   int row = 0;
   bool any = false;
   for (size_t k = 0; k < series.size(); ++k) {
-    const char* name = series[k].name.c_str();
-    if (!*name) continue;
+    if (series[k].name.empty()) continue;
+    const std::string label = series[k].now.empty() ? series[k].name : series[k].name + " " + series[k].now;
+    const char* name = label.c_str();
     const float w = swatch + gap + ImGui::CalcTextSize(name).x;
     if (any && x + w > x1) {
       if (row == kMaxLegendRows - 1) break;  // the rest does not fit: the tooltip still names them
@@ -71,8 +88,8 @@ float legend(ImDrawList* dl, const std::vector<Series>& series, float x0, float 
 
 // One series as polylines broken at gaps, keeping at most the min and max of each pixel column (so the
 // vertex count follows the chart's width, not the series' length). An isolated sample becomes a dot.
-void draw_series(ImDrawList* dl, const Series& s, ImU32 col, const Map& mx, const Map& my, bool log_y, float thick) {
-  const SeriesView v(s);
+void draw_series(ImDrawList* dl, const SeriesView& v, ImU32 col, const Map& mx, const Map& my, bool log_y, float thick) {
+  const Series& s = v.s;
   dl->PathClear();
   bool open = false;
   int column = INT_MIN, imin = 0, imax = 0;
@@ -97,13 +114,13 @@ void draw_series(ImDrawList* dl, const Series& s, ImU32 col, const Map& mx, cons
       dl->AddCircleFilled(p, thick * 1.5f, col, 8);
     }
   };
-  for (int i = 0; i < v.n; ++i) {
-    const double x = v.x(i);
-    if (!usable(s.y[i], log_y) || !std::isfinite(x)) {
+  for (int i = v.begin; i < v.n; ++i) {
+    if (!v.x_ok(i)) continue;  // before the window, or x ≤ 0 on a log axis: not a gap in the data
+    if (!usable(s.y[i], log_y)) {
       stroke();
       continue;
     }
-    const float px = mx.px(x), py = std::clamp(my.px(axis_y(s.y[i], log_y)), -1e6f, 1e6f);
+    const float px = mx.px(v.ax(i)), py = std::clamp(my.px(axis_y(s.y[i], log_y)), -1e6f, 1e6f);
     const int c = int(std::floor(px));
     if (!open || c != column) {
       flush();
@@ -123,6 +140,16 @@ void draw_series(ImDrawList* dl, const Series& s, ImU32 col, const Map& mx, cons
 }  // namespace
 
 void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, bool log_y, const char* x_label, float y_min, float y_max) {
+  line_chart(id, series, size, ChartOptions{.log_y = log_y, .x_label = x_label, .y_min = y_min, .y_max = y_max});
+}
+
+void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, const ChartOptions& o) {
+  const bool log_y = o.log_y, log_x = o.log_x;
+  const char* x_label = o.x_label;
+  const float y_min = o.y_min, y_max = o.y_max;
+  std::vector<SeriesView> views;
+  views.reserve(series.size());
+  for (const Series& s : series) views.emplace_back(s, log_x, o.x_from);
   const float font = ImGui::GetFontSize(), pad = font * 0.3f, tick = font * 0.3f;
   Box box;
   if (!begin_widget(id, resolve_size(size, -1.0f, font * 12.0f), &box)) return;
@@ -131,12 +158,10 @@ void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, 
 
   // Data extent (y in axis space).
   double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
-  for (const Series& s : series) {
-    const SeriesView v(s);
-    for (int i = 0; i < v.n; ++i) {
-      const double x = v.x(i);
-      if (!usable(s.y[i], log_y) || !std::isfinite(x)) continue;
-      const double y = axis_y(s.y[i], log_y);
+  for (const SeriesView& v : views) {
+    for (int i = v.begin; i < v.n; ++i) {
+      if (!usable(v.s.y[i], log_y) || !v.x_ok(i)) continue;
+      const double x = v.ax(i), y = axis_y(v.s.y[i], log_y);
       xlo = std::min(xlo, x), xhi = std::max(xhi, x), ylo = std::min(ylo, y), yhi = std::max(yhi, y);
     }
   }
@@ -203,14 +228,18 @@ void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, 
     dl->AddText(ImVec2(box.max.x - pad - w, label_y), ink.dim, x_label);
   }
   Ticks xt;
-  linear_ticks(xlo, xhi, int((right - left) / (font * 6.0f)), &xt);
+  if (log_x)
+    log_ticks(xlo, xhi, int((right - left) / (font * 4.0f)), &xt);
+  else
+    linear_ticks(xlo, xhi, int((right - left) / (font * 6.0f)), &xt);
+  const double x_mag = log_x ? std::pow(10.0, std::max(std::fabs(xlo), std::fabs(xhi))) : std::max(std::fabs(xlo), std::fabs(xhi));
   float last_right = -INFINITY;
   for (int i = 0; i < xt.n; ++i) {
     const float px = std::round(mx.px(xt.pos[i]));
     dl->AddLine(ImVec2(px, top), ImVec2(px, bottom), ink.grid);
     dl->AddLine(ImVec2(px, bottom), ImVec2(px, bottom + tick), ink.axis);
     char buf[24];
-    format_tick(xt.val[i], xt.step, std::max(std::fabs(xlo), std::fabs(xhi)), buf, sizeof buf);
+    format_tick(xt.val[i], xt.step, x_mag, buf, sizeof buf);
     const float w = ImGui::CalcTextSize(buf).x, lx = std::max(box.min.x, px - w * 0.5f);
     if (lx < last_right + font * 0.5f || lx + w > label_limit) continue;  // would overlap: grid line only
     dl->AddText(ImVec2(lx, label_y), ink.dim, buf);
@@ -221,29 +250,29 @@ void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, 
 
   const float thick = std::max(1.0f, std::round(font / 8.0f));  // integral: ImGui's cheap textured lines
   dl->PushClipRect(ImVec2(left - thick, top - thick), ImVec2(right + thick, bottom + thick), true);
-  for (size_t k = 0; k < series.size(); ++k) draw_series(dl, series[k], series_color(series[k], k), mx, my, log_y, thick);
+  for (size_t k = 0; k < series.size(); ++k) draw_series(dl, views[k], series_color(series[k], k), mx, my, log_y, thick);
 
   // Hover: a cursor at the sample x nearest the mouse, each series' nearest value in a tooltip.
   if (box.hovered && mouse_in(ImVec2(left, top), ImVec2(right, bottom))) {
-    const double target = mx.data(ImGui::GetIO().MousePos.x);
-    double cursor = NAN, best = INFINITY;
-    for (const Series& s : series) {
-      const SeriesView v(s);
+    const double at = mx.data(ImGui::GetIO().MousePos.x), target = log_x ? std::pow(10.0, at) : at;
+    double cursor = NAN, best = INFINITY;  // in axis space
+    for (const SeriesView& v : views) {
       const int j = nearest_valid(v, target, log_y);
-      if (j >= 0 && std::fabs(v.x(j) - target) < best) best = std::fabs(v.x(j) - target), cursor = v.x(j);
+      if (j >= 0 && std::fabs(v.ax(j) - at) < best) best = std::fabs(v.ax(j) - at), cursor = v.ax(j);
     }
     if (std::isfinite(cursor) && ImGui::BeginTooltip()) {
       const float cx = std::round(mx.px(cursor));
+      const double cursor_x = log_x ? std::pow(10.0, cursor) : cursor;
       dl->AddLine(ImVec2(cx, top), ImVec2(cx, bottom), ink.axis);
       char xbuf[32], vbuf[32];
-      format_value(cursor, xbuf, sizeof xbuf);
+      format_value(cursor_x, xbuf, sizeof xbuf);
       ImGui::Text("%s %s", x_label && *x_label ? x_label : "x", xbuf);
       for (size_t k = 0; k < series.size(); ++k) {
-        const SeriesView v(series[k]);
-        const int j = nearest_valid(v, cursor, log_y);
-        if (j < 0 || std::fabs(mx.px(v.x(j)) - cx) > font * 3.0f) continue;  // no sample near the cursor
+        const SeriesView& v = views[k];
+        const int j = nearest_valid(v, cursor_x, log_y);
+        if (j < 0 || std::fabs(mx.px(v.ax(j)) - cx) > font * 3.0f) continue;  // no sample near the cursor
         const ImU32 col = series_color(series[k], k);
-        const ImVec2 p(mx.px(v.x(j)), my.px(axis_y(series[k].y[j], log_y)));
+        const ImVec2 p(mx.px(v.ax(j)), my.px(axis_y(series[k].y[j], log_y)));
         dl->AddCircleFilled(p, thick * 2.0f, col, 12);
         dl->AddCircle(p, thick * 2.0f, ink.text, 12);
         tooltip_swatch(col);
@@ -252,7 +281,7 @@ void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, 
           ImGui::Text("series %d: %s", int(k), vbuf);
         else
           ImGui::Text("%s: %s", series[k].name.c_str(), vbuf);
-        if (v.x(j) != cursor) {
+        if (v.ax(j) != cursor) {
           format_value(v.x(j), xbuf, sizeof xbuf);
           ImGui::SameLine();
           ImGui::TextDisabled("(at %s)", xbuf);

@@ -77,6 +77,7 @@ struct Series {
   std::string name;
   std::vector<float> x, y;
   ImU32 color = 0;
+  std::string now;  // shown after the name in the legend only (the latest value, say)
 };
 
 // Line chart of several series sharing one x axis, framed by axes with readable ticks (1, 2, 5 × 10^k
@@ -92,6 +93,15 @@ struct Series {
 // With no drawable point at all it shows "no data".
 void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, bool log_y, const char* x_label = "step", float y_min = NAN,
                 float y_max = NAN);
+// The same with every option: besides the above, a log10 x axis (x ≤ 0 is left out) and a window that
+// starts at x_from (the zoom to the recent part of a run: the axes fit what is in the window).
+struct ChartOptions {
+  bool log_y = false, log_x = false;
+  double x_from = -INFINITY;
+  const char* x_label = "step";
+  float y_min = NAN, y_max = NAN;
+};
+void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, const ChartOptions& options);
 
 // [SECTION] 2-D plane -------------------------------------------------------------------------------
 
