@@ -3,7 +3,7 @@
 #   native:   build/native   (core, Catch2 tests, the `neuronlab` CLI)
 #   wasm:     build/wasm     (threaded app, Node module, Catch2 tests as wasm)
 #   wasm-st:  build/wasm-st  (single-threaded fallback app)
-#   data:     build/data     (the real image datasets, *.nlds: scripts/pack-datasets.sh; → dist/data/)
+#   data:     build/data     (the real image datasets, *.nlds: scripts/pack-datasets.sh; → dist/data/*.nlds.gz)
 # Usage: scripts/build.sh            (installs missing dependencies first)
 #        NEURONLAB_SKIP_DEPS=1 scripts/build.sh   (skip the dependency check)
 set -euo pipefail
@@ -37,6 +37,7 @@ mkdir -p dist.tmp/url && cp web/url/*.mjs dist.tmp/url/
 cp build/wasm/site/neuronlab.js build/wasm/site/neuronlab.wasm build/wasm/site/neuronlab.worker.js build/wasm/site/neuronlab.data dist.tmp/
 cp build/wasm-st/site/neuronlab_st.js build/wasm-st/site/neuronlab_st.wasm build/wasm-st/site/neuronlab_st.data dist.tmp/
 cp build/wasm/site/node/* dist.tmp/node/
-cp build/data/*.nlds dist.tmp/data/
+# The datasets compressed (gzip -n: the same bytes on every build); the page fetches one when it is picked.
+for f in build/data/*.nlds; do gzip -9 -n -c "$f" > "dist.tmp/data/$(basename "$f").gz"; done
 rm -rf dist && mv dist.tmp dist
 echo "build: dist/ written ($(du -sh dist | cut -f1)); serve it with any static server (see README)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything NeuronLab needs on a fresh Debian bookworm machine, and only what is missing.
 # Idempotent: a second run only checks. Used by `npm start`, `npm test` and CI.
-#   Debian packages: emscripten, cmake, ninja, g++, glm, Catch2 v2, Chromium (browser tests), DejaVu font,
+#   Debian packages: emscripten, cmake, ninja, g++, glm, Catch2 v2, Chromium (browser tests), DejaVu font
+#   (and fonttools' pyftsubset, which cuts it to the glyphs the UI draws),
 #   python3-torch (the PyTorch golden fixtures and the export-pytorch check; imports under /usr/bin/python3),
 #   clang and libclang-rt-14-dev (the sanitizer build and the libFuzzer targets: scripts/sanitize.sh, fuzz.sh).
 #   Dear ImGui sources: Debian's source package (trixie, pinned version, sha256-checked), fetched with a
@@ -11,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-APT_PKGS=(emscripten cmake ninja-build g++ libglm-dev catch2 nlohmann-json3-dev chromium fonts-dejavu-core nodejs
+APT_PKGS=(emscripten cmake ninja-build g++ libglm-dev catch2 nlohmann-json3-dev chromium fonts-dejavu-core fonttools nodejs
           python3-torch clang libclang-rt-14-dev)
 missing=()
 for p in "${APT_PKGS[@]}"; do

@@ -58,6 +58,7 @@ void ensure_font(float dpr, float ui_scale) {
   g_host->font_raster_scale = raster;
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
+  // The font file holds these ranges only (cmake/Wasm.cmake subsets it): change both together.
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
   ImFontConfig cfg;
   cfg.OversampleH = 1;  // already at device resolution
@@ -159,6 +160,9 @@ void ui_set_classroom(const std::string& c) {
 void ui_notify(const std::string& text) {
   if (g_host) g_host->app->controller().set_notice(text);
 }
+void ui_download_progress(const std::string& name, double fraction) {
+  if (g_host) g_host->app->controller().download_progress(name, fraction);
+}
 void ui_dataset_ready(const std::string& name, const std::string& error) {
   if (g_host) g_host->app->controller().dataset_ready(name, error);
 }
@@ -193,6 +197,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_app) {
   emscripten::function("uiSetClassroom", &ui_set_classroom);
   emscripten::function("uiNotify", &ui_notify);
   emscripten::function("uiDatasetReady", &ui_dataset_ready);
+  emscripten::function("uiDownloadProgress", &ui_download_progress);
   emscripten::function("uiLink", &ui_link);
   emscripten::function("uiTour", &ui_tour);
   emscripten::function("uiShareState", &ui_share_state);

@@ -132,11 +132,7 @@ async function boot() {
   $('loading').hidden = true;
   window.lab = makeApi(M, M.appLab(), {
     mode: mt ? 'mt' : 'st',
-    fetchAsset: async (asset) => {
-      const res = await fetch(`data/${asset}`);
-      if (!res.ok) throw new Error(`could not download data/${asset} (HTTP ${res.status})`);
-      return new Uint8Array(await res.arrayBuffer());
-    },
+    fetchAsset,
     ui: {
       /** Every widget of the last frame: {window, label, id, flags, x, y, w, h}, CSS px from the canvas' corner. */
       items: () => M.uiItems(),
@@ -160,14 +156,40 @@ async function boot() {
   } catch { /* storage refused: the default layout */ }
   await openStartState(M);
   document.dispatchEvent(new CustomEvent('neuronlab-ready'));
-  // Fetch the file-backed datasets in the background, smallest first, so picking one later is instant.
-  // (not 'csv': that one is the user's own table, handed in with Load CSV…)
-  const files = window.lab.registries().datasets.filter((d) => d.asset && d.name !== 'csv').map((d) => d.name);
-  (async () => {
-    for (const name of files) {
-      try { await window.lab.loadDataset(name); } catch (e) { console.info(`NeuronLab: dataset ${name} not available yet (${e.message})`); }
+  // The file-backed datasets (MNIST …) are fetched when they are picked, with a progress bar — not before:
+  // the first visit downloads the lab only.
+}
+
+// A dataset's data file: data/<file>.gz (gzip, compressed at build time), decompressed with the browser's
+// own DecompressionStream; the plain file where no .gz is served. onProgress(fraction) as the bytes arrive.
+async function fetchAsset(asset, onProgress) {
+  let res = await fetch(`data/${asset}.gz`);
+  if (res.status === 404) res = await fetch(`data/${asset}`);
+  if (!res.ok) throw new Error(`could not download data/${asset} (HTTP ${res.status})`);
+  const total = Number(res.headers.get('content-length')) || 0;
+  const chunks = [];
+  let got = 0;
+  if (res.body && res.body.getReader) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      got += value.length;
+      if (onProgress && total > 0) onProgress(Math.min(1, got / total));
     }
-  })();
+  } else {
+    chunks.push(new Uint8Array(await res.arrayBuffer()));
+  }
+  if (onProgress) onProgress(1);  // (also when the server did not say the length)
+  const blob = new Blob(chunks);
+  const head = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+  // (a server that sends the .gz with Content-Encoding: gzip has had the browser decompress it already)
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return new Uint8Array(await blob.arrayBuffer());
+  if (typeof DecompressionStream === 'undefined') {
+    throw new Error('this browser cannot decompress the data files (DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 or later)');
+  }
+  return new Uint8Array(await new Response(blob.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
 }
 
 // ---- the UI's requests (ui/state/controller.h Request) ---------------------------------------------------
@@ -262,7 +284,8 @@ function handleRequest(kind, name, mime, text, bytes) {
     if (kind === 'download') { download(name, mime, text, bytes); return; }
     if (kind === 'open_file') { pickFile(name, mime); return; }
     if (kind === 'fetch_dataset') {
-      window.lab.loadDataset(name).then(() => M.uiDatasetReady(name, ''), (e) => M.uiDatasetReady(name, e.message || String(e)));
+      window.lab.loadDataset(name, { onProgress: (p) => M.uiDownloadProgress(name, p) })
+        .then(() => M.uiDatasetReady(name, ''), (e) => M.uiDatasetReady(name, e.message || String(e)));
       return;
     }
   } catch (e) {

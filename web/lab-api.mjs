@@ -117,6 +117,7 @@ export function makeApi(M, core, opts = {}) {
   // dataset name → its data file ('' for generated datasets), from the core's registry.
   const assets = new Map(JSON.parse(M.registries()).datasets.map((d) => [d.name, d.asset || '']));
   const assetOf = (name) => assets.get(name);
+  const downloads = new Map();  // data file → {promise, listeners}: the downloads in flight
   let closed = false;
   const live = () => { if (closed) fail('This lab was closed; create a new one.'); };
   // eslint-disable-next-line prefer-const
@@ -208,19 +209,33 @@ export function makeApi(M, core, opts = {}) {
       return { warnings: unwrap(core.load(text)).warnings };
     },
     /**
-     * Makes a file-backed dataset (digits, mnist, fashion_mnist) available: fetches data/<file> (page) or
-     * reads it from dist/data (Node), once. Resolves when load() can use it. Generated datasets need nothing.
+     * Makes a file-backed dataset (digits, mnist, fashion_mnist) available: fetches data/<file>.gz (page,
+     * compressed at build time; options.onProgress(fraction) hears the download) or reads it from dist/data
+     * (Node), once. Resolves when load() can use it. Generated datasets need nothing.
      */
-    async loadDataset(name) {
+    async loadDataset(name, options = {}) {
       live();
       if (typeof name !== 'string') fail(`loadDataset(name): name must be a string (got ${describe(name)})`);
+      if (options === null || typeof options !== 'object') fail(`loadDataset(name, options): options must be an object like {onProgress} (got ${describe(options)})`);
+      const onProgress = options.onProgress;
+      if (onProgress !== undefined && typeof onProgress !== 'function') fail(`loadDataset: options.onProgress must be a function (fraction in [0, 1])`);
       const asset = assetOf(name);
       if (asset === undefined) fail(`loadDataset: '${name}' is not a known dataset`);
       if (name === 'csv') fail(`loadDataset: 'csv' is your own table: hand it in with loadCsv(text)`);
       if (!asset || core.hasAsset(name)) return;
       if (!opts.fetchAsset) fail(`loadDataset: this lab cannot fetch data files`);
-      const bytes = await opts.fetchAsset(asset);
-      unwrap(core.setAsset(name, bytes));
+      // One download per file, however many ask for it meanwhile (each hears the progress).
+      let d = downloads.get(asset);
+      if (!d) {
+        d = { listeners: new Set() };
+        d.promise = opts.fetchAsset(asset, (p) => { for (const f of d.listeners) try { f(p); } catch { /* a listener's own fault */ } })
+          .finally(() => downloads.delete(asset));
+        downloads.set(asset, d);
+      }
+      if (onProgress) d.listeners.add(onProgress);
+      const bytes = await d.promise;
+      live();
+      if (!core.hasAsset(name)) unwrap(core.setAsset(name, bytes));
     },
     /**
      * Changes training hyper-parameters from the next step on — optimizer, schedule, batch_size,

@@ -242,7 +242,7 @@ export interface Lab {
   /** Changes optimizer / schedule / batch_size / regularization from the next step on; returns the new spec. */
   setHyperparameters(patch: Partial<Pick<Spec, 'optimizer' | 'schedule' | 'batch_size' | 'regularization'>>): Spec;
   /** Makes a file-backed dataset (digits, mnist, fashion_mnist) available to load(). */
-  loadDataset(name: string): Promise<void>;
+  loadDataset(name: string, options?: { onProgress?: (fraction: number) => void }): Promise<void>;
   /** Hands in your own CSV table as the dataset 'csv'. */
   loadCsv(text: string): void;
   /** Trains `steps` mini-batch steps; resolves to the metrics, rejects with the cause if the run diverges. */

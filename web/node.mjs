@@ -8,6 +8,7 @@
 // Needs the built module (dist/node/, written by `npm run build`).
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -38,10 +39,18 @@ export async function createLab(options = {}) {
   const dataDir = options.dataDir ?? path.join(path.dirname(file), '..', 'data');
   const api = makeApi(M, core, {
     mode: 'node',
-    readAssetSync: (asset) => (existsSync(path.join(dataDir, asset)) ? new Uint8Array(readFileSync(path.join(dataDir, asset))) : null),
-    fetchAsset: async (asset) => new Uint8Array(await readFile(path.join(dataDir, asset)).catch(() => {
-      throw new NeuronLabError(`data file ${path.join(dataDir, asset)} is missing: run \`npm run build\``);
-    })),
+    // dist/data holds each file gzip-compressed (<file>.gz, as the page downloads it); a plain one is read too.
+    readAssetSync: (asset) => {
+      const plain = path.join(dataDir, asset);
+      if (existsSync(plain)) return new Uint8Array(readFileSync(plain));
+      return existsSync(`${plain}.gz`) ? new Uint8Array(gunzipSync(readFileSync(`${plain}.gz`))) : null;
+    },
+    fetchAsset: async (asset) => {
+      const plain = path.join(dataDir, asset);
+      if (existsSync(plain)) return new Uint8Array(await readFile(plain));
+      if (existsSync(`${plain}.gz`)) return new Uint8Array(gunzipSync(await readFile(`${plain}.gz`)));
+      throw new NeuronLabError(`data file ${plain}.gz is missing: run \`npm run build\``);
+    },
     close() {
       core.delete();  // joins the lab's threads
       if (M.PThread) M.PThread.terminateAllThreads();  // else the pool's workers keep Node alive

@@ -65,7 +65,7 @@ test('every panel is reached and operated with the keyboard alone; the focus is 
   const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: VIEW });
   await waitForLab(page, 3);
   await untilController(page, (c) => idle(c) && c.snapshotVersion > 0, 'the first experiment');
-  const expect = { Data: ['spiral', 'circle'], Network: ['+ neuron'], Training: ['Play', 'Reset', 'Step epoch'], Views: ['Surface', 'Attributions'] };
+  const expect = { Data: ['Spiral (2 arms)', 'Circle'], Network: ['+ neuron'], Training: ['Play', 'Reset', 'Step epoch'], Views: ['Surface', 'Attributions'] };
   for (const [panel, labels] of Object.entries(expect)) {
     const seen = await tabThrough(page, panel, labels);
     for (const l of labels) assert.ok(seen.has(l), `${panel}: Tab reaches "${l}" (reached: ${[...seen].join(', ')})`);
@@ -74,7 +74,7 @@ test('every panel is reached and operated with the keyboard alone; the focus is 
   }
   // Operate: choose a dataset, then train and pause with the focused button.
   await tabThrough(page, 'Data', ['Dataset']);
-  await focusOn(page, 'spiral');
+  await focusOn(page, 'Spiral (2 arms)');
   await page.keyboard.press('Space');
   await untilController(page, (c) => c.dataset === 'spiral' && idle(c), 'spiral chosen with the keyboard');
   await tabThrough(page, 'Training', ['Play']);

@@ -166,6 +166,8 @@ test('800×600 and 150 %: two columns with Data and Network as tabs; a phone: on
   // The tour shows the panel it explains, switching tabs.
   await click(page, 'Help');
   await click(page, 'Tour of the lab');
+  await waitFor(page, (p) => p.evaluate(() => window.lab.ui.state().tour), (t) => t.open, 'the tour');
+  await nextFrames(page, 2);
   await click(page, 'Next');
   await waitFor(page, layout, (x) => x.panels.Data.visible, 'the tour on its Data page shows Data');
   await page.keyboard.press('Escape');
@@ -190,6 +192,64 @@ test('1920×1080: three columns, every panel readable', async () => {
   const w = await windowsByName(page);
   for (const p of ['Data', 'Network', 'Training', 'Views']) assert.ok(w[p], `${p} drawn`);
   await page.screenshot({ path: 'test-results/layout-1920x1080.png' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Every labelled widget of a panel lies inside it, left to right (a panel scrolls down, never sideways: a
+// widget past its right edge is a label cut off).
+async function cutOff(page) {
+  return page.evaluate(() => {
+    const st = window.lab.ui.state();
+    const wins = Object.fromEntries(st.windows.map((w) => [w.name, w]));
+    const out = [];
+    for (const it of window.lab.ui.items()) {
+      const root = it.window.split('/')[0];
+      const w = wins[root];
+      if (!w || !['Data', 'Network', 'Training', 'Views', '##panel_tabs'].includes(root) || !it.label) continue;
+      if (it.y > w.y + w.h || it.y + it.h < w.y) continue;  // scrolled out of view (down)
+      if (it.x + it.w > w.x + w.w + 1 || it.x < w.x - 1) out.push(`${root}: "${it.label}" ${Math.round(it.x)}+${Math.round(it.w)} > ${Math.round(w.x + w.w)}`);
+    }
+    return out;
+  });
+}
+
+test('no label cut off: 1280×800, 1366×768, 1920×1080 and 800×600, at 100 % and 150 %, 2-D and image data', async () => {
+  const { page, context, problems } = await openPage(session.browser, session.srv.url, { viewport: { width: 1280, height: 800 } });
+  await ready(page);
+  const found = [];
+  for (const scale of ['100%', '150%']) {
+    if (scale === '150%') {
+      await click(page, 'View');
+      await click(page, 'UI scale 150%');
+    }
+    for (const data of ['2-D', 'image']) {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.evaluate(() => window.lab.ui.layout({ tab: 'Data' }));
+      await nextFrames(page, 3);
+      if (data === 'image') {
+        await page.evaluate(() => window.lab.load({ data: { name: 'block_patterns', n: 200, classes: 4 },
+          model: { layers: [{ type: 'conv2d', filters: 4, kernel: 3, activation: 'relu' }, { type: 'maxpool2d', size: 2 }, { type: 'flatten' }, { type: 'dense', units: 4 }] } }));
+        await untilController(page, (c) => idle(c) && c.dataset === 'block_patterns' && c.snapshotVersion > 0, 'the image data');
+      } else if (scale === '150%') {
+        await click(page, 'Spiral (2 arms)');
+        await untilController(page, (c) => idle(c) && c.dataset === 'spiral' && c.snapshotVersion > 0, 'the spiral');
+      }
+      for (const [w, h] of [[1280, 800], [1366, 768], [1920, 1080], [800, 600]]) {
+        await page.setViewportSize({ width: w, height: h });
+        await nextFrames(page, 4);
+        for (const tab of (await layout(page)).columns === 3 ? [null] : ['Data', 'Network']) {
+          if (tab) {
+            await page.evaluate((t) => window.lab.ui.layout({ tab: t }), tab);
+            await nextFrames(page, 3);
+          }
+          for (const x of await cutOff(page)) found.push(`${w}×${h} ${scale} ${data}: ${x}`);
+        }
+        if (w === 800 && data === 'image') await page.screenshot({ path: `test-results/layout-800x600-${scale.replace('%', '')}-image.png` });
+      }
+    }
+  }
+  assert.deepEqual(found, []);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -143,12 +143,16 @@ test('the canvas follows the window size and renders sharp on HiDPI screens', as
   }
 });
 
-test('the page trains a network through window.lab, on a prefetched image dataset', async () => {
+test('the page trains a network through window.lab, on an image dataset downloaded when asked (compressed, with progress)', async () => {
   const { context, page, problems } = await openPage(browser, srv.url);
   try {
     await waitForLab(page);
     const r = await page.evaluate(async () => {
-      await window.lab.loadDataset('digits');  // the page prefetches it; this waits for it if needed
+      const progress = [];
+      // Nothing is prefetched: the first visit downloads the lab only; the data file comes when asked for.
+      const before = performance.getEntriesByType('resource').filter((e) => /\/data\//.test(e.name)).length;
+      await window.lab.loadDataset('digits', { onProgress: (p) => progress.push(p) });
+      const files = performance.getEntriesByType('resource').filter((e) => /\/data\//.test(e.name)).map((e) => e.name);
       window.lab.load({ seed: 5, data: { name: 'digits', n: 800, test_ratio: 0.25 },
         model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 32, activation: 'relu' }, { type: 'dense', units: 10 }] },
         optimizer: { name: 'adam', lr: 0.01 }, batch_size: 32 });
@@ -158,8 +162,11 @@ test('the page trains a network through window.lab, on a prefetched image datase
       window.lab.setThreads(1);
       window.lab.load(window.lab.spec());
       await window.lab.train(300);
-      return { acc: m.testAccuracy, d1, d2: window.lab.digest(), threads: window.lab.maxThreads() };
+      return { acc: m.testAccuracy, d1, d2: window.lab.digest(), threads: window.lab.maxThreads(), before, files, progress };
     });
+    assert.equal(r.before, 0, 'no data file fetched before it was asked for');
+    assert.deepEqual(r.files.map((f) => f.replace(/^.*\/data\//, '')), ['digits.nlds.gz'], 'one compressed file');
+    assert.ok(r.progress.length > 0 && r.progress.at(-1) === 1, `progress heard: ${r.progress}`);
     assert.ok(r.acc > 0.8, `digits test accuracy ${r.acc}`);
     assert.ok(r.threads > 1);
     assert.equal(r.d1, r.d2);

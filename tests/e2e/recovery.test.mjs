@@ -49,14 +49,14 @@ test('an autosave that cannot be restored now is kept for a later reload', async
   const state = { spec: { seed: 1, data: { name: 'mnist', n: 400 }, model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 10 }] } }, events: [], step: 3 };
   const init = `if (!sessionStorage.getItem('planted')) { sessionStorage.setItem('planted', '1'); localStorage.setItem('neuronlab.autosave', ${JSON.stringify(JSON.stringify(state))}); }`;
   const { page, context, problems } = await openPage(session.browser, 'about:blank', { viewport: VIEW });
-  await context.route('**/data/mnist.nlds', (r) => r.abort());
+  await context.route('**/data/mnist.nlds*', (r) => r.abort());
   await page.addInitScript(init);
   await page.goto(session.srv.url);
   await waitForLab(page, 3);
   const c = await untilController(page, (x) => idle(x) && x.snapshotVersion > 0, 'the default lab');
   assert.match(c.notice, /could not be restored/);
   assert.deepEqual((await saved(page)).spec.data, state.spec.data, 'still saved');
-  await context.unroute('**/data/mnist.nlds');
+  await context.unroute('**/data/mnist.nlds*');
   await page.reload();
   await waitForLab(page, 3);
   const r = await untilController(page, (x) => x.dataset === 'mnist' && x.step === 3 && idle(x), 'restored once the file downloads', 90000);

@@ -80,7 +80,7 @@ test('a whole visit runs with no CSP violation and sends no request off the page
   const away = requests.filter((r) => new URL(r.url).origin !== origin && !r.url.startsWith('data:') && !r.url.startsWith('blob:'));
   assert.deepEqual(away.map((r) => r.url), [], 'requests to another origin');
   // After loading, only the lab's own data files are fetched (in the background, or when a dataset needs one).
-  const late = requests.filter((r) => r.t > loaded && !/\/data\/[a-z_]+\.nlds$/.test(r.url));
+  const late = requests.filter((r) => r.t > loaded && !/\/data\/[a-z_]+\.nlds(\.gz)?$/.test(r.url));
   assert.deepEqual(late.map((r) => r.url), [], 'requests after the page had loaded');
   assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
   assert.deepEqual(problems, []);

@@ -54,7 +54,7 @@ struct Layout {
   // Fractions of the workspace, as the user dragged them.
   float data_w = 0.21f, network_w = 0.33f;  // three columns: Data's and Network's widths
   float left_w = 0.45f;                     // two columns: the left column's width
-  float training_h = 0.5f;                  // the Training panel's share of the right column's height
+  float training_h = 0.56f;                 // the Training panel's share of the right column's height
   bool collapsed[kPanelCount] = {};
   int maximised = -1;  // a panel that fills the workspace, or −1
   int tab = kData;     // the panel the tab strip shows (two columns: Data or Network)

@@ -43,6 +43,8 @@ void panel_data(Controller& c, TextureCache& tex) {
     const ImGuiID combo_id = ImGui::GetID("##dataset");
     const bool combo_open = ImGui::BeginCombo("##dataset", preview.c_str(), ImGuiComboFlags_HeightLarge);
     ui_probe_label(combo_id, "Dataset");
+    if (!combo_open && ImGui::CalcTextSize(preview.c_str()).x > ImGui::GetItemRectSize().x - ImGui::GetFrameHeight() * 1.5f)
+      ImGui::SetItemTooltip("%s", preview.c_str());  // a title the box cuts off, in full
     if (combo_open) {
       for (const char* kind : {"2d", "image", "table"}) {
         ImGui::SeparatorText(kind_title(kind));

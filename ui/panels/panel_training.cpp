@@ -116,10 +116,10 @@ void panel_training(Controller& c) {
 
   // [SECTION] hyper-parameters ----------------------------------------------------------------------
   // The settings take what they need up to about half the panel and scroll past it; the numbers and the
-  // curves below always keep the rest (at least 11 lines), so they show at 1280×800 without scrolling.
+  // curves below always keep the rest (at least 10.5 lines), so they show at 1280×800 without scrolling.
   {
     const float room = ImGui::GetContentRegionAvail().y;
-    const float curves_min = std::min(room, std::max(fs * 11.0f, room * 0.5f));
+    const float curves_min = std::min(room, std::max(fs * 10.5f, room * 0.48f));
     ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(FLT_MAX, std::max(fs * 2.5f, room - curves_min)));
   }
   ImGui::BeginChild("settings", ImVec2(0, 0), ImGuiChildFlags_AutoResizeY);
@@ -284,18 +284,20 @@ void panel_training(Controller& c) {
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float cw = side ? std::floor((avail.x - gap) * 0.5f) : avail.x;
   const float chh = std::max(fs * 6, side || charts == 1 ? avail.y - 2 : (avail.y - ImGui::GetStyle().ItemSpacing.y) * 0.5f - 1);
-  std::vector<Series> loss_series = {{"train loss", cv.step, cv.train_loss, kBlue, num(m.train_loss, "%.4f")},
-                                     {"test loss", cv.step, cv.test_loss, kOrange, num(m.test_loss, "%.4f")}};
+  std::vector<Series> loss_series = {{"train", cv.step, cv.train_loss, kBlue, num(m.train_loss, "%.4f")},
+                                     {"test", cv.step, cv.test_loss, kOrange, num(m.test_loss, "%.4f")}};
   o.log_y = c.log_scale;
+  o.title = "loss";
   line_chart("loss_chart", loss_series, ImVec2(cw, chh), o);
   if (cls) {
     std::vector<float> tr(cv.train_acc), te(cv.test_acc);
     for (auto& x : tr) x *= 100;
     for (auto& x : te) x *= 100;
-    std::vector<Series> acc_series = {{"train accuracy", cv.step, tr, kBlue, num(m.train_accuracy * 100, "%.1f %%")},
-                                      {"test accuracy", cv.step, te, kOrange, num(m.test_accuracy * 100, "%.1f %%")}};
+    std::vector<Series> acc_series = {{"train", cv.step, tr, kBlue, num(m.train_accuracy * 100, "%.1f %%")},
+                                      {"test", cv.step, te, kOrange, num(m.test_accuracy * 100, "%.1f %%")}};
     if (side) ImGui::SameLine();
     o.log_y = false;
+    o.title = "accuracy %";
     line_chart("accuracy_chart", acc_series, ImVec2(cw, chh), o);
   }
 }

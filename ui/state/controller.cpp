@@ -98,8 +98,9 @@ bool Controller::set_dataset(const std::string& name) {
   }
   const std::string asset = info->value("asset", std::string());
   if (!asset.empty() && name != "csv" && !lab_.has_asset(name)) {
-    pending_dataset_ = name;  // the page downloads it and calls dataset_ready()
-    progress_what_ = "Downloading " + name + "…";
+    pending_dataset_ = name;  // the page downloads it (download_progress) and calls dataset_ready()
+    download_progress_ = 0;
+    progress_what_ = "Downloading " + info->value("title", name) + "…";
     request({"fetch_dataset", name, "", "", {}});
     return true;
   }
@@ -129,9 +130,14 @@ bool Controller::set_dataset(const std::string& name) {
   return apply_spec(s);
 }
 
+void Controller::download_progress(const std::string& name, double fraction) {
+  if (name == pending_dataset_) download_progress_ = std::clamp(fraction, 0.0, 1.0);
+}
+
 void Controller::dataset_ready(const std::string& name, const std::string& error) {
   if (name != pending_dataset_) return;
   pending_dataset_.clear();
+  download_progress_ = 0;
   progress_what_.clear();
   if (!error.empty()) {
     error_ = "Could not download the dataset '" + name + "': " + error;

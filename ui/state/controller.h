@@ -155,6 +155,7 @@ class Controller {
   const std::string& csv_name() const { return csv_name_; }
   // The page finished downloading a file-backed dataset that set_dataset asked for (error: why not).
   void dataset_ready(const std::string& name, const std::string& error);
+  void download_progress(const std::string& name, double fraction);  // the page's download of its data file
   // Hyper-parameters change live (no rebuild), logged in the history: optimizer, batch_size,
   // regularization, schedule, stop.
   bool set_hyper(const json& patch);
@@ -310,6 +311,7 @@ class Controller {
   std::string pending_replay_, pending_replay_what_, replay_digest_, pending_dataset_, csv_name_;
   // The replay in flight (its history and how long it is measured to take), and one kept after a cancel.
   std::string replay_history_, kept_replay_;
+  double download_progress_ = 0;  // the pending dataset's download, in [0, 1]
   long long replay_steps_ = 0;
   double replay_t1_ = -1, replay_p1_ = 0, replay_estimate_s_ = -1;
   bool replay_question_ = false, replay_answered_ = false;

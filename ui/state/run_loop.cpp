@@ -107,7 +107,10 @@ std::string Controller::progress_text() const {
   return {};
 }
 
-double Controller::progress() const { return job_ ? job_->progress() : 0.0; }
+double Controller::progress() const {
+  if (!job_ && !pending_dataset_.empty()) return download_progress_;
+  return job_ ? job_->progress() : 0.0;
+}
 
 // A replay's measured pace: from its first progress on (building the data comes before), the rest at the
 // rate so far. Above kAskAboveS seconds, and not answered yet, the question is put.
@@ -144,6 +147,10 @@ void Controller::replay_kept() {
 void Controller::cancel() {
   if (job_) job_->cancel();
   pending_replay_.clear();
+  if (!pending_dataset_.empty() && !job_) {  // a dataset's download: the file still arrives (and stays), unused now
+    pending_dataset_.clear();
+    progress_what_.clear();
+  }
 }
 
 void Controller::select_sample(int test_index) {

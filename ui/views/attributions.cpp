@@ -430,7 +430,8 @@ void AttributionTab::draw_image_maps(Controller& c, TextureCache& tex) {
   float tile = std::clamp((avail / std::max(1, std::min(n, 2)) - sp * 3) / 2, fs * 3.0f, fs * 7.0f);
   if (enlarged_ >= 0) {
     if (ImGui::Button("Back to all maps")) enlarged_ = -1;
-    tile = std::max(fs * 3.0f, std::min((avail - sp) / 2, ImGui::GetContentRegionAvail().y - fs * 6.0f));
+    // As wide as the view allows (the view scrolls down when it is taller; Maximise gives it the screen).
+    tile = std::clamp((avail - sp * 3) / 2, fs * 3.0f, fs * 30.0f);
   }
   const float group_w = tile * 2 + sp;
   const int cols = std::max(1, (int)((avail + sp * 2) / (group_w + sp * 2)));

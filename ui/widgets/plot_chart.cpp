@@ -60,11 +60,17 @@ int nearest_valid(const SeriesView& v, double target, bool log_y) {
 }
 
 // Lays out the legend of named series in [x0, x1] from y0, drawing it when dl != nullptr; returns its height.
-float legend(ImDrawList* dl, const std::vector<Series>& series, float x0, float x1, float y0, ImU32 text) {
+float legend(ImDrawList* dl, const std::vector<Series>& series, float x0, float x1, float y0, ImU32 text, const char* title = nullptr,
+             ImU32 dim = 0) {
   const float font = ImGui::GetFontSize(), row_h = font * 1.3f, swatch = font * 1.1f, gap = font * 0.3f;
   float x = x0;
   int row = 0;
   bool any = false;
+  if (title && *title) {
+    if (dl) dl->AddText(ImVec2(x, y0 + row_h * 0.5f - font * 0.5f), dim, title);
+    x += ImGui::CalcTextSize(title).x + font * 0.9f;
+    any = true;
+  }
   for (size_t k = 0; k < series.size(); ++k) {
     if (series[k].name.empty()) continue;
     const std::string label = series[k].now.empty() ? series[k].name : series[k].name + " " + series[k].now;
@@ -167,8 +173,8 @@ void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, 
   }
 
   dl->PushClipRect(box.min, box.max, true);
-  const float legend_h = legend(nullptr, series, box.min.x + pad, box.max.x - pad, box.min.y, ink.text);
-  if (legend_h > 0) legend(dl, series, box.min.x + pad, box.max.x - pad, box.min.y, ink.text);
+  const float legend_h = legend(nullptr, series, box.min.x + pad, box.max.x - pad, box.min.y, ink.text, o.title, ink.dim);
+  if (legend_h > 0) legend(dl, series, box.min.x + pad, box.max.x - pad, box.min.y, ink.text, o.title, ink.dim);
   if (!(xlo <= xhi)) {
     centred_text(dl, ImVec2(box.min.x, box.min.y + legend_h), box.max, ink.dim, "no data");
     dl->PopClipRect();

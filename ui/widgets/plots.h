@@ -100,6 +100,7 @@ struct ChartOptions {
   double x_from = -INFINITY;
   const char* x_label = "step";
   float y_min = NAN, y_max = NAN;
+  const char* title = nullptr;  // what the chart shows ("loss"), at the start of the legend row
 };
 void line_chart(const char* id, const std::vector<Series>& series, ImVec2 size, const ChartOptions& options);
 
