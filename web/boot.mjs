@@ -326,7 +326,7 @@ async function openStartStateInner(M) {
     const events = Array.isArray(state.events) ? state.events : [];
     const step = Number.isInteger(state.step) ? state.step : 0;
     if (loaded && (events.length || step > 0)) {
-      M.uiReplay(JSON.stringify({ spec: lab.spec(), events, step }), `Opening the shared experiment (replaying ${step} steps)…`);
+      M.uiReplay(JSON.stringify({ spec: lab.spec(), events, step }), `Opening the shared experiment (replaying ${step.toLocaleString('en-US')} steps)…`);
     }
     return;
   }

@@ -407,8 +407,11 @@ void Controller::on_job_done() {
         kept_replay_ = replay_history_;
         replay_digest_.clear();
         char done[160];
-        std::snprintf(done, sizeof done, "The replay stopped after about %.0f%% of its %s steps.", 100.0 * job->progress(),
-                      group_digits(replay_steps_).c_str());
+        const double pct = 100.0 * job->progress();
+        if (pct < 1)
+          std::snprintf(done, sizeof done, "The replay stopped after less than 1%% of its %s steps.", group_digits(replay_steps_).c_str());
+        else
+          std::snprintf(done, sizeof done, "The replay stopped after about %.0f%% of its %s steps.", pct, group_digits(replay_steps_).c_str());
         notice_ = std::string(done) +
                   " The lab shows the experiment at step 0: its data, network and settings, with the weights it starts from. "
                   "Its whole history is kept: Replay it takes it to step " +
