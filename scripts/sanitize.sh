@@ -3,12 +3,17 @@
 # UndefinedBehaviorSanitizer (build/asan, -DLAB_SANITIZE=ON; any finding aborts the run), then a short run
 # of every libFuzzer target (scripts/fuzz.sh) that also replays the inputs of earlier findings.
 #   FUZZ_SMOKE_RUNS=20000 scripts/sanitize.sh
+#   scripts/sanitize.sh --build-only     builds the tests and the fuzz targets, runs nothing (npm test builds
+#                                        them this way at the lowest priority while the browser tests run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}
 if ! grep -q '^LAB_SANITIZE:BOOL=ON' build/asan/CMakeCache.txt 2>/dev/null; then
   rm -rf build/asan
   CC=clang CXX=clang++ cmake -S . -B build/asan -G Ninja -DLAB_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+if [ "${1:-}" = --build-only ]; then
+  exec cmake --build build/asan -j "$JOBS" --target core_tests $(for f in fuzz/fuzz_*.cpp; do basename "$f" .cpp; done)
 fi
 cmake --build build/asan -j "$JOBS" --target core_tests
 # The test cases tagged [slow] (long trainings: fixed-spec digests, the doctor's runs, the sliced arena) run

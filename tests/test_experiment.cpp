@@ -392,6 +392,44 @@ TEST_CASE("single-threaded page: an attribution runs in pieces between frames, t
   CHECK(d2->state() == Job::State::Done);
 }
 
+TEST_CASE("attribute_now: a small gradient map at once, bit for bit the job's; anything else is left to the job", "[lab][attribution]") {
+  Lab lab(2);
+  lab.load(kSpiral);
+  auto t = lab.train_async(50);
+  while (!t->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (lab.jobs().pending() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const std::vector<float> x = {0.3f, -1.2f, 2.0f, 0.5f, -0.7f, 0.1f};
+  auto strip = [](const std::string& text) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    j.erase("ms");
+    return j.dump();
+  };
+  for (const char* method : {"saliency", "input_x_gradient"}) {
+    std::vector<float> map;
+    std::string json;
+    REQUIRE(lab.attribute_now(method, x, 3, "{}", &map, &json));
+    auto job = lab.attribute_async(method, x, 3, "{}");
+    while (!job->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    REQUIRE(job->state() == Job::State::Done);
+    CHECK(map == job->result);
+    CHECK(strip(json) == strip(job->result_json));
+  }
+  std::vector<float> map;
+  std::string json;
+  // Not for it: another method, a noise tunnel, a model too large, a job pending (the queue keeps the order).
+  CHECK_FALSE(lab.attribute_now("integrated_gradients", x, 3, "{}", &map, &json));
+  CHECK_FALSE(lab.attribute_now("saliency", x, 3, R"({"noise": "smoothgrad"})", &map, &json));
+  CHECK_FALSE(lab.attribute_now("saliency", std::vector<float>(2 * 400, 0.5f), 400, "{}", &map, &json));
+  auto busy = lab.train_async(10000000);
+  CHECK_FALSE(lab.attribute_now("saliency", x, 3, "{}", &map, &json));
+  busy->cancel();
+  while (!busy->finished()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(map.empty());
+  // Bad arguments: the same errors as the job's.
+  CHECK_THROWS_WITH(lab.attribute_now("saliency", x, 2, "{}", &map, &json), Catch::Contains("2 inputs of 2 values need 4 numbers, got 6"));
+  CHECK_THROWS_WITH(lab.attribute_now("saliency", x, 3, R"({"bogus": 1})", &map, &json), Catch::Contains("bogus"));
+}
+
 TEST_CASE("the doctor's second look: a run that goes wrong without NaN is flagged, a healthy one never", "[experiment][slow]") {
   auto text = [](const char* data, int outputs, const char* act, const char* opt, double lr) {
     return std::string(R"({"seed": 1, "data": {"name": ")") + data + R"("}, "batch_size": 10, "model": {"layers": [

@@ -147,6 +147,7 @@ val lab_reset(lab::Lab& lab) {
 val lab_set_weight(lab::Lab& lab, const std::string& layer, const std::string& param, double index, double value) {
   return value_or_error([&] { return val(lab.set_weight(layer, param, (long long)index, (float)value)); });
 }
+double lab_input_size(const lab::Lab& lab) { return (double)lab.input_size(); }
 val lab_info(lab::Lab& lab) {
   return value_or_error([&] { return val(lab.info_json()); });
 }
@@ -215,6 +216,20 @@ std::string registries() { return lab::registries_json(); }
 std::string attribution_methods() { return lab::Lab::attribution_methods_json(); }
 val lab_attribute(lab::Lab& lab, const std::string& method, const val& inputs, int n, const std::string& options) {
   return job_or_error([&] { return lab.attribute_async(method, emscripten::convertJSArrayToNumberVector<float>(inputs), n, options); });
+}
+// null when the call is not one for attribute_now (the caller submits the job), {map, json} or {error}.
+val lab_attribute_now(lab::Lab& lab, const std::string& method, const val& inputs, int n, const std::string& options) {
+  try {
+    std::vector<float> map;
+    std::string json;
+    if (!lab.attribute_now(method, emscripten::convertJSArrayToNumberVector<float>(inputs), n, options, &map, &json)) return val::null();
+    val o = val::object();
+    o.set("map", val(emscripten::typed_memory_view(map.size(), map.data())).call<val>("slice"));
+    o.set("json", json);
+    return o;
+  } catch (const std::exception& e) {
+    return error_value(lab::readable_error(e));
+  }
 }
 val lab_arena(lab::Lab& lab, const std::string& config) {
   return job_or_error([&] { return lab.arena_async(config); });
@@ -285,6 +300,7 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("reset", &lab_reset)
       .function("setWeight", &lab_set_weight)
       .function("info", &lab_info)
+      .function("inputSize", &lab_input_size)
       .function("weights", &lab_weights)
       .function("activations", &lab_activations)
       .function("probes", &lab_probes)
@@ -295,5 +311,6 @@ EMSCRIPTEN_BINDINGS(neuronlab_core) {
       .function("probe", &lab_probe)
       .function("samples", &lab_samples)
       .function("attribute", &lab_attribute)
+      .function("attributeNow", &lab_attribute_now)
       .function("arena", &lab_arena);
 }

@@ -521,11 +521,15 @@ export function makeApi(M, core, opts = {}) {
       if (options === null || typeof options !== 'object' || Array.isArray(options)) fail(`attribute: options must be an object (got ${describe(options)})`);
       const { onProgress, signal, ...params } = options;
       const x = toFloat32('attribute: input', input);
-      const size = JSON.parse(unwrap(core.info())).inputShape.reduce((a, b) => a * b, 1);
+      const size = core.inputSize();
       if (x.length === 0 || x.length % size !== 0) fail(`attribute: input has ${x.length} values; the model takes ${size} per input (or a multiple of it for several inputs)`);
       const n = x.length / size;
-      const job = unwrap(core.attribute(method, x, n, JSON.stringify(params)));
-      const r = await watch(job, { onProgress, signal }, (j) => ({ map: j.result(), meta: JSON.parse(j.resultJson()) }));
+      // A small gradient map (a 2-D MLP's) is computed at once, with no job's round trip; a call that asks
+      // for progress or may be cancelled gets its job.
+      const now = onProgress === undefined && !signal ? unwrap(core.attributeNow(method, x, n, JSON.stringify(params))) : null;
+      const r = now ? { map: now.map, meta: JSON.parse(now.json) }
+        : await watch(unwrap(core.attribute(method, x, n, JSON.stringify(params))), { onProgress, signal },
+          (j) => ({ map: j.result(), meta: JSON.parse(j.resultJson()) }));
       const out = r.map;
       const one = (v) => (v === null || v === undefined ? null : n === 1 ? v[0] : v);
       Object.assign(out, { shape: r.meta.shape, delta: one(r.meta.delta), target: one(r.meta.targets), f: one(r.meta.f),

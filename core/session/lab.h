@@ -108,6 +108,8 @@ class Lab {
   //  nTrain, nTest, numParams, rawPlane (2-D data: true), layers: [{index, type, outputShape, activation?,
   //  params: [{name, shape}]}]}. Layer indices are Model::layer's (activation layers counted).
   std::string info_json() const;
+  // The number of values one input has (info_json's inputShape multiplied out), without building the JSON.
+  size_t input_size() const;
   // A copy of one parameter tensor's values (its shape: info_json()). layer: a model layer index ("3") or
   // a layer's spec id ("conv1"); param: any of its parameter names (info_json()). Throws
   // std::invalid_argument.
@@ -155,6 +157,13 @@ class Lab {
   // job->result: the maps (n × map size); job->result_json: {"method", "params", "shape" (per sample),
   //  "delta": [n] | null, "targets": [n], "f": [n], "ms"}.
   std::shared_ptr<Job> attribute_async(const std::string& method, std::vector<float> inputs, int n, const std::string& options_json);
+  // The same at once on the calling thread, when that costs less than a job's round trip: saliency or
+  // input × gradient (no noise tunnel) on a model small enough (2 × parameters × n ≤ 2·10⁵, a 2-D MLP's
+  // live maps), with no job pending (so it sees the weights a job would). Returns false, having done
+  // nothing, when the call is not such a one (use attribute_async); bad arguments throw as there. The
+  // map and the JSON are those of attribute_async, bit for bit.
+  bool attribute_now(const std::string& method, const std::vector<float>& inputs, int n, const std::string& options_json,
+                     std::vector<float>* map, std::string* result_json);
   // A job running the arena (attr::run_arena) on a snapshot of the current model and its test split;
   // config_json as attr::parse_arena_config. With "labelRandomisation": true it first trains a copy of the
   // experiment on shuffled labels for as many steps as the current run has taken (100 to 5000).
@@ -200,6 +209,9 @@ class Lab {
   bool reproducible_ = true;
   std::shared_ptr<Job> eval_job_;  // guarded by exp_mu_
   std::shared_ptr<Job> start_evaluation(const std::shared_ptr<Experiment>& e);
+  // attribute_now's last parameters, parsed (a live view asks with the same ones every frame).
+  struct NowParams;
+  std::shared_ptr<const NowParams> now_params_;  // guarded by exp_mu_
   std::shared_ptr<Job> submit_training(long long steps, bool evaluate, bool until);
   JobRunner jobs_;  // declared last: destroyed first, so no job outlives the pool it uses
 };

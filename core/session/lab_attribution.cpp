@@ -1,6 +1,7 @@
 // Lab: attributions and the arena as jobs, on a snapshot of the current model (lab.h).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -56,6 +57,120 @@ void check_attribution_memory(const attr::Params& p, int n, size_t input_size) {
 
 std::string Lab::attribution_methods_json() { return attr::methods_json(); }
 
+namespace {
+// What a result reports besides its map (lab.h attribute_async).
+std::string result_json_of(const attr::Params& p, const attr::Result& r, double ms) {
+  nlohmann::json j{{"method", p.method}, {"params", nlohmann::json::parse(attr::params_json(p))},
+                   {"shape", r.shape},   {"targets", r.targets},
+                   {"f", r.f},           {"ms", ms}};
+  j["delta"] = r.delta.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.delta);
+  return j.dump();
+}
+
+void check_inputs(const std::vector<float>& inputs, int n, size_t in) {
+  if (n < 1 || n > 100000) throw std::invalid_argument("attribute: n must be between 1 and 100000 (got " + std::to_string(n) + ")");
+  if (inputs.size() != (size_t)n * in)
+    throw std::invalid_argument("attribute: " + std::to_string(n) + " inputs of " + std::to_string(in) + " values need " +
+                                std::to_string((size_t)n * in) + " numbers, got " + std::to_string(inputs.size()));
+}
+
+// attribute_now's limit: the multiply-adds of a forward and a backward pass over the model, times the
+// inputs. A 2-D MLP's map at one point is ~10³; 2·10⁵ is a small fraction of a millisecond on one core.
+constexpr double kNowMaxWork = 2e5;
+}  // namespace
+
+// The method, its parsed parameters and their JSON, for the options text they came from.
+struct Lab::NowParams {
+  std::string method, options;
+  attr::Params p;
+  std::string params_json;
+};
+
+namespace {
+// attribute_now's result JSON, written directly: in the browser's build every C++ destructor on the way
+// costs a trip through JavaScript (-fexceptions), so nlohmann::json here would cost more than the map.
+// Numbers are printed so that they read back as the same doubles as result_json_of's.
+std::string fast_result_json(const std::string& method, const std::string& params_json, const attr::Result& r, double ms) {
+  std::string s;
+  s.reserve(256);
+  char b[40];
+  auto reals = [&](const std::vector<float>& v) {
+    s += '[';
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) s += ',';
+      if (std::isfinite(v[i])) {
+        std::snprintf(b, sizeof b, "%.17g", (double)v[i]);
+        s += b;
+      } else {
+        s += "null";
+      }
+    }
+    s += ']';
+  };
+  auto ints = [&](const auto& v) {
+    s += '[';
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string((long long)v[i]);
+    s += ']';
+  };
+  s += "{\"method\":\"" + method + "\",\"params\":" + params_json + ",\"shape\":";
+  ints(r.shape);
+  s += ",\"targets\":";
+  ints(r.targets);
+  s += ",\"f\":";
+  reals(r.f);
+  std::snprintf(b, sizeof b, ",\"ms\":%.6g,\"delta\":", ms);
+  s += b;
+  if (r.delta.empty())
+    s += "null";
+  else
+    reals(r.delta);
+  s += '}';
+  return s;
+}
+}  // namespace
+
+bool Lab::attribute_now(const std::string& method, const std::vector<float>& inputs, int n, const std::string& options_json,
+                        std::vector<float>* map, std::string* result_json) {
+  if (method != "saliency" && method != "input_x_gradient") return false;
+  if (jobs_.pending() > 0) return false;  // a job first: the queue keeps the order (and the weights it sees)
+  auto e = experiment();
+  std::shared_ptr<const NowParams> np;
+  {
+    std::lock_guard<std::mutex> l(exp_mu_);
+    np = now_params_;
+  }
+  if (!np || np->method != method || np->options != options_json) {
+    auto fresh = std::make_shared<NowParams>();
+    fresh->method = method;
+    fresh->options = options_json;
+    fresh->p = attr::parse_params(method, options_json);
+    fresh->params_json = attr::params_json(fresh->p);
+    std::lock_guard<std::mutex> l(exp_mu_);
+    now_params_ = np = fresh;
+  }
+  const attr::Params& p = np->p;
+  if (p.has("noise") && p.choice("noise") != "none") return false;
+  check_inputs(inputs, n, e->dataset().input_size());
+  if (2.0 * (double)e->model().num_params() * n > kNowMaxWork) return false;
+  // No job is queued or running, so nothing trains meanwhile: a copy of the model (small by the limit
+  // above) is the snapshot a job would take, and one thread computes the same bits as a pool would.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto model = e->snapshot_model();
+  const attr::Net net = attr::net_of(*model, Exec{nullptr, exec().force_reference});
+  const Tensor bg = background_of(e->dataset());
+  Shape s{n};
+  s.insert(s.end(), net.input.begin(), net.input.end());
+  Tensor x(s);
+  std::memcpy(x.data(), inputs.data(), inputs.size() * sizeof(float));
+  attr::Context ctx;
+  ctx.background = &bg;
+  const attr::Result r = attr::attribute(net, p, x, ctx);
+  map->assign(r.map.data(), r.map.data() + r.map.size());
+  *result_json = fast_result_json(p.method, np->params_json, r,
+                                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  return true;
+}
+
 std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector<float> inputs, int n, const std::string& options_json) {
   auto e = experiment();
   // A layer parameter may name the layer by its spec id ("conv1"): the methods take its index.
@@ -71,9 +186,7 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
   const size_t in = e->dataset().input_size();
   if (n < 1 || n > 100000) throw std::invalid_argument("attribute: n must be between 1 and 100000 (got " + std::to_string(n) + ")");
   check_attribution_memory(p, n, in);
-  if (inputs.size() != (size_t)n * in)
-    throw std::invalid_argument("attribute: " + std::to_string(n) + " inputs of " + std::to_string(in) + " values need " +
-                                std::to_string((size_t)n * in) + " numbers, got " + std::to_string(inputs.size()));
+  check_inputs(inputs, n, in);
   // A sliced job: a snapshot of the model, then the method. Without threads (an inline runner) the method
   // runs in pieces of about a slice each (attr::Resume); with them, in one slice.
   struct State {
@@ -116,11 +229,7 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
     S.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!complete) return false;
     job.result.assign(r.map.data(), r.map.data() + r.map.size());
-    nlohmann::json j{{"method", p.method}, {"params", nlohmann::json::parse(attr::params_json(p))},
-                     {"shape", r.shape},   {"targets", r.targets},
-                     {"f", r.f},           {"ms", S.ms}};
-    j["delta"] = r.delta.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.delta);
-    job.result_json = j.dump();
+    job.result_json = result_json_of(p, r, S.ms);
     return true;
   });
 }

@@ -246,6 +246,8 @@ std::string Lab::describe_dataset(const std::string& data_json) const {
 
 // [SECTION] looking inside -------------------------------------------------------------------------------
 
+size_t Lab::input_size() const { return experiment()->dataset().input_size(); }
+
 std::string Lab::info_json() const {
   auto e = experiment();
   std::lock_guard<std::mutex> l(e->mutex());

@@ -79,6 +79,24 @@ test('attribute(): a Float32Array the shape of the input, with the delta; x1 mat
   assert.ok(sg.every(Number.isFinite));
 });
 
+test('attribute(): a small gradient map is computed at once, the same bits as its job', async () => {
+  lab.load(ONE_FEATURE);
+  await lab.train(100);
+  const { x } = lab.samples('test', 0, 4);
+  for (const method of ['saliency', 'input_x_gradient']) {
+    const now = await lab.attribute(method, x);  // at once (no job): a 2-D MLP's map
+    const job = await lab.attribute(method, x, { onProgress: () => {} });  // progress asked: a job
+    assert.deepEqual([...now], [...job], method);
+    assert.deepEqual(now.target, job.target);
+    assert.deepEqual(now.f, job.f);
+  }
+  // While a job runs, the call waits its turn (the queue keeps the order): it sees the trained weights.
+  const training = lab.train(50);
+  const after = await lab.attribute('saliency', x);
+  await training;
+  assert.deepEqual([...after], [...(await lab.attribute('saliency', x))]);
+});
+
 test('attribute(): bad input is a NeuronLabError that names the problem, and the lab goes on', async () => {
   lab.load(ONE_FEATURE);
   const x = new Float32Array([0.5, -0.5]);

@@ -633,7 +633,8 @@ void App::panels(float top, float bottom) {
     if (!pp.visible) continue;
     ImGui::SetNextWindowPos(ImVec2(pp.rect.x, pp.rect.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(pp.rect.z, pp.rect.w), ImGuiCond_Always);
-    if (pp.can_collapse) ImGui::SetNextWindowCollapsed(layout_.collapsed[i], ImGuiCond_Always);
+    // (a panel that cannot collapse here — a tab, a maximised one — is open even if collapsed in columns)
+    ImGui::SetNextWindowCollapsed(pp.can_collapse && layout_.collapsed[i], ImGuiCond_Always);
     const bool open = ImGui::Begin(kPanelNames[i], nullptr, fixed | (pp.can_collapse ? 0 : ImGuiWindowFlags_NoCollapse));
     // The title bar's arrow (or a double click on it) collapses the panel; the others take its room.
     if (pp.can_collapse && ImGui::IsWindowCollapsed() != layout_.collapsed[i]) {
