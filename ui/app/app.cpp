@@ -83,7 +83,7 @@ constexpr std::pair<const char*, const char*> kKeys[] = {
     {"Space / Enter", "press the focused button; Enter edits a number field"},
     {"Ctrl+Tab", "next panel (Data, Network, Training, Views)"},
     {"Alt", "the menu bar (then arrows and Enter)"},
-    {"Escape", "close a menu or a window, leave a field"},
+    {"Escape", "close a menu or a window, leave a field; then restore a maximised panel"},
 };
 
 App::App(Lab& lab, Textures& textures) : lab_(lab), textures_(textures), controller_(lab) {}
