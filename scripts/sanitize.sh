@@ -3,8 +3,7 @@
 # UndefinedBehaviorSanitizer (build/asan, -DLAB_SANITIZE=ON; any finding aborts the run), then a short run
 # of every libFuzzer target (scripts/fuzz.sh) that also replays the inputs of earlier findings.
 #   FUZZ_SMOKE_RUNS=20000 scripts/sanitize.sh
-#   scripts/sanitize.sh --build-only     builds the tests and the fuzz targets, runs nothing (npm test builds
-#                                        them this way at the lowest priority while the browser tests run)
+#   scripts/sanitize.sh --build-only     builds the tests and the fuzz targets, runs nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${JOBS:-$(nproc)}

@@ -10,15 +10,6 @@ groups=("$@")
 bash scripts/build.sh || { echo "test: build failed"; exit 1; }
 source scripts/emenv.sh
 
-# The sanitizer build (clang, ~4 minutes on two cores) is compiled while the browser tests run, at the
-# lowest priority: they spend much of their time waiting on the page, and that time is what it takes.
-prebuild=""
-if [[ " ${groups[*]} " == *" sanitize "* && " ${groups[*]} " == *" e2e "* ]]; then
-  mkdir -p build
-  nice -n 19 bash scripts/sanitize.sh --build-only > build/asan-prebuild.log 2>&1 &
-  prebuild=$!
-fi
-
 passed=0; failed=0; failed_names=()
 run_group() {
   local name=$1; shift
@@ -31,9 +22,8 @@ for g in "${groups[@]}"; do
     wasm)   run_group wasm ctest --test-dir build/wasm --output-on-failure ;;
     js)     run_group js node --test tests/js/ ;;
     e2e)    run_group e2e node --test --test-concurrency=1 tests/e2e/ ;;
-    sanitize)  # ASan + UBSan native tests, fuzz smoke run (a failed prebuild is built again, and reported, here)
-      [ -z "$prebuild" ] || wait "$prebuild" || true
-      run_group sanitize bash scripts/sanitize.sh ;;
+    # (its clang build runs here, not beside the browser tests: even at nice 19 it doubled their time)
+    sanitize) run_group sanitize bash scripts/sanitize.sh ;;  # ASan + UBSan native tests, fuzz smoke run
     *) echo "test: unknown group '$g' (native, wasm, js, e2e, sanitize)"; exit 2 ;;
   esac
 done
