@@ -58,15 +58,6 @@ void check_attribution_memory(const attr::Params& p, int n, size_t input_size) {
 std::string Lab::attribution_methods_json() { return attr::methods_json(); }
 
 namespace {
-// What a result reports besides its map (lab.h attribute_async).
-std::string result_json_of(const attr::Params& p, const attr::Result& r, double ms) {
-  nlohmann::json j{{"method", p.method}, {"params", nlohmann::json::parse(attr::params_json(p))},
-                   {"shape", r.shape},   {"targets", r.targets},
-                   {"f", r.f},           {"ms", ms}};
-  j["delta"] = r.delta.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.delta);
-  return j.dump();
-}
-
 void check_inputs(const std::vector<float>& inputs, int n, size_t in) {
   if (n < 1 || n > 100000) throw std::invalid_argument("attribute: n must be between 1 and 100000 (got " + std::to_string(n) + ")");
   if (inputs.size() != (size_t)n * in)
@@ -87,10 +78,10 @@ struct Lab::NowParams {
 };
 
 namespace {
-// attribute_now's result JSON, written directly: in the browser's build every C++ destructor on the way
-// costs a trip through JavaScript (-fexceptions), so nlohmann::json here would cost more than the map.
-// Numbers are printed so that they read back as the same doubles as result_json_of's.
-std::string fast_result_json(const std::string& method, const std::string& params_json, const attr::Result& r, double ms) {
+// What a result reports besides its map (lab.h attribute_async), written directly: in the browser's build
+// every C++ destructor on the way costs a trip through JavaScript (-fexceptions), so building it with
+// nlohmann::json cost more than a small map (attribute_now). Numbers print as the doubles they are.
+std::string result_json_of(const std::string& method, const std::string& params_json, const attr::Result& r, double ms) {
   std::string s;
   s.reserve(256);
   char b[40];
@@ -166,7 +157,7 @@ bool Lab::attribute_now(const std::string& method, const std::vector<float>& inp
   ctx.background = &bg;
   const attr::Result r = attr::attribute(net, p, x, ctx);
   map->assign(r.map.data(), r.map.data() + r.map.size());
-  *result_json = fast_result_json(p.method, np->params_json, r,
+  *result_json = result_json_of(p.method, np->params_json, r,
                                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   return true;
 }
@@ -229,7 +220,7 @@ std::shared_ptr<Job> Lab::attribute_async(const std::string& method, std::vector
     S.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!complete) return false;
     job.result.assign(r.map.data(), r.map.data() + r.map.size());
-    job.result_json = result_json_of(p, r, S.ms);
+    job.result_json = result_json_of(p.method, attr::params_json(p), r, S.ms);
     return true;
   });
 }

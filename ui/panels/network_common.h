@@ -1,6 +1,7 @@
 // Internal to the Network panel (panel_network.cpp, network_graph.cpp): its constants and helpers, the
 // spec ↔ model layer map, the panel's memory types and the drawing context.
 #pragma once
+#include "widgets/flow.h"
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -93,14 +94,6 @@ inline long long shape_size(const std::vector<int>& s) {
 }
 
 inline size_t param_count(const LayerView& l) { return l.weight.size() + l.bias.size(); }
-
-// Keeps the next item on this line when `width` still fits, else starts a new line.
-inline void same_line_if_fits(float width) {
-  ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
-}
-
-inline float button_width(const char* label) { return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2; }
 
 // BeginCombo (ImGui 1.90.1) reports no label to the test-engine hooks, so ui_probe would list a combo with
 // an empty label; this reports it (id: the combo's, taken with GetID(label) just before BeginCombo).

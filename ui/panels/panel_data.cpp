@@ -67,7 +67,7 @@ void panel_data(Controller& c, TextureCache& tex) {
       if (d.value("kind", std::string()) != "2d") continue;
       const std::string name = d["name"];
       const std::string label = d.value("title", name) + "##2d_" + name;
-      flow_next(label_button_width(label.c_str()), first);
+      if (!first) same_line_if_fits(button_width(label.c_str()));
       first = false;
       const bool on = name == current;
       if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyle().Colors[ImGuiCol_ButtonActive]);
@@ -104,7 +104,7 @@ void panel_data(Controller& c, TextureCache& tex) {
     int seed = (int)spec["data"].value("seed", (uint64_t)1);
     ImGui::SetNextItemWidth(fs * 9);
     if (ImGui::InputInt("Data seed", &seed, 1, 100, ImGuiInputTextFlags_EnterReturnsTrue) && seed >= 0) c.set_data_param("seed", seed);
-    flow_next(label_button_width("Regenerate"));
+    same_line_if_fits(button_width("Regenerate"));
     if (ImGui::Button("Regenerate")) c.regenerate();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Draw the data again with a new seed (written into the link)");
     int wseed = (int)spec.value("seed", (uint64_t)1);

@@ -453,7 +453,7 @@ void panel_network(Controller& c, TextureCache& tex, NetworkPanelMemory& mem) {
       if (ImGui::Button("Add layer")) ImGui::OpenPopup("add_layer_menu");
       ImGui::SetItemTooltip("Insert a layer: convolutions and pools before the flatten, others before the output");
       add_layer_menu(x);
-      flow_next(label_button_width("Preset…"));
+      same_line_if_fits(button_width("Preset…"));
       if (ImGui::Button("Preset…")) ImGui::OpenPopup("network_presets");
       ImGui::SetItemTooltip("Start again from a ready-made network for this data");
       if (ImGui::BeginPopup("network_presets")) {

@@ -65,16 +65,16 @@ void panel_training(Controller& c) {
   // The run's buttons flow onto a second line when the panel is narrow (a phone, 150 %).
   bool first = cl.hidden("play");
   if (!cl.hidden("step")) {
-    flow_next(label_button_width("Step batch"), first);
+    if (!first) same_line_if_fits(button_width("Step batch"));
     first = false;
     if (ImGui::Button("Step batch")) c.step_batch();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("One mini-batch step (S)");
-    flow_next(label_button_width("Step epoch"));
+    same_line_if_fits(button_width("Step epoch"));
     if (ImGui::Button("Step epoch")) c.step_epoch();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train to the end of this epoch");
   }
   if (!cl.hidden("reset")) {
-    flow_next(label_button_width("Reset"), first);
+    if (!first) same_line_if_fits(button_width("Reset"));
     if (ImGui::Button("Reset")) c.reset();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to the initial weights of seed %d (R)", spec.value("seed", 1));
   }
@@ -90,7 +90,7 @@ void panel_training(Controller& c) {
     const char* now = "as fast as it goes";
     for (const auto& [sp, name] : kSpeeds)
       if (sp == c.speed()) now = name;
-    flow_next(fs * 9.0f + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Speed").x);
+    same_line_if_fits(fs * 9.0f + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Speed").x);
     ImGui::SetNextItemWidth(fs * 9.0f);
     if (begin_combo_probed("Speed", now)) {
       for (const auto& [sp, name] : kSpeeds)
@@ -262,10 +262,10 @@ void panel_training(Controller& c) {
   auto box_w = [&](const char* l) { return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(l).x; };
   ImGui::Checkbox("Log loss", &c.log_scale);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("A log scale for the loss: late, small improvements show");
-  flow_next(box_w("Log steps"));
+  same_line_if_fits(box_w("Log steps"));
   ImGui::Checkbox("Log steps", &c.log_steps);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("A log scale for the steps: the early learning and the long run side by side");
-  flow_next(box_w("Recent"));
+  same_line_if_fits(box_w("Recent"));
   ImGui::Checkbox("Recent", &c.recent);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Only the last fifth of the run (at least 100 steps): is it still improving?");
   const Controller::Curves& cv = c.curves;
